@@ -1,0 +1,1 @@
+"""E-WTTO shared library: the few things every Django project of the system needs."""

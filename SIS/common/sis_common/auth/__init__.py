@@ -1,0 +1,1 @@
+"""Stateless trust of servicio_auth's tokens: authentication, principal and permissions."""

@@ -1,0 +1,115 @@
+"""Settings building blocks every project's config/settings/base.py composes."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+env = environ.Env()
+
+COMMON_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+]
+
+COMMON_MIDDLEWARE = [
+    "sis_common.request_id.RequestIDMiddleware",
+    "sis_common.errors.DatabaseUnavailableMiddleware",
+    "sis_common.db.causal.CausalReadMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+
+
+def load_env_file() -> None:
+    """Read the env file named by EWTTO_ENV_FILE (written by bin/up); the process env wins."""
+    path = os.environ.get("EWTTO_ENV_FILE")
+    if path and Path(path).is_file():
+        environ.Env.read_env(path, overwrite=False)
+
+
+def databases() -> dict:
+    """`default` is the pair's primary, `replica` its replica; both list every node."""
+    common = {
+        "ENGINE": "sis_common.db.backend",
+        "NODES": env("EWTTO_DB_NODES"),
+        "NAME": env("EWTTO_DB_NAME"),
+        "USER": env("EWTTO_DB_USER"),
+        "PASSWORD": env("EWTTO_DB_PASSWORD"),
+        "CONN_MAX_AGE": env.int("EWTTO_DB_CONN_MAX_AGE", default=300),
+        "CONN_HEALTH_CHECKS": True,
+        "REPLICA_MAX_LAG": env.float("EWTTO_REPLICA_MAX_LAG", default=5.0),
+        "CAUSAL_WAIT_SECONDS": env.float("EWTTO_CAUSAL_WAIT_SECONDS", default=0.5),
+        "OPTIONS": {
+            "charset": "utf8mb4",
+            "connect_timeout": env.int("EWTTO_DB_CONNECT_TIMEOUT", default=1),
+            # longer than the semi-sync timeout, so a commit waiting for its ack is not cut off
+            "read_timeout": env.int("EWTTO_DB_READ_TIMEOUT", default=15),
+            "write_timeout": env.int("EWTTO_DB_READ_TIMEOUT", default=15),
+            "isolation_level": "read committed",
+        },
+    }
+    return {
+        "default": {**common, "ROLE": "primary"},
+        "replica": {**common, "ROLE": "replica", "TEST": {"MIRROR": "default"}},
+    }
+
+
+def rest_framework() -> dict:
+    return {
+        "DEFAULT_AUTHENTICATION_CLASSES": ["sis_common.auth.authentication.StatelessJWTAuthentication"],
+        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_PAGINATION_CLASS": "sis_common.pagination.PageNumberPagination",
+        "PAGE_SIZE": 50,
+        "EXCEPTION_HANDLER": "sis_common.errors.api_exception_handler",
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "UNAUTHENTICATED_USER": None,
+    }
+
+
+def read_key(path_var: str) -> str:
+    """A PEM key from the file the variable names ('' when unset, for services that only verify)."""
+    path = env(path_var, default="")
+    return Path(path).read_text() if path else ""
+
+
+def simple_jwt() -> dict:
+    return {
+        "ALGORITHM": "RS256",
+        "SIGNING_KEY": read_key("EWTTO_JWT_PRIVATE_KEY_FILE"),
+        "VERIFYING_KEY": read_key("EWTTO_JWT_PUBLIC_KEY_FILE"),
+        "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("EWTTO_JWT_ACCESS_SECONDS", default=900)),
+        "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("EWTTO_JWT_REFRESH_SECONDS", default=86400)),
+        "ROTATE_REFRESH_TOKENS": True,
+        "BLACKLIST_AFTER_ROTATION": True,
+        "USER_ID_CLAIM": "user_id",
+        "TOKEN_USER_CLASS": "sis_common.auth.principal.Principal",
+        "AUTH_HEADER_TYPES": ("Bearer",),
+        "LEEWAY": 5,
+    }

@@ -1,0 +1,1 @@
+"""Django database backend for a MariaDB primary/replica pair."""

@@ -1,0 +1,153 @@
+"""MySQL backend that finds its node in a pair by asking each one for `@@read_only`.
+
+Settings: NODES ("host:port,host:port"), ROLE ("primary" or "replica") and
+REPLICA_MAX_LAG (seconds). The primary alias connects to the node with
+read_only=0, the way libpq's target_session_attrs=read-write does, so a
+failover needs no restart. The replica alias prefers a healthy read-only
+replica and falls back to the primary, so a dead replica fails no request.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from django.core.signals import request_started
+from django.db import connections
+from django.db.backends.mysql import base as mysql_base
+from MySQLdb import OperationalError
+
+from sis_common.mariadb.nodes import Node, parse_nodes
+
+FALLBACK_RETRY_SECONDS = 2.0
+LAG_CHECK_SECONDS = 1.0
+
+# Last primary seen per node list, shared by the threads of a process so a new
+# connection tries it first instead of probing every node.
+_last_primary: dict[str, Node] = {}
+_lock = threading.Lock()
+
+
+class DatabaseWrapper(mysql_base.DatabaseWrapper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.node: Node | None = None
+        self.on_primary = False
+        self._connected_at = 0.0
+        self._lag_checked_at = 0.0
+
+    @property
+    def role(self) -> str:
+        return self.settings_dict.get("ROLE", "primary")
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return parse_nodes(self.settings_dict["NODES"])
+
+    def get_new_connection(self, conn_params):
+        picker = self._connect_primary if self.role == "primary" else self._connect_replica
+        conn, node, is_primary = picker(conn_params)
+        self.node, self.on_primary = node, is_primary
+        self._connected_at = self._lag_checked_at = time.monotonic()
+        return conn
+
+    def _open(self, conn_params, node: Node):
+        params = dict(conn_params, host=node.host, port=node.port)
+        params.pop("unix_socket", None)
+        return super().get_new_connection(params)
+
+    def _ordered_nodes(self) -> list[Node]:
+        nodes = list(self.nodes)
+        cached = _last_primary.get(self.settings_dict["NODES"])
+        if cached in nodes:
+            nodes.remove(cached)
+            nodes.insert(0, cached)
+        return nodes
+
+    def _connect_primary(self, conn_params):
+        errors = []
+        for node in self._ordered_nodes():
+            try:
+                conn = self._open(conn_params, node)
+            except OperationalError as exc:
+                errors.append(f"{node}: {exc.args[-1]}")
+                continue
+            if not _is_read_only(conn):
+                with _lock:
+                    _last_primary[self.settings_dict["NODES"]] = node
+                return conn, node, True
+            conn.close()
+            errors.append(f"{node}: read-only")
+        raise OperationalError(2003, "no writable primary among " + "; ".join(errors))
+
+    def _connect_replica(self, conn_params):
+        fallback = None
+        max_lag = float(self.settings_dict.get("REPLICA_MAX_LAG", 5))
+        for node in reversed(self._ordered_nodes()):
+            try:
+                conn = self._open(conn_params, node)
+            except OperationalError:
+                continue
+            if _is_read_only(conn) and _replica_fresh(conn, max_lag):
+                if fallback:
+                    fallback[0].close()
+                return conn, node, False
+            if fallback is None and not _is_read_only(conn):
+                fallback = (conn, node, True)
+            else:
+                conn.close()
+        if fallback:
+            return fallback
+        raise OperationalError(2003, "no database node reachable for reads")
+
+    def is_usable(self):
+        """Health check at the start of a request: right node, still in its role."""
+        try:
+            if self.role == "primary":
+                return not _is_read_only(self.connection)
+            return self._replica_still_right()
+        except Exception:  # any failure means: reconnect
+            return False
+
+    def _replica_still_right(self) -> bool:
+        now = time.monotonic()
+        if self.on_primary:
+            # reading from the primary is the fallback; look for the replica again soon
+            return now - self._connected_at < FALLBACK_RETRY_SECONDS and self.connection.ping() is None
+        if now - self._lag_checked_at < LAG_CHECK_SECONDS:
+            return self.connection.ping() is None
+        self._lag_checked_at = now
+        max_lag = float(self.settings_dict.get("REPLICA_MAX_LAG", 5))
+        return _is_read_only(self.connection) and _replica_fresh(self.connection, max_lag)
+
+
+def _is_read_only(conn) -> bool:
+    with conn.cursor() as cur:
+        cur.execute("SELECT @@read_only")
+        return bool(cur.fetchone()[0])
+
+
+def _replica_fresh(conn, max_lag: float) -> bool:
+    """A replica is usable when its applier runs and is within `max_lag` seconds."""
+    with conn.cursor() as cur:
+        cur.execute("SHOW SLAVE STATUS")
+        row = cur.fetchone()
+        if not row:
+            return False
+        cols = [d[0] for d in cur.description]
+    status = dict(zip(cols, row))
+    lag = status.get("Seconds_Behind_Master")
+    return status.get("Slave_SQL_Running") == "Yes" and lag is not None and lag <= max_lag
+
+
+def _recheck_roles(**kwargs) -> None:
+    """Every request re-verifies each pair connection's role before its first query.
+
+    Django does this through close_old_connections, which its test client
+    switches off; roles can swap between any two requests, so we do it always.
+    """
+    for conn in connections.all(initialized_only=True):
+        if isinstance(conn, DatabaseWrapper):
+            conn.health_check_done = False
+
+
+request_started.connect(_recheck_roles, dispatch_uid="sis_common.db.recheck_roles")

@@ -1,0 +1,88 @@
+"""Error answers: every 4xx/5xx is JSON with `detail` and `code`; a dead database is a fast 503."""
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import JsonResponse
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "1"
+
+
+def database_unavailable(exc: Exception) -> JsonResponse:
+    log.warning("database unavailable: %s", exc)
+    response = JsonResponse(
+        {"detail": "The database is unavailable; retry shortly.", "code": "database_unavailable"},
+        status=503,
+    )
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
+def is_unavailability(exc: Exception) -> bool:
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DatabaseError) and "read-only" in str(exc)
+    )
+
+
+def api_exception_handler(exc, context):
+    """DRF handler: add a stable `code`, keep field messages at the top level."""
+    if is_unavailability(exc):
+        return database_unavailable(exc)
+    response = drf_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        response.data = _validation_body(exc)
+    elif isinstance(response.data, dict):
+        response.data.setdefault("code", _first_code(exc.get_codes()))
+    return response
+
+
+def _validation_body(exc: ValidationError) -> dict:
+    detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+    return {"detail": "Invalid input.", "code": "invalid", **detail}
+
+
+def _first_code(codes) -> str:
+    while isinstance(codes, (list, dict)) and codes:
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return codes if isinstance(codes, str) else "error"
+
+
+def error(detail: str, code: str, http_status: int = status.HTTP_400_BAD_REQUEST, **extra) -> Response:
+    return Response({"detail": detail, "code": code, **extra}, status=http_status)
+
+
+class DatabaseUnavailableMiddleware:
+    """Outside DRF (admin, health), a lost database still answers 503 JSON, never a 500 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        return database_unavailable(exc) if is_unavailability(exc) else None
+
+
+def json_404(request, exception=None):
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def json_500(request):
+    return JsonResponse({"detail": "Internal error.", "code": "server_error"}, status=500)
+
+
+def json_400(request, exception=None):
+    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+
+
+def json_403(request, exception=None):
+    return JsonResponse({"detail": "Forbidden.", "code": "permission_denied"}, status=403)

@@ -1,0 +1,201 @@
+"""Roles and replication of a primary/replica pair: inspect, set up, promote, demote."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import MySQLdb
+
+from .nodes import Credentials, Node, session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class NodeState:
+    """What one probe of a node found."""
+
+    node: Node
+    reachable: bool
+    read_only: bool | None = None
+    gtid_binlog_pos: str = ""
+    gtid_current_pos: str = ""
+    replicating_from: Node | None = None
+    io_running: bool = False
+    sql_running: bool = False
+    lag_seconds: int | None = None
+    last_error: str = ""
+    error: str = ""
+
+    @property
+    def is_primary(self) -> bool:
+        return self.reachable and self.read_only is False
+
+    @property
+    def replication_healthy(self) -> bool:
+        return self.io_running and self.sql_running and self.lag_seconds == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "node": str(self.node), "reachable": self.reachable, "read_only": self.read_only,
+            "role": role_name(self), "gtid": self.gtid_current_pos,
+            "replicating_from": str(self.replicating_from) if self.replicating_from else None,
+            "io_running": self.io_running, "sql_running": self.sql_running,
+            "lag_seconds": self.lag_seconds, "error": self.error or self.last_error or None,
+        }
+
+
+def role_name(state: NodeState) -> str:
+    if not state.reachable:
+        return "down"
+    if not state.read_only:
+        return "primary"
+    return "replica" if state.replicating_from else "fenced"
+
+
+def probe(node: Node, admin: Credentials, *, timeout: float = 1.0) -> NodeState:
+    """Read role, GTID positions and replica threads of one node."""
+    try:
+        with session(node, admin, timeout=timeout) as cur:
+            cur.execute("SELECT @@read_only AS ro, @@gtid_binlog_pos AS b, @@gtid_current_pos AS c")
+            row = cur.fetchone()
+            state = NodeState(node, True, bool(row["ro"]), row["b"] or "", row["c"] or "")
+            cur.execute("SHOW SLAVE STATUS")
+            _read_slave_status(state, cur.fetchone())
+            return state
+    except MySQLdb.Error as exc:
+        return NodeState(node, False, error=str(exc))
+
+
+def _read_slave_status(state: NodeState, row: dict | None) -> None:
+    if not row or not row.get("Master_Host"):
+        return
+    state.replicating_from = Node(row["Master_Host"], int(row["Master_Port"]))
+    state.io_running = row["Slave_IO_Running"] == "Yes"
+    state.sql_running = row["Slave_SQL_Running"] == "Yes"
+    lag = row.get("Seconds_Behind_Master")
+    state.lag_seconds = None if lag is None else int(lag)
+    state.last_error = row.get("Last_IO_Error") or row.get("Last_SQL_Error") or ""
+
+
+@dataclass(frozen=True)
+class PairSpec:
+    """One service's database pair and the accounts set up on it."""
+
+    service: str
+    database: str
+    nodes: tuple[Node, Node]
+    admin: Credentials
+    replication: Credentials
+    app: Credentials
+    # how a replica reaches the primary when it differs from the admin's view (Docker)
+    peer_hosts: dict[Node, Node] = field(default_factory=dict)
+
+    def peer_address(self, node: Node) -> Node:
+        return self.peer_hosts.get(node, node)
+
+
+APP_PRIVILEGES = ("SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES, "
+                  "CREATE TEMPORARY TABLES, LOCK TABLES, CREATE VIEW, SHOW VIEW")
+
+
+def _ensure_replication_account(cur, pair: PairSpec) -> None:
+    """Node-local (unlogged) so a replica can connect before anything replicates."""
+    repl = pair.replication
+    cur.execute("SET SESSION sql_log_bin = 0")
+    cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (repl.user, repl.password))
+    cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (repl.user, repl.password))
+    cur.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO %s@'%%'", (repl.user,))
+    cur.execute("SET SESSION sql_log_bin = 1")
+
+
+def _ensure_schema_and_app_account(cur, pair: PairSpec) -> None:
+    """Schema and application account on the primary; the binlog carries them to the replica."""
+    app = pair.app
+    cur.execute(f"CREATE DATABASE IF NOT EXISTS `{pair.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (app.user, app.password))
+    cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (app.user, app.password))
+    cur.execute(f"GRANT {APP_PRIVILEGES} ON `{pair.database}`.* TO %s@'%%'", (app.user,))
+    # role and lag checks by the application read replica status, nothing more
+    cur.execute("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO %s@'%%'", (app.user,))
+
+
+def make_writable(cur) -> None:
+    """Turn the node behind `cur` into the pair's primary (semi-sync master, writable)."""
+    cur.execute("SET GLOBAL rpl_semi_sync_master_enabled = ON")
+    cur.execute("SET GLOBAL read_only = OFF")
+
+
+def point_replica(cur, pair: PairSpec, primary: Node) -> None:
+    """Make the node behind `cur` replicate from `primary` by GTID and start it."""
+    peer = pair.peer_address(primary)
+    cur.execute("SET GLOBAL read_only = ON")
+    cur.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF")
+    cur.execute("STOP SLAVE")
+    cur.execute(
+        "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, "
+        "MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1",
+        (peer.host, peer.port, pair.replication.user, pair.replication.password),
+    )
+    cur.execute("START SLAVE")
+
+
+def wait_caught_up(pair: PairSpec, primary: Node, replica: Node, *, timeout: float = 30) -> NodeState:
+    """Wait until the replica has applied everything the primary has logged."""
+    with session(primary, pair.admin) as cur:
+        cur.execute("SELECT @@gtid_binlog_pos AS pos")
+        pos = cur.fetchone()["pos"]
+    with session(replica, pair.admin, timeout=timeout) as cur:
+        cur.execute("SELECT MASTER_GTID_WAIT(%s, %s) AS r", (pos, timeout))
+        if cur.fetchone()["r"] != 0:
+            raise RuntimeError(f"{pair.service}: replica {replica} did not reach {pos} in {timeout}s")
+    return probe(replica, pair.admin)
+
+
+def wait_semi_sync_client(pair: PairSpec, primary: Node, *, timeout: float = 5) -> bool:
+    """Wait for the replica to register for semi-sync, so the next commit is not held for the timeout."""
+    deadline = time.monotonic() + timeout
+    with session(primary, pair.admin) as cur:
+        while time.monotonic() < deadline:
+            cur.execute("SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'")
+            if int(cur.fetchone()["Value"]) > 0:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def current_roles(pair: PairSpec) -> tuple[Node | None, Node | None]:
+    """(primary, replica) as the nodes report them; None where a role is vacant."""
+    states = [probe(n, pair.admin) for n in pair.nodes]
+    primaries = [s for s in states if s.is_primary]
+    if len(primaries) > 1:
+        raise RuntimeError(f"{pair.service}: two writable nodes {[str(s.node) for s in primaries]}")
+    primary = primaries[0].node if primaries else None
+    others = [s.node for s in states if s.node != primary]
+    return primary, (others[0] if others else None)
+
+
+def setup_pair(pair: PairSpec, *, timeout: float = 30) -> dict:
+    """Bring a pair to 'one writable primary, one healthy GTID replica'; safe to repeat."""
+    primary, replica = current_roles(pair)
+    if primary is None:
+        primary, replica = pair.nodes[0], pair.nodes[1]
+    for node in pair.nodes:
+        with session(node, pair.admin) as cur:
+            _ensure_replication_account(cur, pair)
+    with session(primary, pair.admin) as cur:
+        make_writable(cur)
+    state = probe(replica, pair.admin)
+    if not (state.replicating_from == pair.peer_address(primary) and state.io_running and state.sql_running):
+        with session(replica, pair.admin) as cur:
+            point_replica(cur, pair, primary)
+    wait_semi_sync_client(pair, primary)
+    with session(primary, pair.admin, timeout=timeout) as cur:
+        _ensure_schema_and_app_account(cur, pair)
+    state = wait_caught_up(pair, primary, replica, timeout=timeout)
+    if not (state.io_running and state.sql_running):
+        raise RuntimeError(f"{pair.service}: replication not running on {replica}: {state.last_error}")
+    log.info("pair ready %s primary=%s replica=%s", pair.service, primary, replica)
+    return {"service": pair.service, "primary": str(primary), "replica": str(replica),
+            "lag_seconds": state.lag_seconds}

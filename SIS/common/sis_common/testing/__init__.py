@@ -1,0 +1,1 @@
+"""Test support: real MariaDB pairs on free loopback ports, started by a project's test settings."""

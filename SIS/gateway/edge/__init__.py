@@ -1,0 +1,1 @@
+"""The gateway's edge: proxying to services and aggregating their health."""

@@ -1,0 +1,29 @@
+"""The system's health: every service's own /health, fetched in parallel with a short timeout."""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import urllib3
+
+from .routes import SERVICES
+from .upstream import pool
+
+HEALTH_TIMEOUT = urllib3.Timeout(connect=0.5, read=2.5)
+
+
+def service_health(service: str) -> dict:
+    try:
+        answer = pool(service).urlopen("GET", "/health", timeout=HEALTH_TIMEOUT, retries=False)
+        body = json.loads(answer.data)
+    except (urllib3.exceptions.HTTPError, ValueError) as exc:
+        return {"status": "down", "error": f"unreachable: {exc.__class__.__name__}"}
+    return {"status": body.get("status", "down"), "db": body.get("db", {})}
+
+
+def system_health() -> dict:
+    with ThreadPoolExecutor(max_workers=len(SERVICES)) as executor:
+        results = dict(zip(SERVICES, executor.map(service_health, SERVICES)))
+    statuses = {r["status"] for r in results.values()}
+    overall = "ok" if statuses == {"ok"} else ("down" if statuses == {"down"} else "degraded")
+    return {"status": overall, "services": results}

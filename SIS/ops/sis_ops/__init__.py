@@ -1,0 +1,1 @@
+"""E-WTTO operations tooling (run through bin/, never imported by the services)."""

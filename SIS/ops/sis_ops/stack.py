@@ -1,0 +1,159 @@
+"""The local stack as data: services, ports, nodes, secrets and each project's environment.
+
+bin/up, bin/status and the system tests build a Stack; tests give it a scratch
+directory and free ports, so they run exactly what bin/up runs, elsewhere.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sis_common.mariadb.nodes import Credentials
+from sis_common.mariadb.replication import PairSpec
+from sis_common.mariadb.server import LocalNode
+
+from .secrets import Secrets
+
+REPO = Path(__file__).resolve().parents[3]
+STACK_TOML = REPO / "deploy" / "stack.toml"
+VENV = Path(os.environ.get("EWTTO_VENV", REPO / ".venv"))
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    slug: str
+    project: str
+    api: str
+    database: str
+    nginx_offset: int
+    db_offsets: tuple[int, int]
+    daemons: dict
+
+    @property
+    def directory(self) -> Path:
+        return REPO / "SIS" / self.project
+
+
+def load_services() -> list[ServiceSpec]:
+    data = tomllib.loads(STACK_TOML.read_text())
+    return [
+        ServiceSpec(slug, s["project"], s["api"], s["database"], s["nginx_offset"],
+                    tuple(s["db_offsets"]), s.get("daemons", {}))
+        for slug, s in data["services"].items()
+    ]
+
+
+def gateway_spec() -> dict:
+    return tomllib.loads(STACK_TOML.read_text())["gateway"]
+
+
+def ops_daemons() -> dict:
+    """Stack-wide daemons (the watchdog), run from the repository root."""
+    return tomllib.loads(STACK_TOML.read_text()).get("ops", {}).get("daemons", {})
+
+
+@dataclass
+class Stack:
+    var: Path
+    port: int = 8000
+    db_port_base: int = 3300
+
+    @classmethod
+    def from_env(cls) -> "Stack":
+        return cls(
+            var=Path(os.environ.get("EWTTO_VAR", REPO / "var")).resolve(),
+            port=int(os.environ.get("EWTTO_PORT", 8000)),
+            db_port_base=int(os.environ.get("EWTTO_DB_PORT_BASE", 3300)),
+        )
+
+    @cached_property
+    def services(self) -> list[ServiceSpec]:
+        return load_services()
+
+    def service(self, slug: str) -> ServiceSpec:
+        for spec in self.services:
+            if spec.slug == slug:
+                return spec
+        raise KeyError(f"unknown service {slug!r}; known: {', '.join(s.slug for s in self.services)}")
+
+    # where things live
+    @property
+    def run_dir(self) -> Path:
+        return self.var / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var / "log"
+
+    @property
+    def env_dir(self) -> Path:
+        return self.var / "env"
+
+    @cached_property
+    def secrets(self) -> Secrets:
+        return Secrets.load_or_create(self.var / "secrets", [s.slug for s in self.services])
+
+    # ports
+    def nginx_port(self, slug: str) -> int:
+        return self.port + (0 if slug == "gateway" else self.service(slug).nginx_offset)
+
+    def app_port(self, slug: str) -> int:
+        return self.nginx_port(slug) + gateway_spec()["app_offset"]
+
+    def url(self, slug: str = "gateway") -> str:
+        return f"http://127.0.0.1:{self.nginx_port(slug)}"
+
+    # databases
+    def local_nodes(self, slug: str) -> tuple[LocalNode, LocalNode]:
+        spec = self.service(slug)
+        return tuple(
+            LocalNode(f"{slug}-{i + 1}", self.db_port_base + off, off, self.var / "data" / f"{slug}-{i + 1}")
+            for i, off in enumerate(spec.db_offsets)
+        )
+
+    def pair_spec(self, slug: str) -> PairSpec:
+        spec = self.service(slug)
+        nodes = tuple(n.node for n in self.local_nodes(slug))
+        return PairSpec(
+            service=slug, database=spec.database, nodes=nodes,
+            admin=Credentials("ewtto_admin", self.secrets.value("db_admin")),
+            replication=Credentials("ewtto_repl", self.secrets.value("db_repl")),
+            app=Credentials(f"{slug}_app", self.secrets.value(f"db_app_{slug}")),
+        )
+
+    # environment of each project's processes
+    def env_for(self, slug: str) -> dict[str, str]:
+        env = {
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_SECRET_KEY": self.secrets.value(f"django_{slug}"),
+            "EWTTO_SERVICE": slug,
+            "EWTTO_GUNICORN_BIND": f"127.0.0.1:{self.app_port(slug)}",
+            "EWTTO_STATIC_ROOT": str(self.var / "static" / slug),
+            "EWTTO_JWT_PUBLIC_KEY_FILE": str(self.secrets.jwt_public),
+            "EWTTO_INTERNAL_TOKEN": self.secrets.value("internal_token"),
+            **{f"EWTTO_{s.slug.upper()}_URL": self.url(s.slug) for s in self.services},
+        }
+        if slug == "gateway":
+            env["EWTTO_UPSTREAMS"] = ",".join(f"{s.slug}={self.url(s.slug)}" for s in self.services)
+            env["EWTTO_WATCHDOG_STATE"] = str(self.run_dir / "watchdog-state.json")
+            return env
+        pair = self.pair_spec(slug)
+        env.update({
+            "EWTTO_DB_NODES": ",".join(str(n) for n in pair.nodes),
+            "EWTTO_DB_NAME": pair.database,
+            "EWTTO_DB_USER": pair.app.user,
+            "EWTTO_DB_PASSWORD": pair.app.password,
+        })
+        if slug == "auth":
+            env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(self.secrets.jwt_private)
+        return env
+
+    def project_dir(self, slug: str) -> Path:
+        return REPO / "SIS" / (gateway_spec()["project"] if slug == "gateway" else self.service(slug).project)
+
+    @property
+    def projects(self) -> list[str]:
+        return [s.slug for s in self.services] + ["gateway"]

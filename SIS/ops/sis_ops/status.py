@@ -1,0 +1,58 @@
+"""What runs and in which role: processes, database nodes, replication lag, health."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from sis_common.mariadb.replication import probe
+
+from . import supervisor
+from .stack import Stack
+
+
+def gateway_health(stack: Stack, timeout: float = 5) -> dict:
+    try:
+        with urllib.request.urlopen(stack.url() + "/health", timeout=timeout) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return json.loads(exc.read() or b"{}") or {"status": "down"}
+    except (OSError, ValueError) as exc:
+        return {"status": "down", "error": str(exc)}
+
+
+def wait_healthy(stack: Stack, *, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    health = gateway_health(stack)
+    while health.get("status") != "ok" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        health = gateway_health(stack)
+    return health
+
+
+def node_rows(stack: Stack) -> list[dict]:
+    jobs = [(s.slug, n) for s in stack.services for n in stack.local_nodes(s.slug)]
+    admin = stack.pair_spec(stack.services[0].slug).admin
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        states = list(pool.map(lambda job: probe(job[1].node, admin), jobs))
+    return [{"service": slug, "name": node.name, **state.as_dict()} for (slug, node), state in zip(jobs, states)]
+
+
+def table(stack: Stack) -> str:
+    lines = [f"{'PROCESS':<28}{'STATE':<10}{'PID':>8}  UPTIME"]
+    for proc in supervisor.processes(stack):
+        lines.append(f"{proc['name']:<28}{proc['statename']:<10}{proc['pid']:>8}  {proc['description']}")
+    if len(lines) == 1:
+        lines.append("(supervisor is not running: bin/up starts the stack)")
+    lines += ["", f"{'DB NODE':<16}{'ADDRESS':<18}{'ROLE':<9}{'IO':<5}{'SQL':<5}{'LAG':>5}  GTID"]
+    for row in node_rows(stack):
+        lag = "-" if row["lag_seconds"] is None else str(row["lag_seconds"])
+        lines.append(f"{row['name']:<16}{row['node']:<18}{row['role']:<9}{yes(row['io_running']):<5}"
+                     f"{yes(row['sql_running']):<5}{lag:>5}  {row['gtid'] or row['error'] or ''}")
+    return "\n".join(lines)
+
+
+def yes(flag: bool) -> str:
+    return "yes" if flag else "no"

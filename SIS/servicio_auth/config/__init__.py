@@ -1,0 +1,1 @@
+"""servicio_auth project configuration."""

@@ -1,0 +1,39 @@
+"""Settings common to every environment of servicio_auth."""
+from pathlib import Path
+
+from sis_common import conf
+from sis_common.jsonlog import logging_config
+
+conf.load_env_file()
+env = conf.env
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+EWTTO_SERVICE = "auth"
+API_PREFIX = "api/auth/"
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [*conf.COMMON_APPS, "accounts"]
+MIDDLEWARE = conf.COMMON_MIDDLEWARE
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+TEMPLATES = conf.TEMPLATES
+
+DATABASES = conf.databases()
+DATABASE_ROUTERS = ["sis_common.db.router.PrimaryReplicaRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REST_FRAMEWORK = conf.rest_framework()
+SIMPLE_JWT = conf.simple_jwt()
+SPECTACULAR_SETTINGS = {"TITLE": "E-WTTO auth", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
+
+LANGUAGE_CODE = "es"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = f"/static/{EWTTO_SERVICE}/"
+STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+
+LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))

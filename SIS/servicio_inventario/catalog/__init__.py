@@ -1,0 +1,1 @@
+"""The catalog app of servicio_inventario."""

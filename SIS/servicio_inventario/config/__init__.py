@@ -1,0 +1,1 @@
+"""servicio_inventario project configuration."""

@@ -1,0 +1,1 @@
+"""The stock app of servicio_inventario."""

@@ -1,0 +1,1 @@
+"""Branches (sucursales): the shops of the company."""

@@ -1,0 +1,23 @@
+"""Serializers of the branches API."""
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from .models import Branch
+
+
+class BranchSerializer(serializers.ModelSerializer):
+    code = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{1,20}$", max_length=20,
+        validators=[UniqueValidator(queryset=Branch.objects.using("default").all(), message="A branch with this code exists.")],
+    )
+
+    class Meta:
+        model = Branch
+        fields = ["id", "code", "name", "address", "city", "phone", "is_active"]
+        read_only_fields = ["id"]
+
+
+class BranchFilterSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, max_length=100)
+    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    city = serializers.CharField(required=False, max_length=80)

@@ -1,0 +1,29 @@
+"""Writes on branches."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+
+from .models import Branch
+
+EDITABLE = frozenset({"code", "name", "address", "city", "phone", "is_active"})
+
+
+@transaction.atomic
+def branch_create(*, code: str, name: str, address: str = "", city: str = "", phone: str = "") -> Branch:
+    return Branch.objects.create(code=code, name=name, address=address, city=city, phone=phone)
+
+
+@transaction.atomic
+def branch_update(*, branch_id: int, **fields) -> Branch:
+    branch = get_object_or_404(Branch.objects.select_for_update(), pk=branch_id)
+    for name, value in fields.items():
+        if name in EDITABLE:
+            setattr(branch, name, value)
+    branch.save()
+    return branch
+
+
+@transaction.atomic
+def branch_deactivate(*, branch_id: int) -> Branch:
+    return branch_update(branch_id=branch_id, is_active=False)

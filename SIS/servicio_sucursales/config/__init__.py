@@ -1,0 +1,1 @@
+"""servicio_sucursales project configuration."""

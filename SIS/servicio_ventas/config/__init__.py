@@ -1,0 +1,1 @@
+"""servicio_ventas project configuration."""

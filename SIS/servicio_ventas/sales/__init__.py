@@ -1,0 +1,1 @@
+"""The sales app of servicio_ventas."""
