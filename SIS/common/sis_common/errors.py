@@ -6,7 +6,7 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
@@ -30,6 +30,26 @@ def is_unavailability(exc: Exception) -> bool:
     )
 
 
+class DomainError(APIException):
+    """A business refusal with a stable code and extra fields, e.g. insufficient_stock with its lines."""
+
+    def __init__(self, detail: str, code: str, status_code: int = 400, **extra):
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.extra = extra
+
+
+def error_body(exc: APIException) -> dict:
+    """The JSON body for an API exception: detail, code, and field messages or extras."""
+    if isinstance(exc, ValidationError):
+        return _validation_body(exc)
+    body = {"detail": str(exc.detail) if not isinstance(exc.detail, (dict, list)) else exc.detail,
+            "code": _first_code(exc.get_codes())}
+    if isinstance(exc.detail, dict):
+        body = {**exc.detail, "code": body["code"]}
+    return {**body, **getattr(exc, "extra", {})}
+
+
 def api_exception_handler(exc, context):
     """DRF handler: add a stable `code`, keep field messages at the top level."""
     if is_unavailability(exc):
@@ -37,10 +57,8 @@ def api_exception_handler(exc, context):
     response = drf_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ValidationError):
-        response.data = _validation_body(exc)
-    elif isinstance(response.data, dict):
-        response.data.setdefault("code", _first_code(exc.get_codes()))
+    if isinstance(exc, APIException):
+        response.data = error_body(exc)
     return response
 
 

@@ -86,4 +86,5 @@ def session_pair(service: str, database: str) -> TestPair:
         _pairs[service] = start_pair(service, database)
         os.environ.update(_pairs[service].env())
         export_test_keys(_pairs[service].base / "keys")
+        os.environ.setdefault("EWTTO_INTERNAL_TOKEN", secrets.token_urlsafe(16))
     return _pairs[service]
