@@ -33,6 +33,9 @@ COMMON_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Staff sign in to every project's admin with their servicio_auth credentials (single sign-on).
+AUTHENTICATION_BACKENDS = ["sis_common.auth.sso.AuthServiceBackend"]
+
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],

@@ -20,6 +20,7 @@ MIDDLEWARE = conf.COMMON_MIDDLEWARE
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = conf.TEMPLATES
+AUTHENTICATION_BACKENDS = conf.AUTHENTICATION_BACKENDS
 
 DATABASES = conf.databases()
 DATABASE_ROUTERS = ["sis_common.db.router.PrimaryReplicaRouter"]
