@@ -60,6 +60,12 @@ class Secrets:
         return password, True
 
 
+    def append_note(self, name: str, lines: list[str]) -> None:
+        path = self.directory / name
+        old = path.read_text() if path.exists() else ""
+        _write_private(path, old + "".join(f"{line}\n" for line in lines))
+
+
 def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

@@ -49,19 +49,24 @@ def migrate_all(stack: Stack) -> None:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(one, [s.slug for s in stack.services]))
-    one_static = manage(stack, "gateway", "collectstatic", "--noinput", "--verbosity", "0")
-    del one_static
+    manage(stack, "gateway", "collectstatic", "--noinput", "--verbosity", "0")
 
 
 def bootstrap_data(stack: Stack, *, demo: bool) -> list[str]:
-    """Each project's idempotent `ewtto_bootstrap` command: first admin, demo data."""
-    password, _ = stack.secrets.admin_password()
+    """Each project's idempotent `ewtto_bootstrap` command: first admin, demo data.
+
+    What they print (credentials created now) is shown once and kept in
+    var/secrets/first-start.txt, readable only by the owner.
+    """
+    password, new = stack.secrets.admin_password()
     env = {"EWTTO_ADMIN_PASSWORD": password, "EWTTO_DEMO": "1" if demo else "0"}
-    lines = []
+    lines = [f"admin password: {password} (kept in {stack.secrets.directory / 'admin-password'})"] if new else []
     for spec in stack.services:
         probe = manage(stack, spec.slug, "help", "ewtto_bootstrap", check=False)
         if probe.returncode == 0:
             lines += manage(stack, spec.slug, "ewtto_bootstrap", env=env).stdout.splitlines()
+    if lines:
+        stack.secrets.append_note("first-start.txt", lines)
     return lines
 
 

@@ -1,0 +1,37 @@
+"""Plain units of sis_common that need no database: parsing, IDs, log lines, token guards."""
+import json
+import logging
+
+from sis_common import request_id
+from sis_common.db import routing
+from sis_common.jsonlog import JsonFormatter
+from sis_common.mariadb.nodes import Node, parse_nodes
+
+
+def test_nodes_parse_in_order():
+    assert parse_nodes("127.0.0.1:3311, db2:3312") == (Node("127.0.0.1", 3311), Node("db2", 3312))
+    assert str(Node.parse("h:1")) == "h:1"
+
+
+def test_request_id_accepts_sane_ids_and_replaces_others():
+    assert request_id.accept("abc-123") == "abc-123"
+    fresh = request_id.accept("bad id with spaces\n")
+    assert fresh != "bad id with spaces\n" and len(fresh) == 32
+    assert request_id.accept("x" * 129) != "x" * 129
+
+
+def test_causal_token_is_validated_not_trusted():
+    assert routing.begin("0-11-42").causal_gtid == "0-11-42"
+    assert routing.begin("0-11-42,1-12-7").causal_gtid == "0-11-42,1-12-7"
+    assert routing.begin("0-1-1'; DROP TABLE x; --").causal_gtid is None
+    assert routing.begin(None).causal_gtid is None
+    routing.end()
+
+
+def test_json_log_line_carries_service_request_id_and_extras():
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "hello %s", ("world",), None)
+    record.request_id = "rid-1"
+    record.service_extra = 7
+    line = json.loads(JsonFormatter(service="ventas").format(record))
+    assert line["msg"] == "hello world"
+    assert line["service"] == "ventas" and line["request_id"] == "rid-1" and line["service_extra"] == 7

@@ -1,0 +1,68 @@
+"""The local stack's generated configuration: secrets, env files, supervisor and nginx configs."""
+import stat
+
+import pytest
+
+from sis_ops import render
+from sis_ops.stack import Stack
+
+
+@pytest.fixture
+def stack(tmp_path):
+    return Stack(var=tmp_path / "var", port=18000, db_port_base=18300)
+
+
+def test_secrets_are_generated_once_and_private(stack):
+    first = dict(stack.secrets.values)
+    again = Stack(var=stack.var, port=stack.port, db_port_base=stack.db_port_base)
+    assert again.secrets.values == first
+    assert stat.S_IMODE((stack.var / "secrets" / "secrets.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE(stack.secrets.jwt_private.stat().st_mode) == 0o600
+    assert len(set(first.values())) == len(first)
+
+
+def test_only_auth_gets_the_private_key(stack):
+    assert "EWTTO_JWT_PRIVATE_KEY_FILE" in stack.env_for("auth")
+    for slug in ("sucursales", "inventario", "ventas", "gateway"):
+        assert "EWTTO_JWT_PRIVATE_KEY_FILE" not in stack.env_for(slug)
+
+
+def test_each_service_gets_its_own_pair_and_account(stack):
+    envs = {s.slug: stack.env_for(s.slug) for s in stack.services}
+    assert envs["inventario"]["EWTTO_DB_NODES"] == "127.0.0.1:18331,127.0.0.1:18332"
+    assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == 4
+    assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 4
+
+
+def test_env_files_are_private(stack):
+    render.write_env_files(stack)
+    for slug in stack.projects:
+        path = stack.env_dir / f"{slug}.env"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert "DJANGO_SECRET_KEY=" in path.read_text()
+
+
+def test_supervisor_runs_every_node_app_and_sidecar(stack):
+    text = render.write_supervisor(stack).read_text()
+    for spec in stack.services:
+        for node in stack.local_nodes(spec.slug):
+            assert f"[program:db-{node.name}]" in text
+    for slug in stack.projects:
+        assert f"[program:app-{slug}]" in text and f"[program:nginx-{slug}]" in text
+    assert text.count("autorestart=true") == text.count("[program:")
+
+
+def test_nginx_template_fills_ours_and_keeps_nginx_variables(stack):
+    conf = render.write_nginx(stack, "ventas")
+    server = (conf.parent / "server.conf").read_text()
+    assert "listen 127.0.0.1:18004;" in server
+    assert "server 127.0.0.1:18014" in server
+    assert "$proxy_add_x_forwarded_for" in server and "${" not in server
+
+
+def test_every_listener_is_loopback(stack):
+    render.write_supervisor(stack)
+    for slug in stack.projects:
+        server = (stack.run_dir / "nginx" / slug / "server.conf").read_text()
+        assert "listen 127.0.0.1:" in server
+    assert "bind_address                    = 127.0.0.1" in (render.REPO / "deploy/mariadb/node.cnf").read_text()
