@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
@@ -54,6 +55,11 @@ def api_exception_handler(exc, context):
     """DRF handler: add a stable `code`, keep field messages at the top level."""
     if is_unavailability(exc):
         return database_unavailable(exc)
+    # Django's own 404/403 (get_object_or_404, get_object) get the same JSON shape as DRF's
+    if isinstance(exc, Http404):
+        exc = NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied()
     response = drf_handler(exc, context)
     if response is None:
         return None
@@ -64,7 +70,9 @@ def api_exception_handler(exc, context):
 
 def _validation_body(exc: ValidationError) -> dict:
     detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-    return {"detail": "Invalid input.", "code": "invalid", **detail}
+    # a field named like a reserved key (a branch's `code`) must not replace the machine code:
+    # every field message is also under `fields`, where no name collides
+    return {**detail, "detail": "Invalid input.", "code": "invalid", "fields": detail}
 
 
 def _first_code(codes) -> str:

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import urllib3
 
+from .breaker import breaker
 from .routes import SERVICES
 from .upstream import pool
 
@@ -13,12 +14,14 @@ HEALTH_TIMEOUT = urllib3.Timeout(connect=0.5, read=2.5)
 
 
 def service_health(service: str) -> dict:
+    # the circuit is this gateway process's view of the service, seen by the API proxy
+    circuit = breaker(service).state
     try:
         answer = pool(service).urlopen("GET", "/health", timeout=HEALTH_TIMEOUT, retries=False)
         body = json.loads(answer.data)
     except (urllib3.exceptions.HTTPError, ValueError) as exc:
-        return {"status": "down", "error": f"unreachable: {exc.__class__.__name__}"}
-    return {"status": body.get("status", "down"), "db": body.get("db", {})}
+        return {"status": "down", "error": f"unreachable: {exc.__class__.__name__}", "circuit": circuit}
+    return {"status": body.get("status", "down"), "db": body.get("db", {}), "circuit": circuit}
 
 
 def system_health() -> dict:

@@ -1,12 +1,16 @@
-"""Gateway views: thin entry points over proxy and health."""
-from django.http import JsonResponse
+"""Gateway views: thin entry points over proxy, health and docs."""
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+from urllib3.exceptions import HTTPError
 
-from . import proxy
+from . import docs, proxy
 from .health import system_health
 from .routes import API_TO_SERVICE
 
 
+@require_safe
 def health(request):
     body = system_health()
     return JsonResponse(body, status=503 if body["status"] == "down" else 200)
@@ -20,3 +24,19 @@ def api_proxy(request, api: str, rest: str):
 @csrf_exempt
 def site_proxy(request, kind: str, service: str, rest: str):
     return proxy.forward(request, service, request.path)
+
+
+@require_safe
+def api_docs(request):
+    return render(request, "edge/docs.html", {"schemas": docs.schema_urls()})
+
+
+@require_safe
+def api_schema(request, api: str):
+    try:
+        answer = docs.fetch_schema(api)
+    except HTTPError:
+        return proxy.unavailable(API_TO_SERVICE[api], 503, "service_unavailable", "The service is unavailable.")
+    if answer.status != 200:
+        return proxy.unavailable(API_TO_SERVICE[api], 503, "schema_unavailable", "The service gave no schema.")
+    return HttpResponse(answer.data, content_type="application/json")

@@ -36,6 +36,16 @@ def cmd_setup_replication(stack: Stack, args) -> int:
     return 0
 
 
+def cmd_docker_config(stack: Stack, args) -> int:
+    """Secrets and env files of deploy/docker (run by deploy/docker/up in a one-off container)."""
+    from . import docker
+
+    owner = tuple(int(part) for part in args.owner.split(":")) if args.owner else None
+    result = docker.write_config(settings=docker.DeploySettings.from_env(), owner=owner, app_uid=args.app_uid)
+    print(json.dumps(result))
+    return 0
+
+
 def summary(stack: Stack, result: dict) -> str:
     lines = [f"E-WTTO is up in {result['seconds']} s", f"  gateway   {stack.url()}  (the only public entry)"]
     for spec in stack.services:
@@ -48,7 +58,8 @@ def summary(stack: Stack, result: dict) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "setup-replication": cmd_setup_replication}
+COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "setup-replication": cmd_setup_replication,
+            "docker-config": cmd_docker_config}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument("services", nargs="*")
     parser.add_argument("--no-demo", dest="demo", action="store_false")
+    parser.add_argument("--owner", help="docker-config: UID:GID to own the generated files")
+    parser.add_argument("--app-uid", type=int, help="docker-config: the images' user, to own the JWT keys")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](Stack.from_env(), args)
 

@@ -63,6 +63,10 @@ class Stack:
 
     @classmethod
     def from_env(cls) -> "Stack":
+        if os.environ.get("EWTTO_STACK") == "docker":
+            # inside the ops containers of deploy/docker: the same stack, Docker hostnames
+            from .docker import DockerStack
+            return DockerStack.from_env()
         return cls(
             var=Path(os.environ.get("EWTTO_VAR", REPO / "var")).resolve(),
             port=int(os.environ.get("EWTTO_PORT", 8000)),

@@ -1,1 +1,69 @@
-"""Models of the accounts app."""
+"""Users of E-WTTO: one role each, and the branch IDs a scoped role may act on.
+
+Branch scopes live in their own table (one row per user and branch) rather than a
+JSON column: each scope is unique by constraint and "who may act on branch 3"
+is a plain indexed query. Branch IDs are servicio_sucursales' IDs, kept as plain
+integers (no cross-database foreign key). Admins and auditors act on every
+branch and keep no rows.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from sis_common.auth.principal import as_branch_id
+from sis_common.auth.roles import ADMIN, ALL_BRANCHES_ROLES, AUDITOR, CASHIER, MANAGER, STAFF_ROLES, WAREHOUSE
+
+ROLE_CHOICES = [(ADMIN, "Administrator"), (MANAGER, "Manager"), (CASHIER, "Cashier"),
+                (WAREHOUSE, "Warehouse"), (AUDITOR, "Auditor")]
+
+
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=ROLE_CHOICES, default=CASHIER, db_index=True)
+
+    objects = AccountManager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def save(self, *args, **kwargs):
+        # the Django-admin flags always follow the role, whoever saves the user
+        self.is_staff = self.role in STAFF_ROLES
+        self.is_superuser = self.role == ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+
+    @property
+    def all_branches(self) -> bool:
+        return self.role in ALL_BRANCHES_ROLES
+
+    @property
+    def branches(self) -> frozenset[int]:
+        return frozenset(scope.branch_id for scope in self.branch_scopes.all())
+
+    def branch_list(self) -> list[int]:
+        return [] if self.all_branches else sorted(self.branches)
+
+    def may_act_on(self, branch_id) -> bool:
+        number = as_branch_id(branch_id)
+        return number is not None and (self.all_branches or number in self.branches)
+
+
+class UserBranch(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="branch_scopes")
+    branch_id = models.PositiveBigIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["branch_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "branch_id"], name="accounts_userbranch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> branch {self.branch_id}"

@@ -1,1 +1,47 @@
-"""Models of the catalog app."""
+"""Catalogue: categories and products (unique SKU, optional unique barcode, decimal price and cost)."""
+from decimal import Decimal
+
+from django.db import models
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    sku = models.CharField(max_length=64, unique=True)
+    # NULL, not "", when absent: the unique index admits many NULLs
+    barcode = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    cost = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        # InnoDB appends the primary key to every secondary index, so each of these also
+        # serves "filter, then ORDER BY id" for keyset pages; the name also has a FULLTEXT
+        # index (migration 0002) for word search.
+        indexes = [
+            models.Index(fields=["name"], name="product_name"),
+            models.Index(fields=["is_active"], name="product_active"),
+            models.Index(fields=["category", "is_active"], name="product_category_active"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="product_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"

@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from catalog.internal import ProductInternalListView
 from sis_common.health import health_view
+from stock.internal import StockMoveInternalView
 
 handler400 = "sis_common.errors.json_400"
 handler403 = "sis_common.errors.json_403"
@@ -16,5 +18,7 @@ urlpatterns = [
     path("api/inventory/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/inventory/", include("catalog.urls")),
     path("api/inventory/", include("stock.urls")),
+    path("internal/inventory/products/", ProductInternalListView.as_view()),
+    path("internal/inventory/stock-moves/", StockMoveInternalView.as_view()),
     path("admin/inventario/", admin.site.urls),
 ]

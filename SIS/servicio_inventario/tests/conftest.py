@@ -1,8 +1,17 @@
-"""Fixtures for servicio_inventario tests: API clients holding tokens of each role."""
+"""Fixtures for servicio_inventario tests: API clients holding tokens of each role, products, stock."""
+import itertools
+import os
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
+from catalog.services import product_create
 from sis_common.testing.tokens import auth_header
+from stock.ledger import Line, stock_apply
+from stock.selectors import ledger_mismatches
+
+_skus = (f"T-{i:06d}" for i in itertools.count())
 
 
 @pytest.fixture
@@ -18,3 +27,47 @@ def client_for():
 @pytest.fixture
 def admin_client(client_for):
     return client_for("admin")
+
+
+@pytest.fixture
+def internal_client():
+    client = APIClient()
+    client.credentials(HTTP_X_INTERNAL_TOKEN=os.environ["EWTTO_INTERNAL_TOKEN"])
+    return client
+
+
+@pytest.fixture
+def make_product():
+    def make(name: str = "Producto", price: str = "10.00", **extra):
+        return product_create(sku=extra.pop("sku", next(_skus)), name=name, price=Decimal(price), **extra)
+
+    return make
+
+
+@pytest.fixture
+def receive():
+    """Put `quantity` of a product into a branch through the ledger, as a receipt does."""
+    def put(branch: int, product_id: int, quantity: int):
+        return stock_apply(kind="receipt", lines=[Line(branch, product_id, quantity)], reference="test")
+
+    return put
+
+
+@pytest.fixture
+def ledger_consistent():
+    def check(branch: int | None = None) -> None:
+        assert ledger_mismatches(branch=branch) == []
+
+    return check
+
+
+@pytest.fixture
+def replica_synced(db_pair):
+    """Wait until the replica has applied every commit (for transactional tests reading through the API)."""
+    from sis_common.mariadb import replication
+
+    def wait() -> None:
+        primary, replica = replication.current_roles(db_pair.spec)
+        replication.wait_caught_up(db_pair.spec, primary, replica, timeout=10)
+
+    return wait

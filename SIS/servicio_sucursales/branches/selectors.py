@@ -1,13 +1,19 @@
 """Reads on branches."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from .models import Branch
 
 
-def branch_list(*, search: str | None = None, is_active: bool | None = None, city: str | None = None) -> QuerySet[Branch]:
+def branch_list(*, search: str | None = None, is_active: bool | None = None, city: str | None = None,
+                visible: Iterable[int] | None = None) -> QuerySet[Branch]:
+    """Branches matching the filters; `visible` (None = all) limits them to a caller's scope."""
     qs = Branch.objects.all()
+    if visible is not None:
+        qs = qs.filter(pk__in=list(visible))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(city__icontains=search))
     if is_active is not None:
@@ -15,3 +21,8 @@ def branch_list(*, search: str | None = None, is_active: bool | None = None, cit
     if city:
         qs = qs.filter(city__iexact=city)
     return qs
+
+
+def branch_get_current(*, branch_id: int) -> Branch | None:
+    """One branch read from the primary: other services act on the answer at once, so no replica lag."""
+    return Branch.objects.using("default").filter(pk=branch_id).first()

@@ -21,3 +21,11 @@ class BranchFilterSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, max_length=100)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
     city = serializers.CharField(required=False, max_length=80)
+
+
+class BranchInternalSerializer(serializers.ModelSerializer):
+    """What other services need of a branch: its code (sale numbers) and whether it is active."""
+
+    class Meta:
+        model = Branch
+        fields = ["id", "code", "name", "is_active"]

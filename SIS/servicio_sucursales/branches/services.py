@@ -10,8 +10,10 @@ EDITABLE = frozenset({"code", "name", "address", "city", "phone", "is_active"})
 
 
 @transaction.atomic
-def branch_create(*, code: str, name: str, address: str = "", city: str = "", phone: str = "") -> Branch:
-    return Branch.objects.create(code=code, name=name, address=address, city=city, phone=phone)
+def branch_create(*, code: str, name: str, address: str = "", city: str = "", phone: str = "",
+                  branch_id: int | None = None) -> Branch:
+    """A new active branch; `branch_id` pins the id (demo data that other services refer to by id)."""
+    return Branch.objects.create(id=branch_id, code=code, name=name, address=address, city=city, phone=phone)
 
 
 @transaction.atomic
@@ -26,4 +28,5 @@ def branch_update(*, branch_id: int, **fields) -> Branch:
 
 @transaction.atomic
 def branch_deactivate(*, branch_id: int) -> Branch:
+    """Deleting a branch only deactivates it: stock, sales and users keep referring to its id."""
     return branch_update(branch_id=branch_id, is_active=False)

@@ -2,13 +2,15 @@
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from sis_common.auth.permissions import ReadAnyWriteRoles
+from sis_common.auth.permissions import ReadAnyWriteRoles, require_branch, visible_branches
 
 from . import selectors, services
 from .serializers import BranchFilterSerializer, BranchSerializer
 
 
 class BranchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Everyone signed in reads the branches of their scope; only admins write."""
+
     permission_classes = [ReadAnyWriteRoles]
     write_roles = ("admin",)
     serializer_class = BranchSerializer
@@ -18,7 +20,12 @@ class BranchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return selectors.branch_list()
         filters = BranchFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.branch_list(**filters.validated_data)
+        return selectors.branch_list(**filters.validated_data, visible=visible_branches(self.request))
+
+    def get_object(self):
+        branch = super().get_object()
+        require_branch(self.request, branch.pk)
+        return branch
 
     def create(self, request):
         serializer = BranchSerializer(data=request.data)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from branches.internal import BranchInternalView
 from sis_common.health import health_view
 
 handler400 = "sis_common.errors.json_400"
@@ -15,5 +16,6 @@ urlpatterns = [
     path("api/branches/health/", health_view),
     path("api/branches/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/branches/", include("branches.urls")),
+    path("internal/branches/<int:branch_id>/", BranchInternalView.as_view()),
     path("admin/sucursales/", admin.site.urls),
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("health", health_view),
     path("api/sales/health/", health_view),
     path("api/sales/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/sales/", include("cash.urls")),
+    path("api/sales/", include("reports.urls")),
     path("api/sales/", include("sales.urls")),
     path("admin/ventas/", admin.site.urls),
 ]

@@ -1,1 +1,137 @@
-"""Models of the sales app."""
+"""Sales, their lines and payments, returns, and the per-branch number counter.
+
+A sale or a return is a saga with inventory: it is stored `pending` with the
+key its stock move uses (`saga_key`) before inventory is asked, and only then
+becomes `completed` or `rejected`; `next_attempt_at` schedules the reconciler.
+"""
+from django.db import models
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class SagaStatus(models.TextChoices):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash"
+    CARD = "card"
+    TRANSFER = "transfer"
+
+
+class SagaFields(models.Model):
+    """What a sale and a return share: the client's key, the stock-move key and the retry state."""
+
+    status = models.CharField(max_length=10, choices=SagaStatus.choices, default=SagaStatus.PENDING)
+    user_id = models.PositiveBigIntegerField()
+    idempotency_key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    saga_key = models.CharField(max_length=64, unique=True)
+    stock_move_id = models.PositiveBigIntegerField(null=True, blank=True)
+    rejection = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+    business_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Sale(SagaFields):
+    branch_id = models.PositiveBigIntegerField()
+    branch_code = models.CharField(max_length=20)
+    # assigned on completion from the branch's counter, so completed sales are gap-free per branch
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField(max_length=40, null=True, blank=True)
+    session = models.ForeignKey("cash.CashSession", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="sales")
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=4)
+    subtotal = models.DecimalField(**MONEY)
+    tax = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+    paid = models.DecimalField(**MONEY)
+    change = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "idempotency_key"], name="sale_user_idempotency_key"),
+            models.UniqueConstraint(fields=["branch_id", "sequence"], name="sale_branch_sequence"),
+        ]
+        indexes = [
+            models.Index(fields=["branch_id", "business_date", "status"], name="sale_branch_date_status"),
+            models.Index(fields=["business_date", "status"], name="sale_date_status"),
+            models.Index(fields=["status", "next_attempt_at"], name="sale_pending_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"sale {self.pk} ({self.status})"
+
+
+class SaleLine(models.Model):
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    product_id = models.PositiveBigIntegerField()
+    sku = models.CharField(max_length=64, blank=True, default="")
+    name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(**MONEY)
+    quantity = models.PositiveIntegerField()
+    total = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["product_id"]
+        constraints = [models.UniqueConstraint(fields=["sale", "product_id"], name="sale_line_one_per_product")]
+        indexes = [models.Index(fields=["product_id"], name="sale_line_product")]
+
+
+class Payment(models.Model):
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="payments")
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class SaleReturn(SagaFields):
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="returns")
+    branch_id = models.PositiveBigIntegerField()
+    session = models.ForeignKey("cash.CashSession", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="returns")
+    reason = models.CharField(max_length=255, blank=True, default="")
+    refund_method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    subtotal = models.DecimalField(**MONEY)
+    tax = models.DecimalField(**MONEY)
+    refund_amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "idempotency_key"], name="return_user_idempotency_key"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="return_pending_due"),
+            models.Index(fields=["branch_id", "business_date", "status"], name="return_branch_date_status"),
+        ]
+
+
+class ReturnLine(models.Model):
+    sale_return = models.ForeignKey(SaleReturn, on_delete=models.CASCADE, related_name="lines")
+    product_id = models.PositiveBigIntegerField()
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(**MONEY)
+    total = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["product_id"]
+
+
+class BranchCounter(models.Model):
+    """The last sale number given at a branch; locked by each completion there."""
+
+    branch_id = models.PositiveBigIntegerField(primary_key=True)
+    last_sequence = models.PositiveIntegerField(default=0)

@@ -5,21 +5,43 @@ from functools import cached_property
 
 from rest_framework_simplejwt.models import TokenUser
 
-ALL_BRANCHES_ROLES = frozenset({"admin", "auditor"})
+from .roles import ALL_BRANCHES_ROLES, ROLES
+
+
+def positive_id(value) -> int | None:
+    """A positive integer ID from an int or a string of ASCII digits, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        value = int(value)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+as_branch_id = positive_id
+
+
+def branch_ids(value) -> frozenset[int]:
+    """Branch IDs from a claim; anything but a list of positive integers counts for nothing."""
+    if not isinstance(value, (list, tuple)):
+        return frozenset()
+    return frozenset(b for b in map(as_branch_id, value) if b is not None)
 
 
 class Principal(TokenUser):
     @cached_property
     def role(self) -> str:
-        return self.token.get("role", "")
+        role = self.token.get("role", "")
+        return role if role in ROLES else ""
 
     @cached_property
     def branches(self) -> frozenset[int]:
-        return frozenset(int(b) for b in self.token.get("branches", []) if str(b).isdigit())
+        return branch_ids(self.token.get("branches", []))
 
     @property
     def all_branches(self) -> bool:
         return self.role in ALL_BRANCHES_ROLES
 
-    def may_act_on(self, branch_id: int) -> bool:
-        return self.all_branches or int(branch_id) in self.branches
+    def may_act_on(self, branch_id) -> bool:
+        """True when the token covers the branch; a malformed ID is covered by nobody."""
+        number = as_branch_id(branch_id)
+        return number is not None and (self.all_branches or number in self.branches)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import MySQLdb
 
+from .gtid import contains, merge, not_contained
 from .nodes import Credentials, Node, session
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,17 @@ class NodeState:
     lag_seconds: int | None = None
     last_error: str = ""
     error: str = ""
+    # filled by probe(..., detail=True), for the watchdog
+    gtid_binlog_state: str = ""
+    gtid_slave_pos: str = ""
+    gtid_io_pos: str = ""
+    io_state: str = ""  # Slave_IO_Running: Yes, No or Connecting
+    last_io_errno: int = 0
+    last_sql_errno: int = 0
+    semi_sync_master_enabled: bool | None = None
+    semi_sync_master_active: bool | None = None  # Rpl_semi_sync_master_status: ON unless fallen back to async
+    semi_sync_clients: int | None = None
+    uptime: int | None = None
 
     @property
     def is_primary(self) -> bool:
@@ -54,8 +66,8 @@ def role_name(state: NodeState) -> str:
     return "replica" if state.replicating_from else "fenced"
 
 
-def probe(node: Node, admin: Credentials, *, timeout: float = 1.0) -> NodeState:
-    """Read role, GTID positions and replica threads of one node."""
+def probe(node: Node, admin: Credentials, *, timeout: float = 1.0, detail: bool = False) -> NodeState:
+    """Read role, GTID positions and replica threads of one node (detail: semi-sync and GTID state too)."""
     try:
         with session(node, admin, timeout=timeout) as cur:
             cur.execute("SELECT @@read_only AS ro, @@gtid_binlog_pos AS b, @@gtid_current_pos AS c")
@@ -63,9 +75,25 @@ def probe(node: Node, admin: Credentials, *, timeout: float = 1.0) -> NodeState:
             state = NodeState(node, True, bool(row["ro"]), row["b"] or "", row["c"] or "")
             cur.execute("SHOW SLAVE STATUS")
             _read_slave_status(state, cur.fetchone())
+            if detail:
+                _read_detail(state, cur)
             return state
     except MySQLdb.Error as exc:
         return NodeState(node, False, error=str(exc))
+
+
+def _read_detail(state: NodeState, cur) -> None:
+    cur.execute("SELECT @@gtid_binlog_state AS s, @@gtid_slave_pos AS p, "
+                "@@rpl_semi_sync_master_enabled AS e")
+    row = cur.fetchone()
+    state.gtid_binlog_state, state.gtid_slave_pos = row["s"] or "", row["p"] or ""
+    state.semi_sync_master_enabled = bool(row["e"])
+    cur.execute("SHOW GLOBAL STATUS WHERE Variable_name IN "
+                "('Rpl_semi_sync_master_status', 'Rpl_semi_sync_master_clients', 'Uptime')")
+    status = {r["Variable_name"]: r["Value"] for r in cur.fetchall()}
+    state.semi_sync_master_active = status.get("Rpl_semi_sync_master_status") == "ON"
+    state.semi_sync_clients = int(status.get("Rpl_semi_sync_master_clients", 0))
+    state.uptime = int(status.get("Uptime", 0))
 
 
 def _read_slave_status(state: NodeState, row: dict | None) -> None:
@@ -77,6 +105,10 @@ def _read_slave_status(state: NodeState, row: dict | None) -> None:
     lag = row.get("Seconds_Behind_Master")
     state.lag_seconds = None if lag is None else int(lag)
     state.last_error = row.get("Last_IO_Error") or row.get("Last_SQL_Error") or ""
+    state.io_state = row["Slave_IO_Running"] or ""
+    state.gtid_io_pos = row.get("Gtid_IO_Pos") or ""
+    state.last_io_errno = int(row.get("Last_IO_Errno") or 0)
+    state.last_sql_errno = int(row.get("Last_SQL_Errno") or 0)
 
 
 @dataclass(frozen=True)
@@ -128,14 +160,20 @@ def make_writable(cur) -> None:
 
 
 def point_replica(cur, pair: PairSpec, primary: Node) -> None:
-    """Make the node behind `cur` replicate from `primary` by GTID and start it."""
+    """Make the node behind `cur` (fenced first) replicate from `primary` by GTID and start it.
+
+    Call it only when the node's history is contained in the primary's
+    (`diverged_from` is empty) or the node is empty.
+    """
     peer = pair.peer_address(primary)
     cur.execute("SET GLOBAL read_only = ON")
     cur.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF")
     cur.execute("STOP SLAVE")
     cur.execute(
         "CHANGE MASTER TO MASTER_HOST=%s, MASTER_PORT=%s, MASTER_USER=%s, MASTER_PASSWORD=%s, "
-        "MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1",
+        "MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1, "
+        # a former primary's own transactions count as applied, so it asks for what follows them
+        "MASTER_DEMOTE_TO_SLAVE=1",
         (peer.host, peer.port, pair.replication.user, pair.replication.password),
     )
     cur.execute("START SLAVE")
@@ -176,16 +214,65 @@ def current_roles(pair: PairSpec) -> tuple[Node | None, Node | None]:
     return primary, (others[0] if others else None)
 
 
-def setup_pair(pair: PairSpec, *, timeout: float = 30) -> dict:
-    """Bring a pair to 'one writable primary, one healthy GTID replica'; safe to repeat."""
+def choose_primary(pair: PairSpec, *, preferred: Node | None = None) -> tuple[Node, Node]:
+    """(primary, replica): the writable node, else the best of two fenced (read-only) nodes.
+
+    Every node boots read-only, so after a restart of the whole stack no node
+    is writable. Then the node whose history holds the other's wins, the one
+    not configured as a replica first (the last primary); `preferred` (the
+    watchdog's last known primary) breaks the tie of a diverged pair; a fresh
+    pair takes its first node.
+    """
     primary, replica = current_roles(pair)
-    if primary is None:
-        primary, replica = pair.nodes[0], pair.nodes[1]
+    if primary is not None:
+        return primary, replica
+    states = [probe(n, pair.admin, detail=True) for n in pair.nodes]
+    if not all(s.reachable for s in states):
+        return pair.nodes[0], pair.nodes[1]
+    ranked = sorted(states, key=lambda s: (s.node != preferred, s.replicating_from is not None))
+    for candidate in ranked:
+        other = next(s for s in states if s is not candidate)
+        if contains(merge_history(candidate), other.gtid_current_pos):
+            return candidate.node, other.node
+    first, second = ranked
+    log.error("%s: diverged pair (%s vs %s); %s becomes primary, %s stays fenced",
+              pair.service, first.gtid_current_pos, second.gtid_current_pos, first.node, second.node)
+    return first.node, second.node
+
+
+def merge_history(state: NodeState) -> str:
+    """Everything a node is known to hold: its binlog state plus what it applied as a replica."""
+    return merge(state.gtid_binlog_state, state.gtid_slave_pos, state.gtid_current_pos)
+
+
+def diverged_from(pair: PairSpec, primary: Node, node: Node) -> list[str]:
+    """GTIDs `node` has that `primary` lacks (empty: `node` may replicate from `primary`)."""
+    ours, theirs = probe(primary, pair.admin, detail=True), probe(node, pair.admin, detail=True)
+    return [str(g) for g in not_contained(theirs.gtid_binlog_pos, merge_history(ours))]
+
+
+def setup_pair(pair: PairSpec, *, timeout: float = 30, preferred: Node | None = None) -> dict:
+    """Bring a pair to 'one writable primary, one healthy GTID replica'; safe to repeat.
+
+    A replica whose history diverged from the primary's is left fenced
+    (read-only, not replicating) and reported, never pointed at the primary.
+    """
+    primary, replica = choose_primary(pair, preferred=preferred)
     for node in pair.nodes:
         with session(node, pair.admin) as cur:
             _ensure_replication_account(cur, pair)
+    diverged = diverged_from(pair, primary, replica)
     with session(primary, pair.admin) as cur:
         make_writable(cur)
+        if diverged:  # no replica to acknowledge: commits must not wait for the semi-sync timeout
+            cur.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF")
+    if diverged:
+        with session(primary, pair.admin, timeout=timeout) as cur:
+            _ensure_schema_and_app_account(cur, pair)
+        log.error("%s: replica %s diverged (%s): left fenced; bin/rejoin %s --rebuild",
+                  pair.service, replica, ",".join(diverged), pair.service)
+        return {"service": pair.service, "primary": str(primary), "replica": None,
+                "fenced": str(replica), "diverged": diverged, "lag_seconds": None}
     state = probe(replica, pair.admin)
     if not (state.replicating_from == pair.peer_address(primary) and state.io_running and state.sql_running):
         with session(replica, pair.admin) as cur:

@@ -14,7 +14,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-INSTALLED_APPS = ["django.contrib.staticfiles", "edge"]
+INSTALLED_APPS = ["django.contrib.staticfiles", "drf_spectacular_sidecar", "edge", "webui"]
 MIDDLEWARE = [
     "sis_common.request_id.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -22,7 +22,9 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-TEMPLATES = conf.TEMPLATES
+# no auth or messages context processors: the gateway has neither app (it is stateless)
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True,
+              "OPTIONS": {"context_processors": []}}]
 DATABASES = {}
 APPEND_SLASH = False
 
@@ -31,8 +33,14 @@ EWTTO_UPSTREAMS = env.dict("EWTTO_UPSTREAMS", default={})
 EWTTO_UPSTREAM_CONNECT_TIMEOUT = env.float("EWTTO_UPSTREAM_CONNECT_TIMEOUT", default=0.5)
 EWTTO_UPSTREAM_READ_TIMEOUT = env.float("EWTTO_UPSTREAM_READ_TIMEOUT", default=15.0)
 EWTTO_MAX_BODY_BYTES = env.int("EWTTO_MAX_BODY_BYTES", default=1_048_576)
+# circuit breaker per service: open after this many consecutive connection failures, probe after the cool-down
+EWTTO_BREAKER_THRESHOLD = env.int("EWTTO_BREAKER_THRESHOLD", default=3)
+EWTTO_BREAKER_COOLDOWN = env.float("EWTTO_BREAKER_COOLDOWN", default=2.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = EWTTO_MAX_BODY_BYTES
 SIMPLE_JWT = conf.simple_jwt()
+
+# ISO 4217 code the web UI shows money in ("" shows plain amounts with two decimals)
+EWTTO_UI_CURRENCY = env("EWTTO_UI_CURRENCY", default="")
 
 LANGUAGE_CODE = "es"
 TIME_ZONE = "UTC"

@@ -1,4 +1,5 @@
 """Settings common to every environment of servicio_auth."""
+from datetime import timedelta
 from pathlib import Path
 
 from sis_common import conf
@@ -15,8 +16,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-INSTALLED_APPS = [*conf.COMMON_APPS, "accounts"]
-MIDDLEWARE = conf.COMMON_MIDDLEWARE
+INSTALLED_APPS = [*conf.COMMON_APPS, "rest_framework_simplejwt.token_blacklist", "axes", "accounts"]
+# axes last: it turns a locked-out sign-in (API or admin) into the JSON 429
+MIDDLEWARE = [*conf.COMMON_MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = conf.TEMPLATES
@@ -25,8 +27,47 @@ DATABASES = conf.databases()
 DATABASE_ROUTERS = ["sis_common.db.router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REST_FRAMEWORK = conf.rest_framework()
-SIMPLE_JWT = conf.simple_jwt()
+# Only servicio_auth signs tokens (EWTTO_JWT_PRIVATE_KEY_FILE); its own API also re-reads the user.
+AUTH_USER_MODEL = "accounts.User"
+REST_FRAMEWORK = {
+    **conf.rest_framework(),
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.UserJWTAuthentication"],
+}
+SIMPLE_JWT = {**conf.simple_jwt(), "USER_ID_FIELD": "id", "UPDATE_LAST_LOGIN": False}
+
+# Passwords are checked here only; every other project's admin asks this service (sis_common.auth.sso).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Brute-force protection (accounts.lockout): a username locks after AXES_FAILURE_LIMIT failures,
+# an address after EWTTO_LOCKOUT_ADDRESS_FAILURES; both cool off after the last failure.
+AXES_HANDLER = "accounts.lockout.UserOrAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("EWTTO_LOCKOUT_USER_FAILURES", default=5)
+EWTTO_LOCKOUT_ADDRESS_FAILURES = env.int("EWTTO_LOCKOUT_ADDRESS_FAILURES", default=20)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("EWTTO_LOCKOUT_COOLOFF_SECONDS", default=900))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successes go to the JSON log; no session is made for an API sign-in
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# our proxies (nginx, the gateway, sibling services): X-Forwarded-For is believed only through these
+EWTTO_TRUSTED_PROXIES = env.list("EWTTO_TRUSTED_PROXIES", default=[
+    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"])
+
+# demo users may be created (ewtto_bootstrap with EWTTO_DEMO=1); production settings say no
+EWTTO_DEMO_ALLOWED = True
+
+# the admin's cookies are this project's own, so signing in to another project's admin through
+# the same gateway does not overwrite them
+SESSION_COOKIE_NAME = "ewtto_admin_auth"
+SESSION_COOKIE_PATH = "/admin/auth/"
 SPECTACULAR_SETTINGS = {"TITLE": "E-WTTO auth", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
 
 LANGUAGE_CODE = "es"

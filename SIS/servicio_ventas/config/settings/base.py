@@ -1,4 +1,5 @@
 """Settings common to every environment of servicio_ventas."""
+from decimal import Decimal
 from pathlib import Path
 
 from sis_common import conf
@@ -15,7 +16,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-INSTALLED_APPS = [*conf.COMMON_APPS, "sis_common.idempotency", "sales"]
+INSTALLED_APPS = [*conf.COMMON_APPS, "sis_common.idempotency", "cash", "sales", "reports"]
 MIDDLEWARE = conf.COMMON_MIDDLEWARE
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -38,3 +39,13 @@ STATIC_URL = f"/static/{EWTTO_SERVICE}/"
 STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))
+
+# Sales (see docs/sales.md): tax on the subtotal, the calendar of the daily reports, saga timings.
+SALES_TAX_RATE = Decimal(env("EWTTO_SALES_TAX_RATE", default="0.18"))
+SALES_TIME_ZONE = env("EWTTO_SALES_TIME_ZONE", default="UTC")
+# read timeouts of the calls to inventory; the gateway waits 15 s for the whole sale
+SALES_PRICE_TIMEOUT = env.float("EWTTO_SALES_PRICE_TIMEOUT", default=3.0)
+SALES_STOCK_MOVE_TIMEOUT = env.float("EWTTO_SALES_STOCK_MOVE_TIMEOUT", default=5.0)
+# a sale's own request drives its saga first; the reconciler takes over after this
+SALES_RECONCILE_AFTER_SECONDS = env.float("EWTTO_SALES_RECONCILE_AFTER_SECONDS", default=2.0)
+SALES_RECONCILE_MAX_BACKOFF_SECONDS = env.float("EWTTO_SALES_RECONCILE_MAX_BACKOFF_SECONDS", default=10.0)

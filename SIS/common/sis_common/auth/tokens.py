@@ -1,0 +1,61 @@
+"""Checking an access token by its signature alone (RS256, public key): services and the gateway share it."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+# Never taken from the token's header: a token choosing its own algorithm is how `alg: none`
+# and HMAC-with-the-public-key forgeries get in.
+ALGORITHM = "RS256"
+ACCESS = "access"
+REQUIRED_CLAIMS = ("exp", "iat", "jti", "token_type", "user_id")
+
+
+class TokenRejected(Exception):
+    """The token may not be used: bad signature, expired, wrong type or malformed."""
+
+    def __init__(self, detail: str, code: str = "token_not_valid"):
+        super().__init__(detail)
+        self.detail, self.code = detail, code
+
+
+def bearer_token(header: str | bytes | None) -> bytes | None:
+    """The token of an `Authorization: Bearer <token>` header; None when there is no bearer header."""
+    if not header:
+        return None
+    parts = (header.encode("latin-1") if isinstance(header, str) else header).split()
+    if not parts or parts[0] != b"Bearer":
+        return None
+    if len(parts) != 2:
+        raise TokenRejected("Authorization header must be 'Bearer <token>'.", "bad_authorization_header")
+    return parts[1]
+
+
+@lru_cache(maxsize=4)
+def _public_key(pem: str):
+    return load_pem_public_key(pem.encode())
+
+
+def verify_access(raw: str | bytes) -> dict:
+    """The claims of a valid access token; TokenRejected otherwise."""
+    conf = settings.SIMPLE_JWT
+    pem = conf.get("VERIFYING_KEY") or ""
+    if not pem:
+        log.error("no JWT public key configured (EWTTO_JWT_PUBLIC_KEY_FILE): every token is refused")
+        raise TokenRejected("Tokens cannot be verified here.")
+    try:
+        claims = jwt.decode(raw, _public_key(pem), algorithms=[ALGORITHM], leeway=conf.get("LEEWAY", 0),
+                            options={"require": list(REQUIRED_CLAIMS)})
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenRejected("Token is expired.") from exc
+    except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
+        raise TokenRejected("Token is invalid.") from exc
+    if claims.get("token_type") != ACCESS:
+        raise TokenRejected("Token has wrong type.")
+    return claims

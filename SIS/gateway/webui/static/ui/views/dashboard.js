@@ -1,0 +1,83 @@
+// Dashboard: today's sales and totals by payment method for my branches, low stock and latest sales here.
+import { get } from "../api.js";
+import { h, replace, table } from "../dom.js";
+import { message } from "../errors.js";
+import { date, dateTime, money, number, t } from "../i18n.js";
+import { loadProducts, page, productName, statusBadge } from "./common.js";
+
+const MAX_BRANCH_CARDS = 12;
+
+export default async function dashboard(ctx) {
+  const day = ctx.query.get("date") || "";
+  const picker = h("input", { type: "date", id: "dash-date", name: "date", value: day });
+  const form = h("form", { class: "filters", onsubmit: (e) => {
+    e.preventDefault();
+    ctx.go(picker.value ? `#/dashboard?date=${picker.value}` : "#/dashboard");
+  } }, h("div", { class: "field" }, h("label", { for: "dash-date" }, t("dashboard.date")), picker),
+  h("button", { type: "submit", class: "secondary" }, t("common.show")));
+
+  const branches = ctx.branches.slice(0, MAX_BRANCH_CARDS);
+  const reports = await Promise.all(branches.map((b) => get("/api/sales/reports/daily/", { branch: b.id, date: day })
+    .then((report) => ({ branch: b, report }), (error) => ({ branch: b, error }))));
+  const cards = h("div", { class: "cards" }, reports.map(({ branch, report, error }) => card(ctx, branch, report, error)));
+
+  const here = reports.find((r) => r.branch.id === ctx.branch)?.report;
+  const [low, latest] = await Promise.all([
+    ctx.branch ? get("/api/inventory/stock/", { branch: ctx.branch, low: "true", page_size: 50 }).catch((e) => e) : null,
+    ctx.branch && here ? get("/api/sales/", { branch: ctx.branch, date_from: here.date, date_to: here.date, page_size: 20 }).catch((e) => e) : null,
+  ]);
+  if (low?.results) await loadProducts(low.results.map((r) => r.product));
+
+  const node = page(t("nav.dashboard"), form,
+    h("h2", {}, here ? t("dashboard.sales_of", { date: date(here.date) }) : t("dashboard.sales")),
+    branches.length ? cards : h("p", { class: "empty" }, t("common.no_branch")),
+    h("div", { class: "columns" },
+      h("section", { "aria-labelledby": "dash-latest" },
+        h("h2", { id: "dash-latest" }, t("dashboard.latest", { branch: ctx.branchLabel(ctx.branch) })),
+        latestSales(latest)),
+      h("section", { "aria-labelledby": "dash-low" },
+        h("h2", { id: "dash-low" }, t("dashboard.low_stock", { branch: ctx.branchLabel(ctx.branch) })),
+        lowStock(low))));
+  return { title: t("nav.dashboard"), node };
+}
+
+function card(ctx, branch, report, error) {
+  const title = h("h3", {}, branch.name ? `${branch.code} · ${branch.name}` : branch.code);
+  if (error) return h("article", { class: "card" }, title, h("p", { class: "alert" }, message(error)));
+  const methods = report.by_payment_method || {};
+  return h("article", { class: "card", dataset: { branch: branch.id } },
+    title,
+    h("dl", { class: "figures" },
+      h("div", {}, h("dt", {}, t("dashboard.sales_count")), h("dd", { class: "sales-count" }, number(report.sales_count))),
+      h("div", {}, h("dt", {}, t("sale.total")), h("dd", { class: "sales-total" }, money(report.total)))),
+    h("table", { class: "compact" },
+      h("caption", {}, t("dashboard.by_method")),
+      h("tbody", {}, ["cash", "card", "transfer"].map((m) => h("tr", { dataset: { method: m } },
+        h("th", { scope: "row" }, t(`method.${m}`)), h("td", { class: "num" }, money(methods[m] ?? 0)))))),
+    (report.top_products || []).length ? h("p", { class: "hint" }, t("dashboard.top"), " ",
+      report.top_products.slice(0, 3).map((p) => `${p.name || productName(p.product)} (${number(p.quantity)})`).join(", ")) : null,
+    h("a", { href: `#/sales?branch=${branch.id}&date=${report.date}` }, t("dashboard.see_sales")));
+}
+
+function latestSales(data) {
+  if (!data) return h("p", { class: "empty" }, t("common.none"));
+  if (data instanceof Error) return h("p", { class: "alert" }, message(data));
+  return table([t("sale.number"), t("common.time"), { label: t("sale.total"), class: "num" }, t("common.status")],
+    data.results.map((s) => h("tr", {},
+      h("td", {}, h("a", { href: `#/sales/${s.id}` }, s.number || `#${s.id}`)),
+      h("td", {}, dateTime(s.completed_at || s.created_at)),
+      h("td", { class: "num" }, money(s.total)),
+      h("td", {}, statusBadge(s.status)))),
+    { empty: t("dashboard.no_sales") });
+}
+
+function lowStock(data) {
+  if (!data) return h("p", { class: "empty" }, t("common.none"));
+  if (data instanceof Error) return h("p", { class: "alert" }, message(data));
+  return table([t("common.product"), { label: t("stock.quantity"), class: "num" }, { label: t("stock.min"), class: "num" }],
+    data.results.map((r) => h("tr", {},
+      h("td", {}, productName(r.product)),
+      h("td", { class: "num low" }, number(r.quantity)),
+      h("td", { class: "num" }, number(r.min_quantity)))),
+    { empty: t("dashboard.no_low") });
+}

@@ -1,0 +1,135 @@
+// Past sales: a filtered list, one sale with its receipt, and returns against it.
+import { ApiError, api, get, newIdempotencyKey, withQuery } from "../api.js";
+import { field, h, replace, select, table } from "../dom.js";
+import { showError } from "../errors.js";
+import { date, dateTime, money, number, t } from "../i18n.js";
+import { alertBox, branchSelect, page, pager, statusBadge } from "./common.js";
+import { receipt } from "./pos.js";
+
+const RETURN_ROLES = new Set(["admin", "manager", "cashier"]);
+
+export default async function sales(ctx) {
+  return ctx.params[0] ? saleDetail(ctx, Number(ctx.params[0])) : saleList(ctx);
+}
+
+async function saleList(ctx) {
+  const q = ctx.query;
+  const filters = {
+    branch: q.get("branch") ?? String(ctx.branch ?? ""),
+    date_from: q.get("date") || q.get("date_from") || "",
+    date_to: q.get("date") || q.get("date_to") || "",
+    status: q.get("status") || "",
+  };
+  const form = h("form", { class: "filters", id: "sales-filters" },
+    field(t("nav.branch"), branchSelect(ctx, { value: filters.branch, any: ctx.branches.length > 1 })),
+    field(t("common.date_from"), h("input", { type: "date", name: "date_from", value: filters.date_from })),
+    field(t("common.date_to"), h("input", { type: "date", name: "date_to", value: filters.date_to })),
+    field(t("common.status"), select("status", [["", t("common.all")], ...["completed", "pending", "rejected"]
+      .map((s) => [s, t(`status.${s}`)])], filters.status)),
+    h("button", { type: "submit", class: "secondary" }, t("common.show")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    ctx.go(withQuery("#/sales", Object.fromEntries(data.entries())));
+  });
+  const box = alertBox();
+  const results = h("div", { id: "sales-results" });
+  const load = async (path) => {
+    try {
+      const data = await get(path);
+      replace(results, table(
+        [t("sale.number"), t("common.date"), t("nav.branch"), { label: t("sale.total"), class: "num" }, t("common.status")],
+        data.results.map((s) => h("tr", {},
+          h("td", {}, h("a", { href: `#/sales/${s.id}` }, s.number || `#${s.id}`)),
+          h("td", {}, dateTime(s.completed_at || s.created_at)),
+          h("td", {}, ctx.branchLabel(s.branch)),
+          h("td", { class: "num" }, money(s.total)),
+          h("td", {}, statusBadge(s.status)))),
+        { empty: t("sales.none") }), pager(data, load));
+    } catch (error) {
+      showError(box, error);
+    }
+  };
+  await load(withQuery("/api/sales/", { ...filters, page_size: 25 }));
+  return { title: t("nav.sales"), node: page(t("nav.sales"), form, box, results) };
+}
+
+async function saleDetail(ctx, id) {
+  const sale = await get(`/api/sales/${id}/`);
+  const box = alertBox();
+  const canReturn = RETURN_ROLES.has(ctx.me.role) && sale.status === "completed"
+    && sale.lines.some((l) => l.quantity > (l.returned_quantity || 0));
+  const node = page(t("sales.sale_title", { number: sale.number || `#${sale.id}` }),
+    h("p", { class: "subtitle" }, statusBadge(sale.status), " ", ctx.branchLabel(sale.branch), " · ",
+      date(sale.business_date), " · ", dateTime(sale.completed_at || sale.created_at)),
+    h("p", { class: "no-print" }, h("a", { href: "#/sales" }, t("sales.back"))),
+    box,
+    h("div", { class: "columns" },
+      h("div", {}, receipt(sale, ctx),
+        h("div", { class: "actions no-print" },
+          h("button", { type: "button", class: "secondary", onclick: () => window.print() }, t("receipt.print")))),
+      h("div", { class: "no-print" },
+        returnsList(sale),
+        canReturn ? returnForm(ctx, sale, box) : null)));
+  return { title: t("sales.sale_title", { number: sale.number || `#${sale.id}` }), node };
+}
+
+function returnsList(sale) {
+  if (!sale.returns?.length) return null;
+  return h("section", { "aria-labelledby": "returns-title" },
+    h("h2", { id: "returns-title" }, t("returns.done")),
+    table([t("common.date"), t("returns.lines"), { label: t("returns.refund"), class: "num" }, t("common.status")],
+      sale.returns.map((r) => h("tr", {},
+        h("td", {}, dateTime(r.completed_at || r.created_at)),
+        h("td", {}, r.lines.map((l) => `${number(l.quantity)} × ${sale.lines.find((s) => s.product === l.product)?.name || `#${l.product}`}`).join(", ")),
+        h("td", { class: "num" }, `${money(r.refund_amount)} (${t(`method.${r.refund_method}`)})`),
+        h("td", {}, statusBadge(r.status))))));
+}
+
+function returnForm(ctx, sale, box) {
+  let attempt = null; // {key, body}: one Idempotency-Key per return attempt, reused on retry
+  const inputs = sale.lines.map((line) => {
+    const left = line.quantity - (line.returned_quantity || 0);
+    return { line, left, input: h("input", { type: "number", min: "0", max: String(left), step: "1", value: "0",
+      name: `qty-${line.product}`, disabled: left <= 0, inputmode: "numeric" }) };
+  });
+  const reason = h("input", { name: "reason", maxlength: "255" });
+  const method = select("refund_method", ["cash", "card", "transfer"].map((m) => [m, t(`method.${m}`)]), "cash");
+  const submit = h("button", { type: "submit", class: "primary" }, t("returns.submit"));
+  const form = h("form", { class: "return-form", "aria-labelledby": "return-title" },
+    h("h2", { id: "return-title" }, t("returns.title")),
+    table([t("common.product"), { label: t("returns.sold"), class: "num" }, { label: t("returns.returned"), class: "num" }, t("returns.now")],
+      inputs.map(({ line, input }) => h("tr", {},
+        h("td", {}, line.name),
+        h("td", { class: "num" }, number(line.quantity)),
+        h("td", { class: "num" }, number(line.returned_quantity || 0)),
+        h("td", {}, h("label", { class: "visually-hidden", for: (input.id = `ret-${line.product}`) }, t("returns.qty_of", { name: line.name })), input)))),
+    field(t("returns.reason"), reason),
+    field(t("returns.refund_method"), method),
+    submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const lines = inputs.map(({ line, input }) => ({ product: line.product, quantity: Math.floor(Number(input.value) || 0) }))
+      .filter((l) => l.quantity > 0);
+    if (!lines.length) {
+      showError(box, new ApiError(400, { detail: t("returns.nothing"), code: "invalid" }));
+      return;
+    }
+    const body = { lines, reason: reason.value.trim(), refund_method: method.value };
+    const signature = JSON.stringify(body);
+    if (!attempt || attempt.body !== signature) attempt = { key: newIdempotencyKey(), body: signature };
+    submit.disabled = true;
+    try {
+      const done = await api(`/api/sales/${sale.id}/returns/`, { method: "POST", body, headers: { "Idempotency-Key": attempt.key } });
+      attempt = null;
+      ctx.notify(done.status === "pending" ? t("returns.pending") : t("returns.completed", { amount: money(done.refund_amount) }));
+      ctx.rerender();
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== "idempotency_in_progress") attempt = null;
+      showError(box, error, { form, names: Object.fromEntries(sale.lines.map((l) => [l.product, l.name])) });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

@@ -1,0 +1,124 @@
+"""Transactions logged after a backup, read from a live node's binary logs, for point-in-time restore.
+
+The binary logs are not copied into the backups: they are read from the pair
+at restore time with `mariadb-binlog --read-from-remote-server`, from the
+primary or, when it is gone, the replica (with log_slave_updates every node
+logs every transaction under its original GTID). Each node keeps them for
+binlog_expire_logs_seconds (7 days, deploy/mariadb/node.cnf): that is the
+point-in-time window, so backups must be taken more often than that.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sis_common.mariadb.nodes import Credentials, Node, session
+from sis_common.mariadb.replication import PairSpec, probe
+
+from . import dbtools
+
+GTID_EVENT = re.compile(r"^#(\d{6}\s+\d{1,2}:\d\d:\d\d) server id \d+ .*\bGTID (\d+-\d+-\d+)", re.MULTILINE)
+GTID_LIST = re.compile(r"(\d+)-(\d+)-(\d+)")
+
+
+class BinlogError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Extract:
+    """What an extraction found: how many transactions, the last one and when it was logged."""
+
+    path: Path
+    transactions: int
+    last_gtid: str
+    last_at: datetime | None
+
+
+def positions(text: str) -> dict[int, tuple[int, int]]:
+    """A GTID list as domain -> (server, seq) of its highest sequence number per domain."""
+    found: dict[int, tuple[int, int]] = {}
+    for domain, server, seq in GTID_LIST.findall(text or ""):
+        d, s, n = int(domain), int(server), int(seq)
+        if d not in found or n > found[d][1]:
+            found[d] = (s, n)
+    return found
+
+
+def at_or_before(earlier: str, later: str) -> bool:
+    """True when, in every domain, `earlier` is not past `later` (gtid_strict_mode: seqs only grow)."""
+    late = positions(later)
+    return all(d in late and seq <= late[d][1] for d, (_, seq) in positions(earlier).items())
+
+
+def source_node(pair: PairSpec) -> Node:
+    """The primary when reachable, else the replica: both log every transaction."""
+    states = [probe(node, pair.admin) for node in pair.nodes]
+    reachable = [s for s in states if s.reachable]
+    if not reachable:
+        raise BinlogError(f"{pair.service}: no node reachable to read binary logs from")
+    primaries = [s for s in reachable if s.is_primary]
+    return (primaries or reachable)[0].node
+
+
+def binlog_files(node: Node, admin: Credentials) -> list[str]:
+    with session(node, admin) as cur:
+        cur.execute("SHOW BINARY LOGS")
+        return [row["Log_name"] for row in cur.fetchall()]
+
+
+def starting_state(node: Node, admin: Credentials, log_name: str) -> str:
+    """The GTID list a binlog file starts after (its Gtid_list event): what it does not hold."""
+    with session(node, admin) as cur:
+        cur.execute(f"SHOW BINLOG EVENTS IN '{log_name}' LIMIT 4")
+        for event in cur.fetchall():
+            if event["Event_type"] == "Gtid_list":
+                return event["Info"].strip("[]")
+    return ""
+
+
+def check_coverage(node: Node, admin: Credentials, since_gtid: str) -> str:
+    """The first binlog file on `node` when its logs hold every transaction after `since_gtid`."""
+    files = binlog_files(node, admin)
+    if not files:
+        raise BinlogError(f"{node} has no binary logs")
+    first = files[0]
+    start = starting_state(node, admin, first)
+    if not at_or_before(start, since_gtid):
+        raise BinlogError(
+            f"{node}'s binary logs start after {start}, beyond the backup's {since_gtid or 'empty position'}: "
+            "the transactions in between are gone (purged after binlog_expire_logs_seconds, or the node "
+            "was rebuilt); restore a newer backup or use --no-binlog")
+    return first
+
+
+def extract(node: Node, admin: Credentials, *, since_gtid: str, stop_at: datetime | None, out: Path) -> Extract:
+    """Write the SQL of every transaction after `since_gtid` (and logged before `stop_at`) to `out`."""
+    first = check_coverage(node, admin, since_gtid)
+    options = ["--read-from-remote-server", "--to-last-log", "--skip-annotate-row-events"]
+    if since_gtid:
+        options.append(f"--start-position={since_gtid}")
+    if stop_at is not None:
+        options.append(f"--stop-datetime={stop_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}")
+    with dbtools.credentials_file(admin) as option_file, open(out, "wb") as target:
+        result = subprocess.run(dbtools.argv("mariadb-binlog", node, option_file, *options, first),
+                                stdout=target, stderr=subprocess.PIPE, env=dbtools.utc_env())
+    if result.returncode != 0:
+        raise BinlogError(f"mariadb-binlog on {node} failed: {result.stderr.decode(errors='replace').strip()}")
+    return summarise(out)
+
+
+def summarise(path: Path) -> Extract:
+    events = GTID_EVENT.findall(path.read_text(errors="replace"))
+    if not events:
+        return Extract(path, 0, "", None)
+    when, gtid = events[-1]
+    moment = datetime.strptime(" ".join(when.split()), "%y%m%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    return Extract(path, len(events), gtid, moment)
+
+
+def gtids_in(path: Path) -> list[str]:
+    return [gtid for _, gtid in GTID_EVENT.findall(path.read_text(errors="replace"))]

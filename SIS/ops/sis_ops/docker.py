@@ -1,0 +1,193 @@
+"""The stack as Docker containers on sd_network: hostnames, secrets and per-container env files.
+
+deploy/docker/up runs `python -m sis_ops docker-config` once per deploy (in a one-off
+container of the gateway image) to write the secrets and env files the compose files
+read; the ops containers (setup-replication, the watchdog) get a DockerStack from
+Stack.from_env() when EWTTO_STACK=docker, so they run the local stack's own code
+against the containers' hostnames.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sis_common.mariadb.nodes import Node
+from sis_common.mariadb.replication import PairSpec
+
+from .secrets import Secrets
+from .stack import REPO, Stack
+
+NETWORK = "sd_network"
+DEPLOY_DIR = REPO / "deploy" / "docker"
+# inside the containers (the images lay the repository out under /app)
+CONTAINER_VAR = Path("/app/var")
+SECRETS_MOUNT = Path("/run/secrets")
+APP_UID = 10001  # the images' non-root user; it must be able to read the JWT key files
+APP_PORT = 8000  # gunicorn in every app container
+NGINX_PORT = 80  # every nginx sidecar in its container
+DB_PORT = 3306
+PUBLIC_PORT = 8000  # published by the gateway's nginx only
+# secrets the ops containers need: database accounts (replication setup, failover) and the token
+OPS_SECRET_PREFIXES = ("db_", "internal_token")
+SAFE_VALUE = re.compile(r"[A-Za-z0-9_.,:/=+@%-]*")
+
+
+def app_host(slug: str) -> str:
+    return f"{slug}-app"
+
+
+def nginx_host(slug: str) -> str:
+    return f"{slug}-nginx"
+
+
+def db_hosts(slug: str) -> tuple[str, str]:
+    return f"{slug}-db-1", f"{slug}-db-2"
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """What the operator decides in deploy/docker/.env: public host names and cookie security."""
+
+    public_hosts: tuple[str, ...] = ()
+    secure_cookies: bool = False
+
+    @classmethod
+    def from_env(cls) -> "DeploySettings":
+        hosts = os.environ.get("EWTTO_PUBLIC_HOSTS", "")
+        return cls(
+            public_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+            secure_cookies=os.environ.get("DJANGO_SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on"),
+        )
+
+
+@dataclass
+class DockerStack(Stack):
+    """The local stack's data with Docker hostnames; `var` is the containers' /app/var."""
+
+    var: Path = CONTAINER_VAR
+    port: int = PUBLIC_PORT
+    # where deploy/docker lives when generating files; None inside the ops containers
+    deploy_dir: Path | None = None
+    settings: DeploySettings = field(default_factory=DeploySettings)
+
+    @classmethod
+    def from_env(cls) -> "DockerStack":
+        """The view of an ops container: secrets come from its env file (EWTTO_SECRET_*)."""
+        return cls(var=Path(os.environ.get("EWTTO_VAR", CONTAINER_VAR)), settings=DeploySettings.from_env())
+
+    @cached_property
+    def secrets(self) -> Secrets:
+        if self.deploy_dir is not None:
+            # the very code that makes the local stack's secrets, kept in deploy/docker/secrets
+            return Secrets.load_or_create(self.deploy_dir / "secrets", [s.slug for s in self.services])
+        values = {k.removeprefix("EWTTO_SECRET_").lower(): v for k, v in os.environ.items()
+                  if k.startswith("EWTTO_SECRET_")}
+        return Secrets(SECRETS_MOUNT, values)
+
+    # addresses inside sd_network
+    def nginx_port(self, slug: str) -> int:
+        return NGINX_PORT
+
+    def app_port(self, slug: str) -> int:
+        return APP_PORT
+
+    def url(self, slug: str = "gateway") -> str:
+        return f"http://{nginx_host(slug)}"
+
+    def server_ids(self, slug: str) -> tuple[int, int]:
+        return self.service(slug).db_offsets
+
+    def pair_spec(self, slug: str) -> PairSpec:
+        spec = super().pair_spec(slug)  # accounts exactly as the local stack makes them
+        return dataclasses.replace(spec, nodes=tuple(Node(host, DB_PORT) for host in db_hosts(slug)))
+
+    # environment of each container
+    def allowed_hosts(self, slug: str) -> str:
+        # the gateway forwards the client's Host header, so every project accepts the public names
+        hosts = [*self.settings.public_hosts, nginx_host(slug), app_host(slug), "127.0.0.1", "localhost"]
+        return ",".join(dict.fromkeys(hosts))
+
+    def env_for(self, slug: str) -> dict[str, str]:
+        env = super().env_for(slug)  # the same variables as the local stack, then the Docker values
+        env.update({
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_ALLOWED_HOSTS": self.allowed_hosts(slug),
+            "DJANGO_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
+            "EWTTO_GUNICORN_BIND": f"0.0.0.0:{APP_PORT}",
+            "EWTTO_JWT_PUBLIC_KEY_FILE": str(SECRETS_MOUNT / self.secrets.jwt_public.name),
+        })
+        if "EWTTO_JWT_PRIVATE_KEY_FILE" in env:
+            env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(SECRETS_MOUNT / self.secrets.jwt_private.name)
+        return env
+
+    def db_env(self, slug: str) -> dict[str, str]:
+        """The MariaDB image's first-start settings; ewtto_admin is made by deploy/docker/mariadb/initdb.d."""
+        admin = self.pair_spec(slug).admin
+        return {
+            # root stays reachable through the socket only; tools use the admin account, as locally
+            "MARIADB_ROOT_PASSWORD": admin.password,
+            "MARIADB_ROOT_HOST": "localhost",
+            "MARIADB_AUTO_UPGRADE": "1",
+            "EWTTO_DB_ADMIN_USER": admin.user,
+            "EWTTO_DB_ADMIN_PASSWORD": admin.password,
+        }
+
+    def ops_env(self) -> dict[str, str]:
+        """The ops containers (replication setup, watchdog): the stack as data plus database secrets."""
+        env = {"EWTTO_STACK": "docker", "EWTTO_VAR": str(self.var)}
+        for name, value in sorted(self.secrets.values.items()):
+            if name.startswith(OPS_SECRET_PREFIXES):
+                env[f"EWTTO_SECRET_{name.upper()}"] = value
+        return env
+
+    def env_files(self) -> dict[str, dict[str, str]]:
+        """Every env file the compose files name, by file stem (deploy/docker/env/<stem>.env)."""
+        files = {slug: self.env_for(slug) for slug in self.projects}
+        files.update({f"{s.slug}-db": self.db_env(s.slug) for s in self.services})
+        files["ops"] = self.ops_env()
+        return files
+
+
+def write_config(deploy_dir: Path = DEPLOY_DIR, *, settings: DeploySettings,
+                 owner: tuple[int, int] | None = None, app_uid: int | None = None) -> dict:
+    """Create the secrets once and (re)write every env file; safe to repeat."""
+    stack = DockerStack(deploy_dir=deploy_dir, settings=settings)
+    secrets = stack.secrets
+    _, admin_created = secrets.admin_password()
+    env_dir = deploy_dir / "env"
+    env_dir.mkdir(parents=True, exist_ok=True)
+    env_dir.chmod(0o700)
+    written = []
+    for stem, values in stack.env_files().items():
+        path = env_dir / f"{stem}.env"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write("".join(f"{k}={_env_value(k, v)}\n" for k, v in sorted(values.items())))
+        os.chmod(path, 0o600)
+        written.append(path)
+    if owner is not None:
+        # the deploying user runs docker compose, which reads these files
+        for path in [secrets.directory, *secrets.directory.iterdir(), env_dir, *written]:
+            os.chown(path, *owner)
+    if app_uid is not None:
+        # compose mounts the key files as they are: the containers' user must own them
+        os.chown(secrets.jwt_private, app_uid, app_uid)
+        os.chown(secrets.jwt_public, app_uid, app_uid)
+        os.chmod(secrets.jwt_private, 0o400)
+        os.chmod(secrets.jwt_public, 0o444)
+    return {"env_files": [str(p.relative_to(deploy_dir)) for p in written],
+            "admin_password_created": admin_created}
+
+
+def _env_value(key: str, value: str) -> str:
+    """A value as compose's env-file parser reads it back unchanged."""
+    if SAFE_VALUE.fullmatch(value):
+        return value
+    # compose expands $ and strips comments and quotes in bare values; single quotes keep all literal
+    if "'" in value or "\n" in value or "\r" in value:
+        raise ValueError(f"{key}: this value cannot be written to a compose env file: {value!r}")
+    return f"'{value}'"

@@ -1,0 +1,220 @@
+"""Writes of servicio_auth: sign-in, token rotation and revocation, users and their passwords."""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from sis_common.auth.roles import ADMIN as ADMIN_ROLE
+from sis_common.auth.roles import ALL_BRANCHES_ROLES, ROLES
+from sis_common.errors import DomainError
+
+from . import selectors
+from .errors import InvalidCredentials, TokenInvalid, UserInactive
+from .lockout import LockedOut
+from .models import User, UserBranch
+from .tokens import TokenPair, refresh_claims, token_pair_issue
+
+log = logging.getLogger("accounts.security")
+
+PROFILE_FIELDS = ("email", "first_name", "last_name")
+
+
+def token_obtain(*, request: HttpRequest, username: str, password: str) -> TokenPair:
+    """Check the credentials (django-axes counts failures and refuses locked clients) and issue a pair."""
+    # inside a transaction the user is read on the primary: a user or password changed a
+    # moment ago counts at once, and so do the failure counters
+    with transaction.atomic():
+        user = authenticate(request, username=username, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
+        raise InvalidCredentials()
+    user_logged_in.send(sender=User, request=request, user=user)
+    with transaction.atomic():
+        pair = token_pair_issue(user=selectors.user_for_request(user_id=user.pk))
+    log.info("sign-in", extra={"username": user.username, "user_id": user.pk,
+                               "address": getattr(request, "axes_ip_address", None)})
+    return pair
+
+
+@transaction.atomic
+def token_refresh(*, raw: str) -> TokenPair:
+    """Rotate: the old refresh token dies, the new pair carries the user's current role and branches."""
+    claims = refresh_claims(raw)
+    outstanding = _locked_outstanding(claims)
+    if BlacklistedToken.objects.filter(token=outstanding).exists():
+        raise TokenInvalid("Token is blacklisted.")
+    user = selectors.user_for_request(user_id=claims["user_id"])
+    if user is None or not user.is_active:
+        raise UserInactive()
+    BlacklistedToken.objects.create(token=outstanding)
+    return token_pair_issue(user=user)
+
+
+@transaction.atomic
+def token_logout(*, raw: str, user_id: int) -> None:
+    """Kill the caller's refresh token (again is fine)."""
+    claims = refresh_claims(raw)
+    if int(claims["user_id"]) != int(user_id):
+        raise PermissionDenied("This refresh token belongs to another user.", code="token_not_owned")
+    BlacklistedToken.objects.get_or_create(token=_locked_outstanding(claims))
+
+
+def _locked_outstanding(claims: dict) -> OutstandingToken:
+    outstanding = OutstandingToken.objects.select_for_update().filter(jti=claims["jti"]).first()
+    if outstanding is None:  # signed by our key but never issued by this service's records
+        raise TokenInvalid()
+    return outstanding
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user: User) -> int:
+    """Blacklist every live refresh token of the user; access tokens die within their 15 minutes."""
+    live = list(OutstandingToken.objects.select_for_update().filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True))
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in live], ignore_conflicts=True)
+    return len(live)
+
+
+def _scopes_for(role: str, branches: list[int] | None, current: frozenset[int] = frozenset()) -> list[int]:
+    """The branch IDs to keep for the role: none for admin and auditor, at least one for the others."""
+    wanted = sorted(set(current if branches is None else branches))
+    if role in ALL_BRANCHES_ROLES:
+        if branches:
+            raise ValidationError({"branches": [f"An {role} acts on every branch; leave branches empty."]})
+        return []
+    if not wanted:
+        raise ValidationError({"branches": [f"A {role} needs at least one branch."]})
+    return wanted
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from exc
+
+
+def _set_scopes(user: User, branch_ids: list[int]) -> None:
+    user.branch_scopes.exclude(branch_id__in=branch_ids).delete()
+    have = set(user.branch_scopes.values_list("branch_id", flat=True))
+    UserBranch.objects.bulk_create([UserBranch(user=user, branch_id=b) for b in branch_ids if b not in have])
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, role: str, branches: list[int] | None = None,
+                email: str = "", first_name: str = "", last_name: str = "",
+                validate_password: bool = True) -> User:
+    if role not in ROLES:
+        raise ValidationError({"role": [f"Unknown role {role!r}."]})
+    if selectors.username_taken(username=username):
+        raise ValidationError({"username": ["A user with that username already exists."]})
+    scopes = _scopes_for(role, branches or [])
+    user = User(username=username, role=role, email=email, first_name=first_name, last_name=last_name)
+    if validate_password:
+        _validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent create of the same name
+        raise ValidationError({"username": ["A user with that username already exists."]}) from exc
+    _set_scopes(user, scopes)
+    log.info("user created", extra={"username": username, "role": role, "branches": scopes})
+    return user
+
+
+@transaction.atomic
+def user_update(*, user_id: int, acting_user_id: int | None = None, **fields) -> User:
+    """Change profile, role, branches, activity or password; disabling or a new password ends sessions."""
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("No such user.")
+    if acting_user_id == user.pk and (("role" in fields and fields["role"] != user.role)
+                                      or fields.get("is_active") is False):
+        # an admin locking themselves out could leave nobody able to manage users
+        raise DomainError("You cannot change your own role or disable yourself.", "own_account", 400)
+    role = fields.get("role", user.role)
+    if role not in ROLES:
+        raise ValidationError({"role": [f"Unknown role {role!r}."]})
+    branches = fields.get("branches")
+    if role in ALL_BRANCHES_ROLES and branches is None:
+        scopes = []  # becoming admin or auditor drops the old scopes
+    else:
+        scopes = _scopes_for(role, branches, user.branches)
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            setattr(user, name, fields[name])
+    user.role = role
+    revoke = False
+    if "is_active" in fields:
+        revoke = user.is_active and not fields["is_active"]
+        user.is_active = fields["is_active"]
+    if fields.get("password"):
+        _validate_password(fields["password"], user)
+        user.set_password(fields["password"])
+        revoke = True
+    user.save()
+    _set_scopes(user, scopes)
+    if revoke:
+        user_tokens_revoke(user=user)
+    log.info("user updated", extra={"username": user.username, "fields": sorted(k for k in fields if k != "password")})
+    return User.objects.using("default").prefetch_related("branch_scopes").get(pk=user.pk)
+
+
+@transaction.atomic
+def user_password_change(*, user_id: int, old_password: str, new_password: str) -> None:
+    """The user's own change: the old password is required, the validators apply, other sessions end."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["The old password is not correct."]})
+    _validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_tokens_revoke(user=user)
+    log.info("password changed", extra={"username": user.username})
+
+
+ADMIN_USERNAME = "admin"
+
+
+@transaction.atomic
+def admin_ensure(*, password: str) -> bool:
+    """The first admin, created with `password`; True when created.
+
+    An existing admin is kept an active admin, but its password is left alone: it
+    may have been changed since, and a restart must not quietly undo that.
+    """
+    user = User.objects.select_for_update().filter(username=ADMIN_USERNAME).first()
+    if user is None:
+        if not password:
+            raise ValueError("EWTTO_ADMIN_PASSWORD is needed to create the first admin")
+        # the operator chose this password; Django's validators are for users choosing theirs
+        user_create(username=ADMIN_USERNAME, password=password, role=ADMIN_ROLE, validate_password=False)
+        return True
+    user.role, user.is_active = ADMIN_ROLE, True
+    user.save()
+    _set_scopes(user, [])
+    return False
+
+
+@transaction.atomic
+def demo_users_ensure(*, users) -> list[tuple[str, str, str]]:
+    """Create the demo users that do not exist yet; (username, role, password) of each one created."""
+    created = []
+    for username, role, branches in users:
+        if User.objects.select_for_update().filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(12)
+        user_create(username=username, password=password, role=role, branches=branches, validate_password=False)
+        created.append((username, role, password))
+    return created

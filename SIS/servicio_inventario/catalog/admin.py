@@ -1,0 +1,19 @@
+"""Django admin for the catalogue."""
+from django.contrib import admin
+
+from .models import Category, Product
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("sku", "name", "category", "price", "is_active")
+    search_fields = ("=sku", "=barcode", "name")
+    list_filter = ("is_active",)
+    raw_id_fields = ("category",)
+    show_full_result_count = False

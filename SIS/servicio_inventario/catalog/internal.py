@@ -1,0 +1,28 @@
+"""Internal endpoint for the sales service: products by id, with their current price."""
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sis_common.auth.internal import InternalCaller
+
+from . import selectors
+from .serializers import ProductInternalSerializer
+
+MAX_IDS = 500
+
+
+class ProductInternalListView(APIView):
+    authentication_classes = []
+    permission_classes = [InternalCaller]
+
+    def get(self, request):
+        ids = _ids(request.query_params.get("ids", ""))
+        products = selectors.products_by_ids(ids=ids)
+        return Response({"results": ProductInternalSerializer(products, many=True).data})
+
+
+def _ids(raw: str) -> list[int]:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts or len(parts) > MAX_IDS or not all(p.isdigit() and len(p) <= 18 for p in parts):
+        raise ValidationError({"ids": [f"1 to {MAX_IDS} comma-separated product ids."]})
+    return sorted({int(p) for p in parts})

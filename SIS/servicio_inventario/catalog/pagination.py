@@ -1,0 +1,102 @@
+"""Keyset (cursor) pagination by id: every page costs the same however deep, unlike OFFSET.
+
+The answer keeps the list shape {results, next, previous}; the opaque cursor
+holds the id to continue after (or before). A list may be the union of
+several conditions (a search over name, SKU and barcode): each is paged on
+its own index and the ids are merged, so no OR spans two indexes.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+CURSOR_PARAM = "cursor"
+SIZE_PARAM = "page_size"
+DEFAULT_SIZE = 50
+MAX_SIZE = 200
+
+
+class KeysetPagination:
+    """One page of a queryset ordered by id (ascending, or descending with `newest_first`)."""
+
+    def __init__(self, request, *, newest_first: bool = False):
+        self.request = request
+        self.newest_first = newest_first
+        self.size = _page_size(request.query_params.get(SIZE_PARAM))
+        self.direction, self.anchor = _decode(request.query_params.get(CURSOR_PARAM))
+        self.next_anchor = self.previous_anchor = None
+
+    def paginate(self, queryset: QuerySet, *, any_of: list[Q] | None = None) -> list:
+        """The page's rows; with `any_of`, rows matching any of the conditions."""
+        backwards = self.direction == "b"
+        if any_of:
+            rows = self._union_page(queryset, any_of, backwards)
+        else:
+            rows = list(self._window(queryset, backwards)[: self.size + 1])
+        more = len(rows) > self.size
+        rows = rows[: self.size]
+        if backwards:
+            rows.reverse()
+        if rows and backwards:
+            # coming back, the page we came from is always next
+            self.next_anchor = ("a", rows[-1].pk)
+            self.previous_anchor = ("b", rows[0].pk) if more else None
+        elif rows:
+            self.next_anchor = ("a", rows[-1].pk) if more else None
+            self.previous_anchor = ("b", rows[0].pk) if self.anchor is not None else None
+        return rows
+
+    def response(self, data) -> Response:
+        return Response({"next": self._link(self.next_anchor), "previous": self._link(self.previous_anchor),
+                         "results": data})
+
+    def _ascending(self, backwards: bool) -> bool:
+        return self.newest_first == backwards
+
+    def _window(self, queryset: QuerySet, backwards: bool) -> QuerySet:
+        """Rows past the anchor in the direction of travel, nearest first."""
+        ascending = self._ascending(backwards)
+        if self.anchor is not None:
+            queryset = queryset.filter(pk__gt=self.anchor) if ascending else queryset.filter(pk__lt=self.anchor)
+        return queryset.order_by("pk" if ascending else "-pk")
+
+    def _union_page(self, queryset: QuerySet, any_of: list[Q], backwards: bool) -> list:
+        ids: set[int] = set()
+        for condition in any_of:
+            window = self._window(queryset.filter(condition), backwards)
+            ids.update(window.values_list("pk", flat=True)[: self.size + 1])
+        nearest = sorted(ids, reverse=not self._ascending(backwards))[: self.size + 1]
+        by_id = {row.pk: row for row in queryset.filter(pk__in=nearest)}
+        return [by_id[i] for i in nearest if i in by_id]
+
+    def _link(self, anchor) -> str | None:
+        if anchor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        raw = f"{anchor[0]}{anchor[1]}".encode()
+        return replace_query_param(url, CURSOR_PARAM, base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def _page_size(raw: str | None) -> int:
+    if raw in (None, ""):
+        return DEFAULT_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIZE:
+        raise ValidationError({SIZE_PARAM: [f"A whole number from 1 to {MAX_SIZE}."]})
+    return int(raw)
+
+
+def _decode(raw: str | None) -> tuple[str, int | None]:
+    if not raw:
+        return "a", None
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if len(text) < 2 or text[0] not in "ab" or not text[1:].isdigit() or len(text) > 21:
+        raise ValidationError({CURSOR_PARAM: ["Invalid cursor."]})
+    return text[0], int(text[1:])

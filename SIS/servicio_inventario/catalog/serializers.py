@@ -1,0 +1,50 @@
+"""Serializers of the catalogue API: input validation and the public shapes."""
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from .models import Category, Product
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=120, validators=[
+        UniqueValidator(queryset=Category.objects.using("default").all(), message="A category with this name exists."),
+    ])
+
+    class Meta:
+        model = Category
+        fields = ["id", "name"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    sku = serializers.RegexField(r"^[A-Za-z0-9._/-]{1,64}$", max_length=64, validators=[
+        UniqueValidator(queryset=Product.objects.using("default").all(), message="A product with this SKU exists."),
+    ], error_messages={"invalid": "Letters, digits and . _ / - only, at most 64."})
+    barcode = serializers.RegexField(r"^[A-Za-z0-9-]{1,64}$", max_length=64, required=False, allow_null=True,
+                                     allow_blank=True, validators=[
+        UniqueValidator(queryset=Product.objects.using("default").all(), message="A product with this barcode exists."),
+    ])
+    name = serializers.CharField(max_length=200)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.using("default").all(), required=False,
+                                                  allow_null=True)
+    price = serializers.DecimalField(**MONEY)
+    cost = serializers.DecimalField(**MONEY, required=False)
+
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "barcode", "name", "category", "price", "cost", "is_active"]
+
+
+class ProductFilterSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, max_length=100, allow_blank=True)
+    category = serializers.IntegerField(required=False, min_value=1)
+    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class ProductInternalSerializer(serializers.ModelSerializer):
+    """What the sales service needs to price a line."""
+
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "barcode", "name", "price", "is_active"]

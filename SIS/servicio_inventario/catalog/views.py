@@ -1,0 +1,81 @@
+"""Views of the catalogue API: thin, the work is in services and selectors."""
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from sis_common.auth.permissions import ADMIN, ReadAnyWriteRoles
+
+from . import selectors, services
+from .pagination import KeysetPagination
+from .serializers import CategorySerializer, ProductFilterSerializer, ProductSerializer
+
+CATALOGUE_WRITERS = (ADMIN,)
+
+
+class CategoryListCreateView(generics.ListAPIView):
+    permission_classes = [ReadAnyWriteRoles]
+    write_roles = CATALOGUE_WRITERS
+    serializer_class = CategorySerializer
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+    def post(self, request):
+        serializer = CategorySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.category_create(**serializer.validated_data)
+        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+
+class CategoryDetailView(generics.RetrieveAPIView):
+    permission_classes = [ReadAnyWriteRoles]
+    write_roles = CATALOGUE_WRITERS
+    serializer_class = CategorySerializer
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+    def patch(self, request, pk: int):
+        current = self.get_object()
+        serializer = CategorySerializer(current, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        category = services.category_update(category_id=current.pk, name=serializer.validated_data.get("name", current.name))
+        return Response(CategorySerializer(category).data)
+
+
+class ProductListCreateView(generics.GenericAPIView):
+    """Products in keyset pages (constant cost on a million rows); search by name, SKU or barcode."""
+
+    permission_classes = [ReadAnyWriteRoles]
+    write_roles = CATALOGUE_WRITERS
+    serializer_class = ProductSerializer
+
+    def get(self, request):
+        filters = ProductFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        search = filters.validated_data.pop("search", None)
+        pages = KeysetPagination(request)
+        products = pages.paginate(selectors.product_list(**filters.validated_data),
+                                  any_of=selectors.product_search(search))
+        return pages.response(ProductSerializer(products, many=True).data)
+
+    def post(self, request):
+        serializer = ProductSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product = services.product_create(**serializer.validated_data)
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductDetailView(generics.RetrieveAPIView):
+    permission_classes = [ReadAnyWriteRoles]
+    write_roles = CATALOGUE_WRITERS
+    serializer_class = ProductSerializer
+
+    def get_queryset(self):
+        return selectors.product_list()
+
+    def patch(self, request, pk: int):
+        current = self.get_object()
+        serializer = ProductSerializer(current, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        product = services.product_update(product_id=current.pk, **serializer.validated_data)
+        return Response(ProductSerializer(product).data)

@@ -1,0 +1,38 @@
+"""Internal endpoint for the sales service: move the stock of a whole document, idempotently by key.
+
+The caller (servicio_ventas) has already checked the branch; this endpoint
+trusts its internal token and does not ask servicio_sucursales again, so a
+sale's retry never depends on a third service.
+"""
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sis_common.auth.internal import InternalCaller
+from sis_common.idempotency.execution import request_key, run_idempotent
+
+from . import services
+from .models import StockDocument
+from .serializers import DocumentMoveCreateSerializer, StockDocumentSerializer
+
+SCOPE = "internal-stock-moves"
+
+
+class StockMoveInternalView(APIView):
+    authentication_classes = []
+    permission_classes = [InternalCaller]
+
+    def post(self, request):
+        key = request_key(request, required=True)
+        serializer = DocumentMoveCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+
+        def handler():
+            document = services.document_move_create(kind=data["kind"], branch_id=data["branch"],
+                                                     reference=data["reference"], user_id=data["user"],
+                                                     lines=data["lines"])
+            document = StockDocument.objects.prefetch_related("movements").get(pk=document.pk)
+            return Response(StockDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+        return run_idempotent(key=key, scope=SCOPE, payload=request.data, handler=handler)

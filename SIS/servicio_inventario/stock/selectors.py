@@ -1,0 +1,72 @@
+"""Reads on stock, the ledger and transfers, always within a caller's visible branches."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet, Sum
+
+from .models import Movement, Stock, Transfer
+
+
+def _in_branches(qs: QuerySet, visible: Iterable[int] | None, field: str = "branch_id") -> QuerySet:
+    return qs if visible is None else qs.filter(**{f"{field}__in": list(visible)})
+
+
+def stock_list(*, visible: Iterable[int] | None = None, branch: int | None = None, product: int | None = None,
+               low: bool | None = None) -> QuerySet[Stock]:
+    qs = _in_branches(Stock.objects.all(), visible)
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    if product is not None:
+        qs = qs.filter(product_id=product)
+    if low is not None:
+        qs = qs.filter(is_low=low)
+    return qs
+
+
+def stock_get(*, branch: int, product: int) -> Stock | None:
+    return Stock.objects.filter(branch_id=branch, product_id=product).first()
+
+
+def movement_list(*, visible: Iterable[int] | None = None, branch: int | None = None, product: int | None = None,
+                  kind: str | None = None) -> QuerySet[Movement]:
+    qs = _in_branches(Movement.objects.all(), visible)
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    if product is not None:
+        qs = qs.filter(product_id=product)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def transfer_list(*, visible: Iterable[int] | None = None, status: str | None = None,
+                  branch: int | None = None) -> QuerySet[Transfer]:
+    qs = Transfer.objects.prefetch_related("lines")
+    if visible is not None:
+        ids = list(visible)
+        qs = qs.filter(Q(from_branch__in=ids) | Q(to_branch__in=ids))
+    if status:
+        qs = qs.filter(status=status)
+    if branch is not None:
+        qs = qs.filter(Q(from_branch=branch) | Q(to_branch=branch))
+    return qs
+
+
+def transfer_get(*, transfer_id: int) -> Transfer | None:
+    return Transfer.objects.using("default").prefetch_related("lines").filter(pk=transfer_id).first()
+
+
+def ledger_mismatches(*, branch: int | None = None) -> list[dict]:
+    """(branch, product) pairs whose ledger does not sum to the stock quantity: always empty, or a bug."""
+    sums = Movement.objects.using("default").values("branch_id", "product_id").annotate(total=Sum("quantity"))
+    stock = Stock.objects.using("default").all()
+    if branch is not None:
+        sums, stock = sums.filter(branch_id=branch), stock.filter(branch_id=branch)
+    ledger = {(r["branch_id"], r["product_id"]): r["total"] for r in sums.order_by()}
+    quantities = {(s.branch_id, s.product_id): s.quantity for s in stock}
+    return [
+        {"branch": b, "product": p, "quantity": quantities.get((b, p), 0), "ledger": ledger.get((b, p), 0)}
+        for b, p in sorted(set(ledger) | set(quantities))
+        if quantities.get((b, p), 0) != ledger.get((b, p), 0)
+    ]

@@ -1,0 +1,63 @@
+"""Reads on cash sessions: the caller's open session and what a session should hold."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from sales.models import Payment, SagaStatus, Sale, SaleReturn
+
+from .models import CashSession
+
+METHODS = ("cash", "card", "transfer")
+
+
+def session_open_for(*, user_id: int, branch_id: int, lock: bool = False) -> CashSession | None:
+    """The user's open session at the branch (from the primary; locked when a sale joins it)."""
+    qs = CashSession.objects.using("default").filter(user_id=user_id, branch_id=branch_id,
+                                                     status=CashSession.Status.OPEN)
+    if lock:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def session_list(*, branches: frozenset[int] | None, user_id: int | None = None, branch: int | None = None,
+                 status: str | None = None) -> QuerySet[CashSession]:
+    qs = CashSession.objects.all()
+    if branches is not None:
+        qs = qs.filter(branch_id__in=branches)
+    if user_id is not None:
+        qs = qs.filter(user_id=user_id)
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def session_expected(*, session: CashSession, using: str | None = None) -> dict:
+    """What the till should hold per method: float + completed sales (cash net of change) - refunds."""
+    db = using or "default"
+    sales = Sale.objects.using(db).filter(session=session, status=SagaStatus.COMPLETED)
+    paid = dict(Payment.objects.using(db).filter(sale__in=sales).values("method")
+                .annotate(s=Sum("amount")).values_list("method", "s"))
+    change = sales.aggregate(s=Sum("change"))["s"] or 0
+    refunds = dict(SaleReturn.objects.using(db).filter(session=session, status=SagaStatus.COMPLETED)
+                   .values("refund_method").annotate(s=Sum("refund_amount")).values_list("refund_method", "s"))
+    expected = {m: (paid.get(m) or 0) - (refunds.get(m) or 0) for m in METHODS}
+    expected["cash"] += session.opening_float - change
+    return {m: _cents(v) for m, v in expected.items()}
+
+
+def session_has_pending(*, session: CashSession) -> bool:
+    pending = Q(session=session, status=SagaStatus.PENDING)
+    return (Sale.objects.using("default").filter(pending).exists()
+            or SaleReturn.objects.using("default").filter(pending).exists())
+
+
+def session_sales_count(*, session: CashSession) -> int:
+    return Sale.objects.filter(session=session, status=SagaStatus.COMPLETED).count()
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))

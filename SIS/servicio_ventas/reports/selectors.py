@@ -1,0 +1,84 @@
+"""Reads for reports: a day or a range of days, from the daily aggregates (on the replica)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
+
+TOP_PRODUCTS = 10
+ZERO = Decimal("0.00")
+MONEY_SUMS = ("subtotal", "tax", "total", "cash", "card", "transfer", "returns_total", "refund_cash",
+              "refund_card", "refund_transfer")
+
+
+def _scoped(qs: QuerySet, *, branches: frozenset[int] | None, branch: int | None) -> QuerySet:
+    if branches is not None:
+        qs = qs.filter(branch_id__in=branches)
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    return qs
+
+
+def _money(value) -> str:
+    return f"{(value or ZERO):.2f}"
+
+
+def _totals(sums: dict) -> dict:
+    total, returns_total = sums.get("total") or ZERO, sums.get("returns_total") or ZERO
+    return {
+        "sales_count": sums.get("sales_count") or 0,
+        "subtotal": _money(sums.get("subtotal")),
+        "tax": _money(sums.get("tax")),
+        "total": _money(total),
+        "by_payment_method": {m: _money(sums.get(m)) for m in ("cash", "card", "transfer")},
+        "returns_count": sums.get("returns_count") or 0,
+        "returns_total": _money(returns_total),
+        "refunds_by_payment_method": {m: _money(sums.get(f"refund_{m}")) for m in ("cash", "card", "transfer")},
+        "net_total": _money(total - returns_total),
+    }
+
+
+def daily_report(*, day: date, branch: int | None, branches: frozenset[int] | None) -> dict:
+    """Completed sales of one day at a branch (or every branch the caller sees), with top products."""
+    rows = _scoped(DailyBranchTotals.objects.filter(date=day), branches=branches, branch=branch)
+    sums = rows.aggregate(sales_count=Sum("sales_count"), returns_count=Sum("returns_count"),
+                          **{name: Sum(name) for name in MONEY_SUMS})
+    products = (_scoped(DailyProductTotals.objects.filter(date=day, quantity__gt=0), branches=branches,
+                        branch=branch)
+                .values("product_id").annotate(q=Sum("quantity"), t=Sum("total"))
+                .order_by("-q", "-t", "product_id")[:TOP_PRODUCTS])
+    top = list(products)
+    names = dict(DailyProductTotals.objects.filter(date=day, product_id__in=[p["product_id"] for p in top])
+                 .values_list("product_id", "name"))
+    return {
+        "branch": branch, "date": day.isoformat(), **_totals(sums),
+        "top_products": [{"product": p["product_id"], "name": names.get(p["product_id"], ""), "quantity": p["q"],
+                          "total": _money(p["t"])} for p in top],
+    }
+
+
+def range_report(*, date_from: date, date_to: date, group_by: str, branch: int | None,
+                 branches: frozenset[int] | None) -> list[dict]:
+    """Per branch or per cashier (at each branch) totals over a range of days."""
+    if group_by == "cashier":
+        rows = DailyCashierTotals.objects.filter(date__range=(date_from, date_to))
+        keys, sums = ("branch_id", "user_id"), ("total", "cash", "card", "transfer", "returns_total")
+    else:
+        rows = DailyBranchTotals.objects.filter(date__range=(date_from, date_to))
+        keys, sums = ("branch_id",), MONEY_SUMS
+    grouped = (_scoped(rows, branches=branches, branch=branch).values(*keys)
+               .annotate(sales_count=Sum("sales_count"), returns_count=Sum("returns_count"),
+                         **{name: Sum(name) for name in sums})
+               .order_by(*keys))
+    out = []
+    for row in grouped:
+        totals = _totals(row)
+        if group_by == "cashier":
+            totals = {k: v for k, v in totals.items() if k not in ("subtotal", "tax", "refunds_by_payment_method")}
+            out.append({"branch": row["branch_id"], "cashier": row["user_id"], **totals})
+        else:
+            out.append({"branch": row["branch_id"], **totals})
+    return out

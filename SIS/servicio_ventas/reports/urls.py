@@ -1,0 +1,9 @@
+"""Routes of the report API (under /api/sales/reports/)."""
+from django.urls import path
+
+from .views import DailyReportView, RangeReportView
+
+urlpatterns = [
+    path("reports/daily/", DailyReportView.as_view(), name="report-daily"),
+    path("reports/range/", RangeReportView.as_view(), name="report-range"),
+]

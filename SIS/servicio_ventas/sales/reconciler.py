@@ -1,0 +1,47 @@
+"""One pass of the reconciler: retry, with their own keys, the sales and returns left pending."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import close_old_connections
+
+from . import saga, selectors
+from .models import SagaStatus, Sale, SaleReturn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    settled: dict[str, int] = field(default_factory=lambda: {"completed": 0, "rejected": 0})
+    still_pending: int = 0
+    busy: int = 0
+
+    @property
+    def worked(self) -> int:
+        return sum(self.settled.values()) + self.still_pending
+
+
+def reconcile_pass(*, batch: int = 50) -> PassResult:
+    """Drive at most `batch` due sales and `batch` due returns once each (bounded work per pass)."""
+    close_old_connections()  # a long-running loop must notice a dead or failed-over connection
+    result = PassResult()
+    for sale_id in selectors.pending_due(model=Sale, limit=batch):
+        _tally(result, lambda: saga.sale_drive(sale_id=sale_id))
+    for return_id in selectors.pending_due(model=SaleReturn, limit=batch):
+        _tally(result, lambda: saga.return_drive(return_id=return_id))
+    return result
+
+
+def _tally(result: PassResult, drive) -> None:
+    try:
+        settled = drive()
+    except saga.SagaBusy:
+        result.busy += 1  # its own request or a client retry is driving it right now
+        return
+    if settled.status == SagaStatus.PENDING:
+        result.still_pending += 1
+    else:
+        result.settled[settled.status] += 1
+        log.info("reconciler settled %s %s as %s", type(settled).__name__.lower(), settled.pk, settled.status)

@@ -1,0 +1,98 @@
+"""Driving a pending sale or return to its end: one driver at a time, always the same stock-move key.
+
+The driver holds the sale's (or return's) row lock while it asks inventory, so
+the request that created it, a client's retry and the reconciler never drive
+it together; whoever finds it locked backs off. Inventory answers a repeated
+key with its first answer, so a retry after an unknown outcome either performs
+the move or learns that it already happened, never moves twice.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import OperationalError, transaction
+
+from . import inventory, services
+from .inventory import MoveOutcome, MoveResult
+from .models import SagaStatus, Sale, SaleReturn
+
+log = logging.getLogger(__name__)
+LOCK_BUSY_ERRORS = frozenset({1205, 3572})  # lock wait timeout (MariaDB's NOWAIT), MySQL's ER_LOCK_NOWAIT
+
+
+class SagaBusy(Exception):
+    """Another request or the reconciler is driving this saga right now."""
+
+
+def _locked(model, pk: int):
+    try:
+        return model.objects.select_for_update(nowait=True).get(pk=pk)
+    except OperationalError as exc:
+        if exc.args and exc.args[0] in LOCK_BUSY_ERRORS:
+            raise SagaBusy from exc
+        raise
+
+
+def _until_free(drive, pk: int, wait: float):
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return drive(pk)
+        except SagaBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
+
+
+def sale_drive(*, sale_id: int, wait: float = 0.0) -> Sale:
+    """Move the stock of a pending sale and settle it; SagaBusy if someone else is at it past `wait`."""
+    return _until_free(_sale_drive_once, sale_id, wait)
+
+
+@transaction.atomic
+def _sale_drive_once(sale_id: int) -> Sale:
+    sale = _locked(Sale, sale_id)
+    if sale.status != SagaStatus.PENDING:
+        return sale
+    result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
+                                  reference=f"sale:{sale.pk}", user=sale.user_id,
+                                  lines=[(x.product_id, x.quantity) for x in sale.lines.all()])
+    if result.outcome is MoveOutcome.MOVED:
+        return services.sale_complete(sale=sale, stock_move_id=result.data.get("id"))
+    if result.outcome is MoveOutcome.SHORT:
+        return services.sale_reject(sale=sale, rejection={
+            "detail": "Not enough stock for some lines.", "code": "insufficient_stock",
+            "lines": result.data.get("lines", []),
+        })
+    if result.outcome is MoveOutcome.REFUSED:
+        return services.sale_reject(sale=sale, rejection=_refusal(result))
+    log.warning("sale %s stays pending: %s", sale.pk, result.reason)
+    return services.saga_postpone(saga=sale, reason=result.reason)
+
+
+def return_drive(*, return_id: int, wait: float = 0.0) -> SaleReturn:
+    """Put the stock of a pending return back and settle it; SagaBusy as for sales."""
+    return _until_free(_return_drive_once, return_id, wait)
+
+
+@transaction.atomic
+def _return_drive_once(return_id: int) -> SaleReturn:
+    sale_return = _locked(SaleReturn, return_id)
+    if sale_return.status != SagaStatus.PENDING:
+        return sale_return
+    result = inventory.stock_move(key=sale_return.saga_key, kind="return", branch=sale_return.branch_id,
+                                  reference=f"sale:{sale_return.sale_id}:return:{sale_return.pk}",
+                                  user=sale_return.user_id,
+                                  lines=[(x.product_id, x.quantity) for x in sale_return.lines.all()])
+    if result.outcome is MoveOutcome.MOVED:
+        return services.return_complete(sale_return=sale_return, stock_move_id=result.data.get("id"))
+    if result.outcome in (MoveOutcome.SHORT, MoveOutcome.REFUSED):
+        return services.return_reject(sale_return=sale_return, rejection=_refusal(result))
+    log.warning("return %s stays pending: %s", sale_return.pk, result.reason)
+    return services.saga_postpone(saga=sale_return, reason=result.reason)
+
+
+def _refusal(result: MoveResult) -> dict:
+    return {"detail": "Inventory refused the stock move.", "code": "stock_move_refused",
+            "inventory": result.data}

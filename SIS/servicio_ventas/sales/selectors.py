@@ -1,0 +1,62 @@
+"""Reads on sales and returns."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from .models import ReturnLine, SagaStatus, Sale, SaleReturn
+
+
+def sale_by_key(*, user_id: int, key: str) -> Sale | None:
+    """The sale this user created with this Idempotency-Key (primary: it may be seconds old)."""
+    return Sale.objects.using("default").filter(user_id=user_id, idempotency_key=key).first()
+
+
+def return_by_key(*, user_id: int, key: str) -> SaleReturn | None:
+    return SaleReturn.objects.using("default").filter(user_id=user_id, idempotency_key=key).first()
+
+
+def _with_details(qs: QuerySet[Sale]) -> QuerySet[Sale]:
+    returns = SaleReturn.objects.prefetch_related("lines")
+    return qs.prefetch_related("lines", "payments", Prefetch("returns", queryset=returns))
+
+
+def sale_list(*, branches: frozenset[int] | None, branch: int | None = None, date_from: date | None = None,
+              date_to: date | None = None, status: str | None = None) -> QuerySet[Sale]:
+    qs = Sale.objects.all()
+    if branches is not None:
+        qs = qs.filter(branch_id__in=branches)
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    if date_from:
+        qs = qs.filter(business_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(business_date__lte=date_to)
+    if status:
+        qs = qs.filter(status=status)
+    return _with_details(qs)
+
+
+def sale_fresh(*, sale_id: int) -> Sale:
+    """A sale as the primary has it now, with its lines, payments and returns."""
+    return _with_details(Sale.objects.using("default")).get(pk=sale_id)
+
+
+def return_fresh(*, return_id: int) -> SaleReturn:
+    return SaleReturn.objects.using("default").prefetch_related("lines").get(pk=return_id)
+
+
+def returned_quantities(*, sale: Sale) -> dict[int, int]:
+    """Per product, what completed returns of the sale took back."""
+    rows = (ReturnLine.objects.filter(sale_return__sale=sale, sale_return__status=SagaStatus.COMPLETED)
+            .values("product_id").annotate(q=Sum("quantity")))
+    return {row["product_id"]: row["q"] for row in rows}
+
+
+def pending_due(*, model, limit: int) -> list[int]:
+    """Pending sales or returns whose next attempt is due, oldest first, at most `limit`."""
+    return list(model.objects.using("default")
+                .filter(status=SagaStatus.PENDING, next_attempt_at__lte=timezone.now())
+                .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

@@ -1,0 +1,127 @@
+"""Serializers of the sales API: what a sale or return request may hold, and how they are shown."""
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
+
+MAX_LINES = 200
+MAX_PAYMENTS = 10
+
+
+class LineInSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+
+
+class PaymentInSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+
+def _distinct_products(lines: list[dict]) -> list[dict]:
+    if len(lines) > MAX_LINES:
+        raise serializers.ValidationError(f"At most {MAX_LINES} lines.")
+    products = [line["product"] for line in lines]
+    if len(products) != len(set(products)):
+        raise serializers.ValidationError("Each product may appear on one line only.")
+    return lines
+
+
+class SaleInSerializer(serializers.Serializer):
+    branch = serializers.IntegerField(min_value=1)
+    lines = LineInSerializer(many=True, allow_empty=False)
+    payments = PaymentInSerializer(many=True, allow_empty=False)
+
+    def validate_lines(self, lines):
+        return _distinct_products(lines)
+
+    def validate_payments(self, payments):
+        if len(payments) > MAX_PAYMENTS:
+            raise serializers.ValidationError(f"At most {MAX_PAYMENTS} payments.")
+        return payments
+
+
+class ReturnInSerializer(serializers.Serializer):
+    lines = LineInSerializer(many=True, allow_empty=False)
+    reason = serializers.CharField(max_length=255, allow_blank=True, required=False, default="")
+    refund_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False,
+                                            default=PaymentMethod.CASH)
+
+    def validate_lines(self, lines):
+        return _distinct_products(lines)
+
+
+class SaleFilterSerializer(serializers.Serializer):
+    branch = serializers.IntegerField(min_value=1, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=SagaStatus.choices, required=False)
+
+
+class ReturnLineSerializer(serializers.Serializer):
+    product = serializers.IntegerField(source="product_id")
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    sale = serializers.IntegerField(source="sale_id")
+    branch = serializers.IntegerField(source="branch_id")
+    cashier = serializers.IntegerField(source="user_id")
+    session = serializers.IntegerField(source="session_id", allow_null=True)
+    lines = ReturnLineSerializer(many=True)
+    refund = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SaleReturn
+        fields = ["id", "sale", "branch", "status", "lines", "subtotal", "tax", "refund_amount", "refund_method",
+                  "refund", "reason", "cashier", "session", "created_at", "completed_at", "rejection"]
+
+    def get_refund(self, obj) -> dict:
+        return {"method": obj.refund_method, "amount": f"{obj.refund_amount:.2f}"}
+
+
+class SaleLineSerializer(serializers.Serializer):
+    product = serializers.IntegerField(source="product_id")
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    quantity = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    returned_quantity = serializers.SerializerMethodField()
+
+    def get_returned_quantity(self, line) -> int:
+        returned = self.context.get("returned", {}).get(line.sale_id, {})
+        return returned.get(line.product_id, 0)
+
+
+class PaymentSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class SaleSerializer(serializers.ModelSerializer):
+    branch = serializers.IntegerField(source="branch_id")
+    cashier = serializers.IntegerField(source="user_id")
+    session = serializers.IntegerField(source="session_id", allow_null=True)
+    lines = serializers.SerializerMethodField()
+    payments = PaymentSerializer(many=True)
+    returns = ReturnSerializer(many=True)
+
+    class Meta:
+        model = Sale
+        fields = ["id", "number", "branch", "status", "subtotal", "tax", "total", "paid", "change", "tax_rate",
+                  "lines", "payments", "returns", "cashier", "session", "business_date", "created_at",
+                  "completed_at", "rejection"]
+
+    def get_lines(self, sale) -> list[dict]:
+        # returned quantities come from the prefetched returns: no query per line
+        returned: dict[int, int] = {}
+        for sale_return in sale.returns.all():
+            if sale_return.status == SagaStatus.COMPLETED:
+                for line in sale_return.lines.all():
+                    returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+        return SaleLineSerializer(sale.lines.all(), many=True,
+                                  context={"returned": {sale.pk: returned}}).data

@@ -1,0 +1,225 @@
+"""Writes on sales and returns: create pending, then complete, reject or postpone (the saga's states)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from cash import selectors as cash_selectors
+from reports import services as report_services
+from reports.services import LineAmount
+from sis_common.errors import DomainError
+
+from . import pricing
+from .models import BranchCounter, Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
+
+
+def business_date(moment: datetime) -> date:
+    """The calendar day a sale or return belongs to, in the reports' time zone."""
+    return timezone.localtime(moment, ZoneInfo(settings.SALES_TIME_ZONE)).date()
+
+
+def _first_attempt_at(now: datetime) -> datetime:
+    # the request that created the saga drives it first; the reconciler only after this
+    return now + timedelta(seconds=settings.SALES_RECONCILE_AFTER_SECONDS)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** max(attempts - 1, 0), settings.SALES_RECONCILE_MAX_BACKOFF_SECONDS))
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    product_id: int
+    sku: str
+    name: str
+    unit_price: Decimal
+    quantity: int
+
+    @property
+    def total(self) -> Decimal:
+        return pricing.line_total(self.unit_price, self.quantity)
+
+
+@dataclass(frozen=True)
+class SaleDraft:
+    branch_id: int
+    branch_code: str
+    user_id: int
+    idempotency_key: str
+    request_hash: str
+    tax_rate: Decimal
+    lines: list[PricedLine]
+    payments: list[tuple[str, Decimal]]
+    totals: pricing.Totals
+    settlement: pricing.Settlement
+
+
+@transaction.atomic
+def sale_create(*, draft: SaleDraft) -> Sale:
+    """Store the sale `pending`, in the seller's open session at that branch if there is one."""
+    now = timezone.now()
+    session = cash_selectors.session_open_for(user_id=draft.user_id, branch_id=draft.branch_id, lock=True)
+    sale = Sale.objects.create(
+        branch_id=draft.branch_id, branch_code=draft.branch_code, user_id=draft.user_id, session=session,
+        idempotency_key=draft.idempotency_key, request_hash=draft.request_hash, saga_key=f"sale-{uuid.uuid4().hex}",
+        tax_rate=draft.tax_rate, subtotal=draft.totals.subtotal, tax=draft.totals.tax, total=draft.totals.total,
+        paid=draft.settlement.paid, change=draft.settlement.change,
+        business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
+    )
+    SaleLine.objects.bulk_create([
+        SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
+                 quantity=line.quantity, total=line.total)
+        for line in sorted(draft.lines, key=lambda x: x.product_id)
+    ])
+    Payment.objects.bulk_create([Payment(sale=sale, method=m, amount=pricing.money(a)) for m, a in draft.payments])
+    return sale
+
+
+def _next_sequence(branch_id: int) -> int:
+    # the counter row is locked until this completion commits: numbers of completed sales have no gaps
+    counter, _ = BranchCounter.objects.select_for_update().get_or_create(branch_id=branch_id)
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    return counter.last_sequence
+
+
+@transaction.atomic
+def sale_complete(*, sale: Sale, stock_move_id: int | None) -> Sale:
+    """Inventory moved the stock: number the sale, mark it completed, add it to the daily totals."""
+    sale.sequence = _next_sequence(sale.branch_id)
+    sale.number = f"{sale.branch_code}-{sale.sequence:06d}"
+    sale.status = SagaStatus.COMPLETED
+    sale.stock_move_id = stock_move_id
+    sale.completed_at = timezone.now()
+    sale.next_attempt_at = None
+    sale.last_error = ""
+    sale.save(update_fields=["sequence", "number", "status", "stock_move_id", "completed_at", "next_attempt_at",
+                             "last_error"])
+    lines = list(sale.lines.all())
+    settlement = pricing.settle(sale.total, [(p.method, p.amount) for p in sale.payments.all()])
+    report_services.daily_totals_add_sale(
+        branch_id=sale.branch_id, day=sale.business_date, user_id=sale.user_id, subtotal=sale.subtotal,
+        tax=sale.tax, total=sale.total, applied=settlement.applied,
+        lines=[LineAmount(x.product_id, x.name, x.quantity, x.total) for x in lines],
+    )
+    return sale
+
+
+@transaction.atomic
+def sale_reject(*, sale: Sale, rejection: dict) -> Sale:
+    """Inventory refused (nothing moved): the sale is final as rejected, with the reason kept."""
+    sale.status = SagaStatus.REJECTED
+    sale.rejection = rejection
+    sale.next_attempt_at = None
+    sale.save(update_fields=["status", "rejection", "next_attempt_at"])
+    return sale
+
+
+@transaction.atomic
+def saga_postpone(*, saga: Sale | SaleReturn, reason: str) -> Sale | SaleReturn:
+    """The move's outcome is unknown: stay pending and let the reconciler retry with the same key."""
+    saga.attempts += 1
+    saga.last_error = reason[:255]
+    saga.next_attempt_at = timezone.now() + _backoff(saga.attempts)
+    saga.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+    return saga
+
+
+@dataclass(frozen=True)
+class ReturnRequest:
+    sale_id: int
+    user_id: int
+    idempotency_key: str
+    request_hash: str
+    lines: list[tuple[int, int]]
+    reason: str
+    refund_method: str
+
+
+def _returned_so_far(sale: Sale) -> tuple[dict[int, int], Decimal, Decimal]:
+    """Per product quantity, subtotal and refund of the sale's returns that are not rejected."""
+    earlier = SaleReturn.objects.filter(sale=sale).exclude(status=SagaStatus.REJECTED)
+    quantities = dict(ReturnLine.objects.filter(sale_return__in=earlier).values("product_id")
+                      .annotate(q=Sum("quantity")).values_list("product_id", "q"))
+    sums = earlier.aggregate(subtotal=Sum("subtotal"), refunded=Sum("refund_amount"))
+    return quantities, sums["subtotal"] or pricing.ZERO, sums["refunded"] or pricing.ZERO
+
+
+@transaction.atomic
+def return_create(*, request: ReturnRequest) -> SaleReturn:
+    """Store a pending return after checking it against what was sold minus what is already returned."""
+    # the sale row lock serialises returns of one sale: two cannot both take the last unit
+    sale = Sale.objects.select_for_update().get(pk=request.sale_id)
+    if sale.status != SagaStatus.COMPLETED:
+        raise DomainError(f"Sale {sale.pk} is {sale.status}; only completed sales take returns.",
+                          "sale_not_completed", 409)
+    sold = {line.product_id: line for line in sale.lines.all()}
+    returned, returned_before, refunded_before = _returned_so_far(sale)
+    _check_returnable(request.lines, sold, returned)
+    lines = [(product, quantity, sold[product].unit_price) for product, quantity in sorted(request.lines)]
+    subtotal = sum((pricing.line_total(price, quantity) for _, quantity, price in lines), pricing.ZERO)
+    amounts = pricing.refund(rate=sale.tax_rate, returned_before=returned_before,
+                             refunded_before=refunded_before, returning=subtotal)
+    now = timezone.now()
+    sale_return = SaleReturn.objects.create(
+        sale=sale, branch_id=sale.branch_id, user_id=request.user_id, idempotency_key=request.idempotency_key,
+        request_hash=request.request_hash, saga_key=f"return-{uuid.uuid4().hex}",
+        session=cash_selectors.session_open_for(user_id=request.user_id, branch_id=sale.branch_id, lock=True),
+        reason=request.reason, refund_method=request.refund_method, subtotal=amounts.subtotal, tax=amounts.tax,
+        refund_amount=amounts.total, business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
+    )
+    ReturnLine.objects.bulk_create([
+        ReturnLine(sale_return=sale_return, product_id=product, quantity=quantity, unit_price=price,
+                   total=pricing.line_total(price, quantity))
+        for product, quantity, price in lines
+    ])
+    return sale_return
+
+
+def _check_returnable(lines: list[tuple[int, int]], sold: dict[int, SaleLine], returned: dict[int, int]) -> None:
+    refused = []
+    for product, quantity in lines:
+        line = sold.get(product)
+        available = (line.quantity - returned.get(product, 0)) if line else 0
+        if quantity > available:
+            refused.append({"product": product, "sold": line.quantity if line else 0,
+                            "returned": returned.get(product, 0), "requested": quantity})
+    if refused:
+        raise DomainError("A return may not exceed what was sold minus what is already returned.",
+                          "return_exceeds_sold", 400, lines=refused)
+
+
+@transaction.atomic
+def return_complete(*, sale_return: SaleReturn, stock_move_id: int | None) -> SaleReturn:
+    """Inventory took the stock back: the refund is final and counted in the daily totals."""
+    sale_return.status = SagaStatus.COMPLETED
+    sale_return.stock_move_id = stock_move_id
+    sale_return.completed_at = timezone.now()
+    sale_return.next_attempt_at = None
+    sale_return.last_error = ""
+    sale_return.save(update_fields=["status", "stock_move_id", "completed_at", "next_attempt_at", "last_error"])
+    names = dict(SaleLine.objects.filter(sale_id=sale_return.sale_id).values_list("product_id", "name"))
+    report_services.daily_totals_add_return(
+        branch_id=sale_return.branch_id, day=sale_return.business_date, user_id=sale_return.user_id,
+        refund_method=sale_return.refund_method, amount=sale_return.refund_amount,
+        lines=[LineAmount(x.product_id, names.get(x.product_id, ""), x.quantity, x.total)
+               for x in sale_return.lines.all()],
+    )
+    return sale_return
+
+
+@transaction.atomic
+def return_reject(*, sale_return: SaleReturn, rejection: dict) -> SaleReturn:
+    sale_return.status = SagaStatus.REJECTED
+    sale_return.rejection = rejection
+    sale_return.next_attempt_at = None
+    sale_return.save(update_fields=["status", "rejection", "next_attempt_at"])
+    return sale_return

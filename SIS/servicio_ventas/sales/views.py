@@ -1,0 +1,78 @@
+"""Views of the sales API: thin; checkout, services and selectors do the work."""
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from sis_common.auth.permissions import require_branch, visible_branches
+from sis_common.idempotency.execution import REPLAY_HEADER, request_key
+
+from . import checkout, selectors
+from .models import SagaStatus, Sale
+from .permissions import RoleAccess
+from .serializers import ReturnInSerializer, ReturnSerializer, SaleFilterSerializer, SaleInSerializer, SaleSerializer
+
+RETRY_AFTER_SECONDS = "2"
+
+
+def _answer(submitted: checkout.Submitted, body: dict, kind: str) -> Response:
+    """201 completed, 202 still pending (the reconciler finishes it), 409 rejected by inventory."""
+    saga = submitted.saga
+    if saga.status == SagaStatus.COMPLETED:
+        response = Response(body, status=status.HTTP_201_CREATED)
+    elif saga.status == SagaStatus.PENDING:
+        response = Response({
+            **body, "code": f"{kind}_pending",
+            "detail": f"Inventory has not confirmed the stock move yet; the {kind} stays pending and will be "
+                      f"completed or rejected shortly. Repeat the request with the same Idempotency-Key to see "
+                      f"the outcome.",
+        }, status=status.HTTP_202_ACCEPTED)
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    else:
+        response = Response({**saga.rejection, kind: saga.pk, "status": saga.status}, status=status.HTTP_409_CONFLICT)
+    if submitted.replayed:
+        response[REPLAY_HEADER] = "true"
+    return response
+
+
+class SaleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [RoleAccess]
+    serializer_class = SaleSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.sale_list(branches=visible_branches(self.request))
+        filters = SaleFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.sale_list(branches=visible_branches(self.request), **filters.validated_data)
+
+    def create(self, request):
+        key = request_key(request)
+        data = SaleInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sale_in = data.validated_data
+        require_branch(request, sale_in["branch"])
+        submitted = checkout.sale_submit(
+            user_id=int(request.user.id), key=key, branch_id=sale_in["branch"],
+            lines=[(x["product"], x["quantity"]) for x in sale_in["lines"]],
+            payments=[(x["method"], x["amount"]) for x in sale_in["payments"]],
+        )
+        body = SaleSerializer(selectors.sale_fresh(sale_id=submitted.saga.pk)).data
+        return _answer(submitted, body, "sale")
+
+    @action(detail=True, methods=["post"], url_path="returns")
+    def returns(self, request, pk=None):
+        key = request_key(request)
+        data = ReturnInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sale = get_object_or_404(Sale.objects.using("default"), pk=pk)
+        require_branch(request, sale.branch_id)
+        return_in = data.validated_data
+        submitted = checkout.return_submit(
+            user_id=int(request.user.id), key=key, sale=sale,
+            lines=[(x["product"], x["quantity"]) for x in return_in["lines"]],
+            reason=return_in["reason"], refund_method=return_in["refund_method"],
+        )
+        body = ReturnSerializer(selectors.return_fresh(return_id=submitted.saga.pk)).data
+        return _answer(submitted, body, "return")

@@ -1,0 +1,112 @@
+"""The sales API without inventory: keys, validation, roles and branch scope, and a dead dependency."""
+import pytest
+
+from sales.models import Sale
+
+from .builders import make_sale
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+BODY = {"branch": 1, "lines": [{"product": 1, "quantity": 2}], "payments": [{"method": "cash", "amount": "50.00"}]}
+
+
+def post_sale(client, body=BODY, key="k-1"):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post("/api/sales/", body, format="json", **headers)
+
+
+def test_token_is_required(client):
+    assert client.post("/api/sales/", BODY, content_type="application/json").status_code == 401
+    assert client.get("/api/sales/").status_code == 401
+
+
+def test_idempotency_key_is_required(client_for):
+    answer = post_sale(client_for("cashier", [1]), key=None)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "idempotency_key_required"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({**BODY, "lines": []}, "lines"),
+    ({**BODY, "lines": [{"product": 1, "quantity": 0}]}, "lines"),
+    ({**BODY, "lines": [{"product": 1, "quantity": 1}, {"product": 1, "quantity": 2}]}, "lines"),
+    ({**BODY, "payments": [{"method": "cheque", "amount": "1.00"}]}, "payments"),
+    ({**BODY, "payments": [{"method": "cash", "amount": "-1.00"}]}, "payments"),
+    ({**BODY, "payments": [{"method": "cash", "amount": "1.001"}]}, "payments"),
+    ({**BODY, "payments": []}, "payments"),
+    ({**BODY, "branch": "x"}, "branch"),
+    ({"lines": "nope"}, "branch"),
+])
+def test_bad_input_is_a_400_with_field_messages(client_for, body, field):
+    answer = post_sale(client_for("cashier", [1]), body)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid" and field in answer.json()
+
+
+@pytest.mark.parametrize(("role", "branches", "status"), [
+    ("cashier", [2], 403), ("manager", [2], 403), ("auditor", [], 403), ("warehouse", [1], 403),
+])
+def test_only_sellers_at_their_branches_may_sell(client_for, role, branches, status):
+    answer = post_sale(client_for(role, branches))
+    assert answer.status_code == status
+    assert Sale.objects.count() == 0
+
+
+def test_inventory_unreachable_is_a_fast_503_that_stores_nothing(client_for, monkeypatch):
+    monkeypatch.delenv("EWTTO_INVENTARIO_URL", raising=False)
+    make_sale(branch_id=1, user_id=50, lines=[(1, "1.00", 1)], code="SUC01")  # branch code known locally
+    before = Sale.objects.count()
+    answer = post_sale(client_for("cashier", [1], user_id=51))
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "service_unavailable"
+    assert Sale.objects.count() == before
+
+
+def test_sucursales_unreachable_and_branch_never_seen_is_503(client_for, monkeypatch):
+    monkeypatch.delenv("EWTTO_SUCURSALES_URL", raising=False)
+    answer = post_sale(client_for("cashier", [999]), {**BODY, "branch": 999})
+    assert answer.status_code == 503
+
+
+def test_sales_are_listed_within_the_branch_scope(client_for):
+    at_5 = make_sale(branch_id=5, user_id=1, lines=[(1, "2.00", 1)])
+    at_6 = make_sale(branch_id=6, user_id=1, lines=[(1, "2.00", 1)])
+    mine = {s["id"] for s in client_for("cashier", [5]).get("/api/sales/?page_size=200").json()["results"]}
+    assert at_5.pk in mine and at_6.pk not in mine
+    everything = {s["id"] for s in client_for("auditor").get("/api/sales/?page_size=200").json()["results"]}
+    assert {at_5.pk, at_6.pk} <= everything
+    assert client_for("cashier", [5]).get(f"/api/sales/{at_6.pk}/").status_code == 404
+    detail = client_for("manager", [6]).get(f"/api/sales/{at_6.pk}/").json()
+    assert detail["number"] == "SUC-000001"
+    assert detail["lines"][0] == {"product": 1, "sku": "SKU1", "name": "Product 1", "unit_price": "2.00",
+                                  "quantity": 1, "total": "2.00", "returned_quantity": 0}
+    assert detail["total"] == "2.36" and detail["status"] == "completed"
+    assert client_for("warehouse", [6]).get("/api/sales/").status_code == 403
+
+
+def test_list_filters_by_status_and_date(client_for):
+    done = make_sale(branch_id=7, user_id=1, lines=[(1, "2.00", 1)])
+    pending = make_sale(branch_id=7, user_id=1, lines=[(1, "2.00", 1)], complete=False)
+    client = client_for("admin")
+    ids = {s["id"] for s in client.get("/api/sales/?branch=7&status=pending").json()["results"]}
+    assert ids == {pending.pk}
+    day = done.business_date.isoformat()
+    ids = {s["id"] for s in client.get(f"/api/sales/?branch=7&date_from={day}&date_to={day}").json()["results"]}
+    assert ids == {done.pk, pending.pk}
+    assert client.get("/api/sales/?date_from=yesterday").status_code == 400
+
+
+def test_returns_check_branch_and_key(client_for):
+    sale = make_sale(branch_id=8, user_id=1, lines=[(1, "2.00", 1)])
+    body = {"lines": [{"product": 1, "quantity": 1}], "reason": "broken"}
+    other = client_for("cashier", [9]).post(f"/api/sales/{sale.pk}/returns/", body, format="json",
+                                            HTTP_IDEMPOTENCY_KEY="r")
+    assert other.status_code == 403
+    no_key = client_for("cashier", [8]).post(f"/api/sales/{sale.pk}/returns/", body, format="json")
+    assert no_key.status_code == 400
+    over = client_for("cashier", [8]).post(f"/api/sales/{sale.pk}/returns/",
+                                           {"lines": [{"product": 1, "quantity": 2}]}, format="json",
+                                           HTTP_IDEMPOTENCY_KEY="r-over")
+    assert over.status_code == 400 and over.json()["code"] == "return_exceeds_sold"
+    missing = client_for("cashier", [8]).post("/api/sales/999999/returns/", body, format="json",
+                                              HTTP_IDEMPOTENCY_KEY="r")
+    assert missing.status_code == 404

@@ -1,0 +1,110 @@
+"""Helpers for the sales system tests: tokens from the stack's key, API calls through the gateway, setup."""
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from dataclasses import dataclass
+
+import jwt
+import requests
+
+from sis_common.mariadb import replication
+from sis_common.mariadb.nodes import connect
+
+TIMEOUT = 20  # above the gateway's own 15 s upstream timeout: the gateway answers first
+_codes = (f"S{uuid.uuid4().hex[:5].upper()}{i}" for i in itertools.count())
+
+
+def token(stack, *, role: str, branches: list[int] | None = None, user_id: int = 1) -> str:
+    """An access token shaped like servicio_auth's, signed with the stack's private key."""
+    now = int(time.time())
+    claims = {"token_type": "access", "user_id": user_id, "role": role, "branches": branches or [],
+              "iat": now, "exp": now + 900, "jti": uuid.uuid4().hex}
+    return jwt.encode(claims, stack.secrets.jwt_private.read_text(), algorithm="RS256")
+
+
+@dataclass
+class Api:
+    """One caller of the public API through the gateway."""
+
+    base: str
+    bearer: str
+
+    def _headers(self, key: str | None) -> dict:
+        headers = {"Authorization": f"Bearer {self.bearer}"}
+        if key:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    def get(self, path: str, **params) -> requests.Response:
+        return requests.get(f"{self.base}{path}", params=params, headers=self._headers(None), timeout=TIMEOUT)
+
+    def post(self, path: str, body: dict, key: str | None = None) -> requests.Response:
+        return requests.post(f"{self.base}{path}", json=body, headers=self._headers(key), timeout=TIMEOUT)
+
+    def ok(self, method: str, path: str, *args, expect: int = 200, **kwargs) -> dict:
+        answer = getattr(self, method)(path, *args, **kwargs)
+        assert answer.status_code == expect, (method, path, answer.status_code, answer.text)
+        return answer.json()
+
+
+def api(stack, *, role: str, branches: list[int] | None = None, user_id: int = 1) -> Api:
+    return Api(stack.url(), token(stack, role=role, branches=branches, user_id=user_id))
+
+
+def new_key(prefix: str = "k") -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def create_branch(admin: Api) -> dict:
+    return admin.ok("post", "/api/branches/", {"code": next(_codes), "name": "Tienda de prueba"}, expect=201)
+
+
+def create_product(admin: Api, price: str, stock: int, branch: int, name: str | None = None) -> int:
+    sku = f"SKU-{uuid.uuid4().hex[:10]}"
+    product = admin.ok("post", "/api/inventory/products/", {"sku": sku, "name": name or sku, "price": price},
+                       expect=201)
+    if stock:
+        admin.ok("post", "/api/inventory/movements/",
+                 {"branch": branch, "product": product["id"], "kind": "receipt", "quantity": stock},
+                 key=new_key("receipt"), expect=201)
+    return product["id"]
+
+
+def stock_of(admin: Api, branch: int, product: int) -> int:
+    return admin.ok("get", f"/api/inventory/stock/{branch}/{product}/")["quantity"]
+
+
+def ledger(admin: Api, branch: int, product: int) -> list[dict]:
+    rows, page = [], 1
+    while True:
+        body = admin.ok("get", "/api/inventory/movements/", branch=branch, product=product, page=page, page_size=200)
+        rows += body["results"]
+        if not body.get("next"):
+            return rows
+        page += 1
+
+
+def assert_ledger_matches_stock(admin: Api, branch: int, product: int) -> list[dict]:
+    rows = ledger(admin, branch, product)
+    assert sum(r["quantity"] for r in rows) == stock_of(admin, branch, product)
+    return rows
+
+
+def wait_for(check, *, timeout: float = 60, every: float = 0.5):
+    """Poll until `check()` is truthy; its last value otherwise (bounded in time)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(every)
+
+
+def primary_cursor(stack, slug: str):
+    """An autocommit admin connection to the service's current primary (caller closes it)."""
+    spec = stack.pair_spec(slug)
+    primary, _ = replication.current_roles(spec)
+    conn = connect(primary, spec.admin, timeout=4, database=spec.database)
+    return conn, conn.cursor()
