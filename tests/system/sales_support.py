@@ -10,6 +10,7 @@ import jwt
 import requests
 
 from sis_common.mariadb import replication
+from sis_ops import supervisor
 from sis_common.mariadb.nodes import connect
 
 TIMEOUT = 20  # above the gateway's own 15 s upstream timeout: the gateway answers first
@@ -24,12 +25,21 @@ def token(stack, *, role: str, branches: list[int] | None = None, user_id: int =
     return jwt.encode(claims, stack.secrets.jwt_private.read_text(), algorithm="RS256")
 
 
+def replicas_caught_up(stack, slugs=("inventario", "ventas")) -> None:
+    """Reads go to replicas: let them apply every write so far before the test reads."""
+    for slug in slugs:
+        spec = stack.pair_spec(slug)
+        primary, replica = replication.current_roles(spec)
+        replication.wait_caught_up(spec, primary, replica, timeout=10)
+
+
 @dataclass
 class Api:
-    """One caller of the public API through the gateway."""
+    """One caller of the public API through the gateway; its reads see every write made before them."""
 
     base: str
     bearer: str
+    stack: object = None
 
     def _headers(self, key: str | None) -> dict:
         headers = {"Authorization": f"Bearer {self.bearer}"}
@@ -38,6 +48,8 @@ class Api:
         return headers
 
     def get(self, path: str, **params) -> requests.Response:
+        if self.stack is not None:
+            replicas_caught_up(self.stack)
         return requests.get(f"{self.base}{path}", params=params, headers=self._headers(None), timeout=TIMEOUT)
 
     def post(self, path: str, body: dict, key: str | None = None) -> requests.Response:
@@ -50,7 +62,7 @@ class Api:
 
 
 def api(stack, *, role: str, branches: list[int] | None = None, user_id: int = 1) -> Api:
-    return Api(stack.url(), token(stack, role=role, branches=branches, user_id=user_id))
+    return Api(stack.url(), token(stack, role=role, branches=branches, user_id=user_id), stack)
 
 
 def new_key(prefix: str = "k") -> str:
@@ -58,7 +70,9 @@ def new_key(prefix: str = "k") -> str:
 
 
 def create_branch(admin: Api) -> dict:
-    return admin.ok("post", "/api/branches/", {"code": next(_codes), "name": "Tienda de prueba"}, expect=201)
+    branch = admin.ok("post", "/api/branches/", {"code": next(_codes), "name": "Tienda de prueba"}, expect=201)
+    replicas_caught_up(admin.stack, ("sucursales",))  # other services look it up on the replica
+    return branch
 
 
 def create_product(admin: Api, price: str, stock: int, branch: int, name: str | None = None) -> int:
@@ -69,6 +83,7 @@ def create_product(admin: Api, price: str, stock: int, branch: int, name: str | 
         admin.ok("post", "/api/inventory/movements/",
                  {"branch": branch, "product": product["id"], "kind": "receipt", "quantity": stock},
                  key=new_key("receipt"), expect=201)
+    replicas_caught_up(admin.stack, ("inventario",))
     return product["id"]
 
 
@@ -108,3 +123,18 @@ def primary_cursor(stack, slug: str):
     primary, _ = replication.current_roles(spec)
     conn = connect(primary, spec.admin, timeout=4, database=spec.database)
     return conn, conn.cursor()
+
+
+def stop_program(stack, name: str, *, timeout: float = 60) -> None:
+    """Stop one supervised program and wait until it is down (gunicorn may wait for a hung worker)."""
+    rpc = supervisor.rpc(stack)
+    rpc.stopProcess(name, False)  # not waiting inside the call: supervisor's socket times out at 10 s
+    stopped = wait_for(lambda: rpc.getProcessInfo(name)["statename"] in ("STOPPED", "EXITED", "FATAL"),
+                       timeout=timeout)
+    assert stopped, f"{name} did not stop"
+
+
+def start_program(stack, name: str) -> None:
+    rpc = supervisor.rpc(stack)
+    if rpc.getProcessInfo(name)["statename"] != "RUNNING":
+        supervisor.start_program(stack, name)

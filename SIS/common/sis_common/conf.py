@@ -18,9 +18,11 @@ COMMON_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "sis_common.audit",  # the audit trail, in each service's own database
 ]
 
 COMMON_MIDDLEWARE = [
+    "sis_common.metrics.middleware.MetricsMiddleware",  # first: times everything, answers /metrics
     "sis_common.request_id.RequestIDMiddleware",
     "sis_common.errors.DatabaseUnavailableMiddleware",
     "sis_common.db.causal.CausalReadMiddleware",
@@ -31,6 +33,7 @@ COMMON_MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sis_common.audit.middleware.AuditMiddleware",  # last: sees the user DRF authenticated and the answer
 ]
 
 # Staff sign in to every project's admin with their servicio_auth credentials (single sign-on).

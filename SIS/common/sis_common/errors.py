@@ -64,8 +64,22 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, APIException):
-        response.data = error_body(exc)
+        response.data = _encodable(error_body(exc))
     return response
+
+
+def _encodable(value):
+    """Messages may echo input holding lone surrogates, which UTF-8 cannot carry: replace those."""
+    if isinstance(value, dict):
+        return {k: _encodable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _validation_body(exc: ValidationError) -> dict:

@@ -4,6 +4,8 @@ import os
 from sis_common.conf import load_env_file
 
 load_env_file()  # the stack's env file names the bind address and worker counts
+# /metrics sums every worker: multi-process mode, set before prometheus_client is imported
+from sis_common.metrics.gunicorn import child_exit, on_starting  # noqa: E402,F401
 
 bind = os.environ.get("EWTTO_GUNICORN_BIND", "127.0.0.1:9000")
 workers = int(os.environ.get("EWTTO_GUNICORN_WORKERS", "2"))

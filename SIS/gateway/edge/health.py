@@ -9,6 +9,7 @@ import urllib3
 from .breaker import breaker
 from .routes import SERVICES
 from .upstream import pool
+from .watchdog import watchdog_summary
 
 HEALTH_TIMEOUT = urllib3.Timeout(connect=0.5, read=2.5)
 
@@ -29,4 +30,4 @@ def system_health() -> dict:
         results = dict(zip(SERVICES, executor.map(service_health, SERVICES)))
     statuses = {r["status"] for r in results.values()}
     overall = "ok" if statuses == {"ok"} else ("down" if statuses == {"down"} else "degraded")
-    return {"status": overall, "services": results}
+    return {"status": overall, "services": results, "watchdog": watchdog_summary()}

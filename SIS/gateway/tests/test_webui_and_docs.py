@@ -4,7 +4,8 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-IMPORT = re.compile(r"""(?:import|export)[^'"]*?from\s*['"](\.{1,2}/[^'"]+)['"]|import\(\s*['"](\.{1,2}/[^'"]+)['"]""")
+# static imports and the screen modules the router imports on first visit
+IMPORT = re.compile(r"""['"](\.{1,2}/[\w./-]+\.js)['"]""")
 
 
 def ui_modules() -> list[str]:
@@ -17,8 +18,7 @@ def ui_modules() -> list[str]:
         path = finders.find(name)
         assert path, f"missing static module {name}"
         base = name.rsplit("/", 1)[0]
-        for groups in IMPORT.findall(open(path, encoding="utf-8").read()):
-            target = next(g for g in groups if g)
+        for target in IMPORT.findall(open(path, encoding="utf-8").read()):
             todo.append(_join(base, target))
     return sorted(found)
 

@@ -8,7 +8,10 @@ import sys
 
 from sis_common.mariadb import replication
 
-from . import status, up
+from . import failover, rejoin, status, up, watchdog
+from . import backup_commands
+from .events import EventLog, control_dir, event_log_path
+from .processes import SupervisedNodes
 from .stack import Stack
 
 
@@ -32,7 +35,7 @@ def cmd_status(stack: Stack, args) -> int:
 def cmd_setup_replication(stack: Stack, args) -> int:
     services = args.services or [s.slug for s in stack.services]
     for slug in services:
-        print(json.dumps(replication.setup_pair(stack.pair_spec(slug))))
+        print(json.dumps(up.setup_pair_locked(stack, slug)))
     return 0
 
 
@@ -43,6 +46,56 @@ def cmd_docker_config(stack: Stack, args) -> int:
     owner = tuple(int(part) for part in args.owner.split(":")) if args.owner else None
     result = docker.write_config(settings=docker.DeploySettings.from_env(), owner=owner, app_uid=args.app_uid)
     print(json.dumps(result))
+    return 0
+
+
+def cmd_watchdog(stack: Stack, args) -> int:
+    return watchdog.run(stack)
+
+
+def _one_service(stack: Stack, args, command: str) -> str:
+    if len(args.services) != 1:
+        raise SystemExit(f"usage: bin/{command} <service>   (one of: {', '.join(s.slug for s in stack.services)})")
+    return stack.service(args.services[0]).slug
+
+
+def _cli_events(stack: Stack) -> EventLog:
+    return EventLog(event_log_path(stack), actor="operator", echo=False)
+
+
+def cmd_failover(stack: Stack, args) -> int:
+    slug = _one_service(stack, args, "failover")
+    events, control = _cli_events(stack), control_dir(stack)
+    try:
+        if args.ack:
+            failover.acknowledge(events, control, slug)
+            print(f"{slug}: acknowledged; the watchdog may fail this pair over again")
+            return 0
+        if args.force:
+            result = failover.force_promote(stack.pair_spec(slug), events, control)
+        else:
+            result = failover.switchover(stack.pair_spec(slug), events, control)
+    except (failover.SwitchoverRefused, RuntimeError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+def cmd_rejoin(stack: Stack, args) -> int:
+    slug = _one_service(stack, args, "rejoin")
+    events, control, pair = _cli_events(stack), control_dir(stack), stack.pair_spec(slug)
+    try:
+        if args.rebuild:
+            result = rejoin.rebuild(pair, events, control, SupervisedNodes(stack))
+        elif args.check:
+            result = rejoin.inspect(pair)
+        else:
+            result = rejoin.rejoin(pair, events, control)
+    except (rejoin.RejoinRefused, RuntimeError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=1))
     return 0
 
 
@@ -59,14 +112,27 @@ def summary(stack: Stack, result: dict) -> str:
 
 
 COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "setup-replication": cmd_setup_replication,
-            "docker-config": cmd_docker_config}
+            "docker-config": cmd_docker_config, "watchdog": cmd_watchdog, "failover": cmd_failover,
+            "rejoin": cmd_rejoin}
+
+
+# commands with options of their own parse their arguments themselves
+OWN_ARGUMENTS = {"backup": backup_commands.backup_main, "restore": backup_commands.restore_main}
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in OWN_ARGUMENTS:
+        return OWN_ARGUMENTS[argv[0]](argv[1:])
     parser = argparse.ArgumentParser(prog="sis_ops")
     parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument("services", nargs="*")
     parser.add_argument("--no-demo", dest="demo", action="store_false")
+    parser.add_argument("--ack", action="store_true", help="failover: allow the next automatic failover")
+    parser.add_argument("--force", action="store_true",
+                        help="failover: promote the only reachable node even if writes may be lost")
+    parser.add_argument("--rebuild", action="store_true", help="rejoin: re-clone the node from the primary")
+    parser.add_argument("--check", action="store_true", help="rejoin: only show what the node holds extra")
     parser.add_argument("--owner", help="docker-config: UID:GID to own the generated files")
     parser.add_argument("--app-uid", type=int, help="docker-config: the images' user, to own the JWT keys")
     args = parser.parse_args(argv)

@@ -18,6 +18,7 @@ from pathlib import Path
 from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec
 
+from . import events
 from .secrets import Secrets
 from .stack import REPO, Stack
 
@@ -26,6 +27,11 @@ DEPLOY_DIR = REPO / "deploy" / "docker"
 # inside the containers (the images lay the repository out under /app)
 CONTAINER_VAR = Path("/app/var")
 SECRETS_MOUNT = Path("/run/secrets")
+# the watchdog's var (state, event log, control files): a volume shared by all five compose
+# files, read-write at /app/var in the ops containers and read-only at /app/ops in the apps,
+# whose own /app/var/run holds per-container files (gunicorn's metrics)
+OPS_VOLUME = "ewtto-ops-var"
+OPS_READ_MOUNT = Path("/app/ops")
 APP_UID = 10001  # the images' non-root user; it must be able to read the JWT key files
 APP_PORT = 8000  # gunicorn in every app container
 NGINX_PORT = 80  # every nginx sidecar in its container
@@ -105,6 +111,11 @@ class DockerStack(Stack):
         spec = super().pair_spec(slug)  # accounts exactly as the local stack makes them
         return dataclasses.replace(spec, nodes=tuple(Node(host, DB_PORT) for host in db_hosts(slug)))
 
+    @property
+    def ops_view(self) -> "DockerStack":
+        """The watchdog's var as the app containers mount it (read-only)."""
+        return DockerStack(var=OPS_READ_MOUNT, settings=self.settings)
+
     # environment of each container
     def allowed_hosts(self, slug: str) -> str:
         # the gateway forwards the client's Host header, so every project accepts the public names
@@ -119,6 +130,11 @@ class DockerStack(Stack):
             "DJANGO_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
             "EWTTO_GUNICORN_BIND": f"0.0.0.0:{APP_PORT}",
             "EWTTO_JWT_PUBLIC_KEY_FILE": str(SECRETS_MOUNT / self.secrets.jwt_public.name),
+            # what supervisord gives every local process
+            "EWTTO_VAR": str(self.var),
+            # the watchdog's files, where the apps see the ops volume
+            "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view)),
+            "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view)),
         })
         if "EWTTO_JWT_PRIVATE_KEY_FILE" in env:
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(SECRETS_MOUNT / self.secrets.jwt_private.name)
@@ -152,9 +168,10 @@ class DockerStack(Stack):
         return files
 
 
-def write_config(deploy_dir: Path = DEPLOY_DIR, *, settings: DeploySettings,
+def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
                  owner: tuple[int, int] | None = None, app_uid: int | None = None) -> dict:
     """Create the secrets once and (re)write every env file; safe to repeat."""
+    deploy_dir = deploy_dir or DEPLOY_DIR
     stack = DockerStack(deploy_dir=deploy_dir, settings=settings)
     secrets = stack.secrets
     _, admin_created = secrets.admin_password()

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sis_common.mariadb.replication import probe
 
 from . import supervisor
+from .events import event_log_path, read_state, state_path, tail_events
 from .stack import Stack
 
 
@@ -51,7 +52,29 @@ def table(stack: Stack) -> str:
         lag = "-" if row["lag_seconds"] is None else str(row["lag_seconds"])
         lines.append(f"{row['name']:<16}{row['node']:<18}{row['role']:<9}{yes(row['io_running']):<5}"
                      f"{yes(row['sql_running']):<5}{lag:>5}  {row['gtid'] or row['error'] or ''}")
+    lines += ["", *watchdog_lines(stack)]
     return "\n".join(lines)
+
+
+def watchdog_lines(stack: Stack, *, events: int = 8) -> list[str]:
+    """The watchdog's view of every pair and its latest decisions (docs/ha.md)."""
+    state = read_state(state_path(stack))
+    if not state:
+        return ["WATCHDOG  no state file yet (it starts with the stack's supervisor)"]
+    age = time.time() - float(state.get("updated_ts") or 0)
+    running = "stopped" if state.get("stopped") else ("running" if age < 10 else f"stale ({age:.0f}s old)")
+    lines = [f"WATCHDOG  {running}, every {state['settings']['interval']}s x {state['settings']['failures']}",
+             f"{'PAIR':<12}{'STATE':<10}{'MODE':<11}{'PRIMARY':<18}NEEDS A PERSON"]
+    for name, pair in state.get("pairs", {}).items():
+        lines.append(f"{name:<12}{pair['state']:<10}{pair['mode'] or '-':<11}{pair['primary'] or '-':<18}"
+                     f"{pair['needs_person'] or ''}")
+    recent = tail_events(event_log_path(stack), limit=events)
+    if recent:
+        lines += ["", "LAST WATCHDOG EVENTS"]
+        lines += [f"{e['at'][11:23]} {e.get('level', ''):<8}{e.get('service') or '-':<12}{e['event']}"
+                  f"{'  ' + str(e.get('reason') or e.get('detail') or '') if e.get('reason') or e.get('detail') else ''}"
+                  for e in recent]
+    return lines
 
 
 def yes(flag: bool) -> str:

@@ -34,6 +34,8 @@ def pick_stack() -> Stack:
     for _ in range(50):
         base = random.randrange(20000, 30000, 100)
         stack = Stack(var=scratch_dir("ewtto-stack-"), port=base, db_port_base=base + 20)
+        # like var/ of bin/up: nginx workers (not root) must reach var/static; secrets keep their own 0700
+        stack.var.chmod(0o755)
         if span + 20 < 100 and _ports_free(stack):
             return stack
         shutil.rmtree(stack.var, ignore_errors=True)

@@ -7,8 +7,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sis_common.mariadb import replication, server
+from sis_common.mariadb.nodes import Node
 
 from . import supervisor
+from .events import control_dir, read_state, state_path
+from .pairlock import pair_lock
 from .render import write_env_files
 from .stack import VENV, Stack
 from .status import wait_healthy
@@ -39,7 +42,14 @@ def configure_databases(stack: Stack) -> list[dict]:
             server.wait_ready(node, timeout=60)
             server.ensure_admin(node, "ewtto_admin", admin)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(lambda s: replication.setup_pair(stack.pair_spec(s.slug)), stack.services))
+        return list(pool.map(lambda s: setup_pair_locked(stack, s.slug), stack.services))
+
+
+def setup_pair_locked(stack: Stack, slug: str) -> dict:
+    """setup_pair under the pair's lock (the watchdog may be changing roles) and with its last known primary."""
+    known = ((read_state(state_path(stack)) or {}).get("pairs", {}).get(slug) or {}).get("primary")
+    with pair_lock(control_dir(stack), slug, wait=30):
+        return replication.setup_pair(stack.pair_spec(slug), preferred=Node.parse(known) if known else None)
 
 
 def migrate_all(stack: Stack) -> None:

@@ -2,9 +2,7 @@
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
-from sis_common.auth.roles import ROLES
-
-from .models import User
+from .models import ROLE_CHOICES, User
 
 USERNAME_MAX = 150
 PASSWORD_MAX = 1024  # hashing a megabyte-long password is a cheap way to burn our CPU
@@ -56,7 +54,7 @@ class UserCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    role = serializers.ChoiceField(choices=ROLES)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES)
     branches = branch_list_field(required=False, default=list)
 
 
@@ -64,7 +62,7 @@ class UserUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    role = serializers.ChoiceField(choices=ROLES, required=False)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
     branches = branch_list_field(required=False)
     is_active = serializers.BooleanField(required=False)
     password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True, required=False)
@@ -77,6 +75,6 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 class UserFilterSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, max_length=100)
-    role = serializers.ChoiceField(choices=ROLES, required=False)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
     branch = serializers.IntegerField(required=False, min_value=1, max_value=BRANCH_ID_MAX)

@@ -171,12 +171,25 @@ def user_update(*, user_id: int, acting_user_id: int | None = None, **fields) ->
     return User.objects.using("default").prefetch_related("branch_scopes").get(pk=user.pk)
 
 
-@transaction.atomic
-def user_password_change(*, user_id: int, old_password: str, new_password: str) -> None:
-    """The user's own change: the old password is required, the validators apply, other sessions end."""
-    user = User.objects.select_for_update().get(pk=user_id)
-    if not user.check_password(old_password):
+def user_password_change(*, request: HttpRequest, user_id: int, old_password: str, new_password: str) -> None:
+    """The user's own change: the old password is required, the validators apply, other sessions end.
+
+    The old password is checked like a sign-in, so guessing it with a stolen access token
+    counts towards the lockout like any other failure.
+    """
+    user = User.objects.using("default").get(pk=user_id)
+    with transaction.atomic():
+        checked = authenticate(request, username=user.username, password=old_password)
+    if checked is None or checked.pk != user.pk:
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
         raise ValidationError({"old_password": ["The old password is not correct."]})
+    _password_replace(user_id=user_id, new_password=new_password)
+
+
+@transaction.atomic
+def _password_replace(*, user_id: int, new_password: str) -> None:
+    user = User.objects.select_for_update().get(pk=user_id)
     _validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])

@@ -64,7 +64,8 @@ class PasswordChangeView(APIView):
 
     @extend_schema(request=PasswordChangeSerializer, responses={204: None})
     def post(self, request):
-        services.user_password_change(user_id=request.user.pk, **_valid(PasswordChangeSerializer, request.data))
+        services.user_password_change(request=request._request, user_id=request.user.pk,
+                                      **_valid(PasswordChangeSerializer, request.data))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -110,3 +110,12 @@ def test_client_address(remote, forwarded, expected):
 def test_only_configured_proxies_are_trusted():
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.5")
     assert client_address(request) == "10.0.0.5"
+
+
+def test_guessing_the_old_password_counts_towards_the_lockout(make_user, login, bearer, address):
+    user = make_user()
+    api = bearer(login(user.username).json()["access"])
+    answers = [api.post("/api/auth/me/password/", {"old_password": f"guess{i}", "new_password": "An0ther-long-pass"},
+                        format="json", HTTP_X_FORWARDED_FOR=address).status_code for i in range(USER_LIMIT)]
+    assert answers == [400] * (USER_LIMIT - 1) + [429]
+    assert login(user.username).status_code == 429

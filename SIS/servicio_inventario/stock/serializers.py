@@ -37,15 +37,15 @@ class LinesMixin:
         if not self.repeated_products and len(set(products)) != len(products):
             raise serializers.ValidationError("Each product may appear in one line only.")
         known = existing_product_ids(ids=products)
-        errors = [{} if line["product"] in known else {"product": [unknown_product(line["product"])]}
-                  for line in lines]
-        if any(errors):
+        # keyed by line index, the shape DRF gives the lines' own field errors
+        errors = {i: {"product": [unknown_product(line["product"])]}
+                  for i, line in enumerate(lines) if line["product"] not in known}
+        if errors:
             raise serializers.ValidationError(errors)
         return [(line["product"], line["quantity"]) for line in lines]
 
 
 def lines_field() -> serializers.ListSerializer:
-    # a list serializer reports errors as a list aligned with the lines ({} for a good line)
     return LineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
 

@@ -139,7 +139,11 @@ def test_transfer_line_errors_point_at_the_line(admin_client, make_product):
             "lines": [{"product": product.pk, "quantity": 1}, {"product": 99999999, "quantity": 1},
                       {"product": product.pk, "quantity": 0}]}
     lines = admin_client.post("/api/inventory/transfers/", body, format="json").json()["lines"]
-    assert lines[0] == {} and "quantity" in lines[2]
+    assert set(lines) == {"2"} and "quantity" in lines["2"]
+    body["lines"][2]["quantity"] = 1
+    body["lines"][2]["product"] = make_product().pk
+    lines = admin_client.post("/api/inventory/transfers/", body, format="json").json()["lines"]
+    assert lines == {"1": {"product": ["Unknown product 99999999."]}}
     repeated = {**body, "lines": [{"product": product.pk, "quantity": 1}] * 2}
     assert "one line" in str(admin_client.post("/api/inventory/transfers/", repeated, format="json").json()["lines"])
 

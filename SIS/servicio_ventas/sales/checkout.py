@@ -42,12 +42,17 @@ def _key_reused() -> DomainError:
     return DomainError("This Idempotency-Key was used with a different request.", "idempotency_key_reused", 422)
 
 
-def sale_submit(*, user_id: int, key: str, branch_id: int, lines: list[tuple[int, int]],
-                payments: list[tuple[str, Decimal]]) -> Submitted:
-    request_hash = fingerprint({
+def sale_request_hash(*, branch_id: int, lines: list[tuple[int, int]], payments: list[tuple[str, Decimal]]) -> str:
+    """The fingerprint a key is bound to: the same sale in any order and amount spelling matches."""
+    return fingerprint({
         "branch": branch_id, "lines": sorted(lines),
         "payments": sorted((m, str(pricing.money(a))) for m, a in payments),
     })
+
+
+def sale_submit(*, user_id: int, key: str, branch_id: int, lines: list[tuple[int, int]],
+                payments: list[tuple[str, Decimal]]) -> Submitted:
+    request_hash = sale_request_hash(branch_id=branch_id, lines=lines, payments=payments)
     existing = selectors.sale_by_key(user_id=user_id, key=key)
     if existing is not None:
         return _resume_sale(existing, request_hash)

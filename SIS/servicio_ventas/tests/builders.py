@@ -14,13 +14,14 @@ _keys = (f"test-key-{i}" for i in itertools.count())
 
 
 def sale_draft(*, branch_id: int, user_id: int, lines: list[tuple[int, str, int]],
-               payments: list[tuple[str, str]] | None = None, code: str = "SUC") -> services.SaleDraft:
+               payments: list[tuple[str, str]] | None = None, code: str = "SUC", key: str | None = None,
+               request_hash: str = "h") -> services.SaleDraft:
     priced = [services.PricedLine(p, f"SKU{p}", f"Product {p}", Decimal(price), q) for p, price, q in lines]
     totals = pricing.totals((x.total for x in priced), settings.SALES_TAX_RATE)
     pays = [(m, Decimal(a)) for m, a in payments] if payments else [("cash", totals.total)]
     return services.SaleDraft(
-        branch_id=branch_id, branch_code=code, user_id=user_id, idempotency_key=next(_keys),
-        request_hash="h", tax_rate=settings.SALES_TAX_RATE, lines=priced, payments=pays, totals=totals,
+        branch_id=branch_id, branch_code=code, user_id=user_id, idempotency_key=key or next(_keys),
+        request_hash=request_hash, tax_rate=settings.SALES_TAX_RATE, lines=priced, payments=pays, totals=totals,
         settlement=pricing.settle(totals.total, pays),
     )
 

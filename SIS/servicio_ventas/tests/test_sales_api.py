@@ -1,6 +1,9 @@
 """The sales API without inventory: keys, validation, roles and branch scope, and a dead dependency."""
+from decimal import Decimal
+
 import pytest
 
+from sales import checkout
 from sales.models import Sale
 
 from .builders import make_sale
@@ -110,3 +113,37 @@ def test_returns_check_branch_and_key(client_for):
     missing = client_for("cashier", [8]).post("/api/sales/999999/returns/", body, format="json",
                                               HTTP_IDEMPOTENCY_KEY="r")
     assert missing.status_code == 404
+
+
+def _stored(user_id: int, key: str, body: dict, *, complete: bool) -> Sale:
+    """A sale stored under `key`, bound to the hash checkout computes for `body`."""
+    lines = [(x["product"], x["quantity"]) for x in body["lines"]]
+    payments = [(p["method"], Decimal(p["amount"])) for p in body["payments"]]
+    digest = checkout.sale_request_hash(branch_id=body["branch"], lines=lines, payments=payments)
+    return make_sale(branch_id=body["branch"], user_id=user_id, lines=[(p, "10.00", q) for p, q in lines],
+                     key=key, request_hash=digest, complete=complete)
+
+
+def test_a_repeated_key_replays_the_sale_and_another_body_is_422(client_for, monkeypatch):
+    monkeypatch.delenv("EWTTO_INVENTARIO_URL", raising=False)  # a replay never asks inventory again
+    cashier = client_for("cashier", [1], user_id=70)
+    sale = _stored(70, "same-key", BODY, complete=True)
+    replay = post_sale(cashier, key="same-key")
+    assert replay.status_code == 201 and replay.json()["id"] == sale.pk
+    assert replay["Idempotent-Replayed"] == "true"
+    other = post_sale(cashier, {**BODY, "payments": [{"method": "cash", "amount": "60.00"}]}, key="same-key")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    # keys belong to their user: another cashier's identical key is another sale attempt
+    assert post_sale(client_for("cashier", [1], user_id=71), key="same-key").status_code == 503
+
+
+def test_a_repeated_key_of_a_pending_sale_retries_and_answers_202(client_for, monkeypatch):
+    monkeypatch.delenv("EWTTO_INVENTARIO_URL", raising=False)
+    sale = _stored(72, "pending-key", BODY, complete=False)
+    answer = post_sale(client_for("cashier", [1], user_id=72), key="pending-key")
+    assert answer.status_code == 202
+    assert (answer.json()["id"], answer.json()["status"], answer.json()["code"]) == (sale.pk, "pending",
+                                                                                     "sale_pending")
+    assert answer["Retry-After"] == "2"
+    sale.refresh_from_db()
+    assert sale.attempts == 1

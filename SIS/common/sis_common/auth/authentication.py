@@ -22,3 +22,6 @@ class StatelessJWTAuthentication(JWTStatelessUserAuthentication):
             return verify_access(raw_token)
         except TokenRejected as exc:
             raise AuthenticationFailed(detail=exc.detail, code=exc.code) from exc
+
+
+from . import schema  # noqa: E402,F401  (registers the OpenAPI description of this authentication)

@@ -74,7 +74,8 @@ def forwarded_for(request) -> dict[str, str]:
     chain = request.META.get("HTTP_X_FORWARDED_FOR", "")
     remote = request.META.get("REMOTE_ADDR", "")
     value = f"{chain}, {remote}" if chain and remote else (chain or remote)
-    return {"X-Forwarded-For": value[:MAX_FIELD]} if value else {}
+    # the right end holds the hops we can vouch for; a cut-off left end is just garbage to servicio_auth
+    return {"X-Forwarded-For": value[-MAX_FIELD:]} if value else {}
 
 
 def sign_in(request, *, username: str, password: str) -> dict | None:

@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from sis_common.errors import error_body
+from sis_common.metrics.series import IDEMPOTENT_REPLAYS
 
 from .models import IdempotencyRecord
 
@@ -30,7 +31,7 @@ HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 LOCK_WAIT_TIMEOUT = 1205
-replays = 0  # counted for metrics
+replays = 0  # this process's count; /metrics shows ewtto_idempotent_replays_total
 
 
 class IdempotencyError(APIException):
@@ -121,6 +122,7 @@ def _replay(scope: str, key: str, digest: str) -> Response:
         raise IdempotencyError(422, "idempotency_key_reused",
                                "This Idempotency-Key was used with a different request.")
     replays += 1
+    IDEMPOTENT_REPLAYS.inc()
     response = Response(json.loads(record.body), status=record.status_code)
     response[REPLAY_HEADER] = "true"
     return response

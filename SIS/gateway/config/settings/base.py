@@ -16,7 +16,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 
 INSTALLED_APPS = ["django.contrib.staticfiles", "drf_spectacular_sidecar", "edge", "webui"]
 MIDDLEWARE = [
+    "sis_common.metrics.middleware.MetricsMiddleware",  # first: times every request, answers /metrics (loopback only)
     "sis_common.request_id.RequestIDMiddleware",
+    "edge.authentication.EdgeAuthenticationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]

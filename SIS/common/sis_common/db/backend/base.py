@@ -20,6 +20,8 @@ from sis_common.mariadb.nodes import Node, parse_nodes
 
 FALLBACK_RETRY_SECONDS = 2.0
 LAG_CHECK_SECONDS = 1.0
+# the server died or went away under a query (CR_SERVER_GONE_ERROR, CR_SERVER_LOST, CR_SERVER_LOST_EXTENDED)
+LOST_CONNECTION = frozenset({2006, 2013, 2055})
 
 # Last primary seen per node list, shared by the threads of a process so a new
 # connection tries it first instead of probing every node.
@@ -49,6 +51,20 @@ class DatabaseWrapper(mysql_base.DatabaseWrapper):
         self.node, self.on_primary = node, is_primary
         self._connected_at = self._lag_checked_at = time.monotonic()
         return conn
+
+    def create_cursor(self, name=None):
+        cursor = super().create_cursor(name)
+        return _RereadingCursor(cursor.cursor, self) if self.role == "replica" else cursor
+
+    def reconnect_cursor(self):
+        """Drop a dead connection and choose a node again (the primary when the replica is gone)."""
+        try:
+            self.connection.close()
+        except Exception:  # it is dead already
+            pass
+        self.connection = None
+        self.connect()
+        return self.connection.cursor()
 
     def _open(self, conn_params, node: Node):
         params = dict(conn_params, host=node.host, port=node.port)
@@ -118,6 +134,28 @@ class DatabaseWrapper(mysql_base.DatabaseWrapper):
         self._lag_checked_at = now
         max_lag = float(self.settings_dict.get("REPLICA_MAX_LAG", 5))
         return _is_read_only(self.connection) and _replica_fresh(self.connection, max_lag)
+
+
+class _RereadingCursor(mysql_base.CursorWrapper):
+    """A read on the replica whose node died under it runs once more on a freshly chosen node.
+
+    Only the replica alias gets it: it carries reads outside transactions
+    (the router sends everything else to the primary), so a re-run is safe
+    and a killed replica fails no request.
+    """
+
+    def __init__(self, cursor, wrapper: DatabaseWrapper):
+        super().__init__(cursor)
+        self.wrapper = wrapper
+
+    def execute(self, query, args=None):
+        try:
+            return super().execute(query, args)
+        except OperationalError as exc:
+            if exc.args[0] not in LOST_CONNECTION or self.wrapper.in_atomic_block:
+                raise
+        self.cursor = self.wrapper.reconnect_cursor()
+        return super().execute(query, args)
 
 
 def _is_read_only(conn) -> bool:

@@ -1,5 +1,5 @@
 // The web UI's entry: sign-in gate, the page chrome (navigation, branch, language, logout) and a hash router.
-import { api, get, listAll, onSessionExpired, post } from "./api.js";
+import { api, get, listAll, onSessionExpired } from "./api.js";
 import { h, replace, select } from "./dom.js";
 import { message } from "./errors.js";
 import { LANGUAGES, lang, setCurrency, setLang, t } from "./i18n.js";
@@ -156,7 +156,7 @@ function renderLogin() {
   state.notice = "";
   const username = h("input", { id: "login-username", name: "username", autocomplete: "username", required: true, autocapitalize: "none" });
   const password = h("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: true });
-  const button = h("button", { type: "submit" }, t("login.submit"));
+  const button = h("button", { type: "submit", class: "primary" }, t("login.submit"));
   const form = h("form", { class: "login", "aria-labelledby": "login-title" },
     h("h1", { id: "login-title", tabindex: "-1" }, t("login.title")),
     error,
@@ -208,14 +208,27 @@ async function loadProfile() {
 }
 
 async function logout() {
-  const refresh = session.refresh;
-  // the server forgets the refresh token; whatever it answers, this tab forgets everything
-  if (refresh) await post("/api/auth/logout/", { refresh }).catch(() => {});
+  const { access, refresh } = session;
+  // this tab forgets everything first, so nothing can use the tokens while the server is told
   session.clear();
   state.me = null;
   state.branches = [];
   window.location.hash = "#/login";
   renderLogin();
+  if (refresh) await revoke(access, refresh).catch(() => {});
+}
+
+// The server forgets the refresh token; an expired access token is renewed once just to say so.
+async function revoke(access, refresh) {
+  const logout = (token, body) => api("/api/auth/logout/", { method: "POST", auth: false, body,
+    headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  try {
+    await logout(access, { refresh });
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    const renewed = await api("/api/auth/token/refresh/", { method: "POST", auth: false, body: { refresh } });
+    await logout(renewed.access, { refresh: renewed.refresh });
+  }
 }
 
 onSessionExpired(() => {

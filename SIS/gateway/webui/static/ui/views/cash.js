@@ -32,7 +32,7 @@ export default async function cash(ctx) {
   const load = async (path) => {
     try {
       const data = await get(path);
-      replace(history, table([t("cash.session"), t("cash.cashier"), t("cash.opened"), t("cash.closed"),
+      replace(history, table([t("cash.session"), t("cash.cashier"), t("cash.opened_at"), t("cash.closed_at"),
         { label: t("cash.float"), class: "num" }, { label: t("cash.difference_cash"), class: "num" }, t("common.status")],
       data.results.map((s) => h("tr", {},
         h("td", {}, `#${s.id}`), h("td", {}, `#${s.cashier}`), h("td", {}, dateTime(s.opened_at)), h("td", {}, dateTime(s.closed_at)),

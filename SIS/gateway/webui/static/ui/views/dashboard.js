@@ -1,11 +1,14 @@
 // Dashboard: today's sales and totals by payment method for my branches, low stock and latest sales here.
 import { get } from "../api.js";
-import { h, replace, table } from "../dom.js";
+import { h, table } from "../dom.js";
 import { message } from "../errors.js";
 import { date, dateTime, money, number, t } from "../i18n.js";
+import { cashSessionStatus } from "./cash.js";
 import { loadProducts, page, productName, statusBadge } from "./common.js";
 
 const MAX_BRANCH_CARDS = 12;
+const REPORT_READERS = new Set(["admin", "manager", "auditor"]);
+const SELLERS = new Set(["admin", "manager", "cashier"]);
 
 export default async function dashboard(ctx) {
   const day = ctx.query.get("date") || "";
@@ -16,24 +19,27 @@ export default async function dashboard(ctx) {
   } }, h("div", { class: "field" }, h("label", { for: "dash-date" }, t("dashboard.date")), picker),
   h("button", { type: "submit", class: "secondary" }, t("common.show")));
 
-  const branches = ctx.branches.slice(0, MAX_BRANCH_CARDS);
+  // daily reports are for those who run branches; a cashier sees the latest sales and the till instead
+  const reader = REPORT_READERS.has(ctx.me.role);
+  const branches = reader ? ctx.branches.slice(0, MAX_BRANCH_CARDS) : [];
   const reports = await Promise.all(branches.map((b) => get("/api/sales/reports/daily/", { branch: b.id, date: day })
     .then((report) => ({ branch: b, report }), (error) => ({ branch: b, error }))));
-  const cards = h("div", { class: "cards" }, reports.map(({ branch, report, error }) => card(ctx, branch, report, error)));
-
   const here = reports.find((r) => r.branch.id === ctx.branch)?.report;
-  const [low, latest] = await Promise.all([
+  const [low, latest, till] = await Promise.all([
     ctx.branch ? get("/api/inventory/stock/", { branch: ctx.branch, low: "true", page_size: 50 }).catch((e) => e) : null,
-    ctx.branch && here ? get("/api/sales/", { branch: ctx.branch, date_from: here.date, date_to: here.date, page_size: 20 }).catch((e) => e) : null,
+    ctx.branch ? get("/api/sales/", { branch: ctx.branch, date_from: day, date_to: day, page_size: 20 }).catch((e) => e) : null,
+    ctx.branch && SELLERS.has(ctx.me.role) ? cashSessionStatus(ctx).catch(() => null) : null,
   ]);
   if (low?.results) await loadProducts(low.results.map((r) => r.product));
 
   const node = page(t("nav.dashboard"), form,
-    h("h2", {}, here ? t("dashboard.sales_of", { date: date(here.date) }) : t("dashboard.sales")),
-    branches.length ? cards : h("p", { class: "empty" }, t("common.no_branch")),
+    till ? h("p", { class: "pos-session" }, till) : null,
+    reader ? h("h2", {}, here ? t("dashboard.sales_of", { date: date(here.date) }) : t("dashboard.sales")) : null,
+    reader ? h("div", { class: "cards" }, reports.map(({ branch, report, error }) => card(ctx, branch, report, error))) : null,
     h("div", { class: "columns" },
       h("section", { "aria-labelledby": "dash-latest" },
-        h("h2", { id: "dash-latest" }, t("dashboard.latest", { branch: ctx.branchLabel(ctx.branch) })),
+        h("h2", { id: "dash-latest" }, t(day ? "dashboard.latest_of" : "dashboard.latest", {
+          branch: ctx.branchLabel(ctx.branch), date: date(day) })),
         latestSales(latest)),
       h("section", { "aria-labelledby": "dash-low" },
         h("h2", { id: "dash-low" }, t("dashboard.low_stock", { branch: ctx.branchLabel(ctx.branch) })),

@@ -1,9 +1,8 @@
 // Receipts and adjustments: one form that moves stock with an Idempotency-Key, and the branch's latest moves.
-import { ApiError, api, get } from "../api.js";
+import { ApiError, api, get, newIdempotencyKey } from "../api.js";
 import { field, h, replace, select } from "../dom.js";
 import { showError } from "../errors.js";
 import { number, t } from "../i18n.js";
-import { newIdempotencyKey } from "../api.js";
 import { alertBox, branchSelect, loadProducts, page, productName, productPicker } from "./common.js";
 import { ledgerTable } from "./ledger.js";
 

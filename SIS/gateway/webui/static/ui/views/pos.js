@@ -234,6 +234,7 @@ export default async function pos(ctx) {
   // ---- receipt ------------------------------------------------------------------
   function showReceipt(sale) {
     state.sale = sale;
+    replace(status);
     work.hidden = true;
     replace(receiptArea, receipt(sale, ctx),
       h("div", { class: "actions no-print" },
@@ -300,7 +301,8 @@ export default async function pos(ctx) {
     h("aside", { class: "shortcuts panel", "aria-labelledby": "pos-keys-title" },
       h("h2", { id: "pos-keys-title" }, t("pos.shortcuts")),
       h("dl", {}, [["F2", "pos.key_scan"], ["Enter", "pos.key_enter"], ["↑ ↓", "pos.key_arrows"], ["F4", "pos.key_pay"],
-        ["F9", "pos.key_charge"], ["F8", "pos.key_new"]].map(([key, label]) => [h("dt", {}, h("kbd", {}, key)), h("dd", {}, t(label))]))));
+        ["F9", "pos.key_charge"], ["F8", "pos.key_new"]].map(([key, label]) => h("div", {},
+        h("dt", {}, h("kbd", {}, key)), h("dd", {}, t(label)))))));
 
   renderCart();
   renderPayments();

@@ -1,0 +1,73 @@
+"""CPU and memory used by the stack's processes (every supervisor program and its children)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+from . import supervisor
+from .stack import Stack
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def stack_pids(stack: Stack) -> list[int]:
+    tree, out = _children(), []
+    todo = [p["pid"] for p in supervisor.processes(stack) if p["pid"]]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(tree.get(pid, []))
+    return out
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _pss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _sum(pids: list[int], fn) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += fn(pid)
+    return total
+
+
+class StackSampler:
+    def __init__(self, stack: Stack):
+        self.stack = stack
+
+    def snapshot(self) -> dict:
+        pids = stack_pids(self.stack)
+        return {"processes": len(pids), "memory_mib": round(_sum(pids, _pss_mib)), "cpu_seconds": _sum(pids, _cpu_seconds)}
+
+    @contextlib.contextmanager
+    def measure(self):
+        """Yields a dict filled on exit: cores busy on average and peak memory of the stack."""
+        sample: dict = {}
+        before, started = self.snapshot(), time.monotonic()
+        yield sample
+        after, wall = self.snapshot(), time.monotonic() - started
+        sample["cores"] = round((after["cpu_seconds"] - before["cpu_seconds"]) / wall, 2) if wall else 0.0
+        sample["memory_mib"] = after["memory_mib"]

@@ -1,0 +1,264 @@
+"""What each container is given against what the code reads: the env files sis_ops.docker
+writes for deploy/docker/up, the compose files, the Dockerfiles and the local stack."""
+import os
+import re
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sis_common.mariadb.nodes import Node, parse_nodes
+from sis_ops import docker, render
+from sis_ops.stack import Stack, load_services
+
+from docker_support import (
+    SIS, code_roots_of, env_files, env_instructions, env_reads, env_reads_in_source, environment, load_compose,
+    matches, needed_reads, ops_code_roots, parse_dockerfile, projects, read_env_file,
+)
+
+PROJECTS = projects()
+SETTINGS = docker.DeploySettings(public_hosts=("shop.example.com", "203.0.113.7"), secure_cookies=True)
+
+
+@pytest.fixture(scope="module")
+def deploy_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("deploy-docker")
+    docker.write_config(path, settings=SETTINGS, owner=(os.getuid(), os.getgid()), app_uid=os.getuid())
+    return path
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory):
+    return Stack(var=tmp_path_factory.mktemp("local-var"), port=28000, db_port_base=28300)
+
+
+def container_env(project: str, service_name: str, deploy_dir: Path) -> dict[str, str]:
+    """Image ENV, then env files (as generated), then `environment:`, as docker compose merges them."""
+    service = load_compose(project)["services"][service_name]
+    env = {}
+    image = service.get("image", "")
+    for p in PROJECTS.values():
+        if image == f"ewtto/{p}:latest":
+            env.update(env_instructions(parse_dockerfile(SIS / p / "Dockerfile")[-1]))
+    for entry in env_files(service):
+        assert entry.startswith("../../deploy/docker/env/"), entry
+        generated = deploy_dir / "env" / Path(entry).name
+        assert generated.exists(), f"{service_name}: {entry} is not written by sis_ops.docker.write_config"
+        env.update(read_env_file(generated))
+    env.update(environment(service))
+    return env
+
+
+def code_containers():
+    """(project, service, code roots) of every container that runs our Python code."""
+    for slug, project in PROJECTS.items():
+        for name, service in load_compose(project)["services"].items():
+            if not service.get("image", "").startswith("ewtto/"):
+                continue
+            roots = ops_code_roots() if name.startswith("ops-") else code_roots_of(project)
+            yield project, name, roots
+
+
+def test_every_variable_the_code_needs_is_given_to_its_container(deploy_dir):
+    missing = []
+    for project, name, roots in code_containers():
+        env = container_env(project, name, deploy_dir)
+        for read in needed_reads(roots):
+            if read.required and not matches(read, env):
+                missing.append(f"{name}: {read.name} (read without a default in {read.where})")
+    assert not missing, "variables the code needs but the compose files do not give:\n" + "\n".join(missing)
+
+
+def supervisor_env_names(stack: Stack, slug: str) -> set[str]:
+    """Variables supervisord itself and its program app-<slug> give the local process."""
+    text = render.write_supervisor(stack).read_text()
+    head = text.split("[program:")[0]
+    program = text.split(f"[program:app-{slug}]")[1].split("[program:")[0]
+    lines = re.findall(r"^environment=(.*)$", head + program, re.M)
+    return {name for line in lines for name in re.findall(r'(\w+)="', line)}
+
+
+# the local stack points its processes at an env file; docker compose passes the variables themselves
+NOT_FOR_CONTAINERS = {"EWTTO_ENV_FILE"}
+
+
+def test_containers_get_every_variable_the_local_stack_gives(deploy_dir, local_stack):
+    for slug, project in PROJECTS.items():
+        env = container_env(project, docker.app_host(slug), deploy_dir)
+        lost = set(local_stack.env_for(slug)) - set(env)
+        assert not lost, f"{docker.app_host(slug)} lacks what bin/up gives {slug}: {sorted(lost)}"
+        read = {r.name for r in env_reads(*code_roots_of(project))}
+        process = supervisor_env_names(local_stack, slug) - NOT_FOR_CONTAINERS
+        assert {"EWTTO_VAR", "DJANGO_SETTINGS_MODULE"} <= process  # the parse found them
+        lost = {name for name in process if name in read or name == "DJANGO_SETTINGS_MODULE"} - set(env)
+        assert not lost, f"{docker.app_host(slug)} lacks what supervisor gives {slug}: {sorted(lost)}"
+        # and nothing the code reads through a built name (f-string) is given locally but not here
+        for read in env_reads(*code_roots_of(project)):
+            local = matches(read, local_stack.env_for(slug))
+            assert set(local) <= set(env), f"{slug}: {read.name} ({read.where}): {sorted(set(local) - set(env))}"
+
+
+def test_daemons_get_the_settings_of_their_app(deploy_dir):
+    for spec in load_services():
+        for name in spec.daemons:
+            daemon = container_env(spec.project, f"{spec.slug}-{name}", deploy_dir)
+            assert daemon == container_env(spec.project, docker.app_host(spec.slug), deploy_dir)
+
+
+def test_the_scan_finds_what_the_settings_read():
+    # guards the guard: known reads are found, with the right required/optional verdict
+    reads = {(r.name, r.required) for r in env_reads(*code_roots_of("servicio_auth"))}
+    assert {("DJANGO_SECRET_KEY", True), ("EWTTO_DB_NODES", True), ("DJANGO_ALLOWED_HOSTS", True),
+            ("EWTTO_DB_CONN_MAX_AGE", False), ("EWTTO_*_URL", False)} <= reads
+    source = textwrap.dedent('''
+        import os
+        from sis_common import conf
+        env = conf.env
+        A = env("EWTTO_NEW_THING")
+        B = env.list("EWTTO_HOSTS", str)
+        C = conf.env.int("EWTTO_PORT_X", default=1)
+        D = os.environ["EWTTO_RAW"]
+        E = os.environ.get("EWTTO_SOFT")
+        F = env("EWTTO_CAST", str, "fallback")
+
+        def settings():
+            get = os.environ.get
+            return get("EWTTO_ALIASED", 1), env.dict("EWTTO_IN_FUNCTION")
+    ''')
+    found = {(r.name, r.required, r.function) for r in env_reads_in_source(source, "x.py")}
+    assert found == {("EWTTO_NEW_THING", True, None), ("EWTTO_HOSTS", True, None), ("EWTTO_PORT_X", False, None),
+                     ("EWTTO_RAW", True, None), ("EWTTO_SOFT", False, None), ("EWTTO_CAST", False, None),
+                     ("EWTTO_ALIASED", False, "settings"), ("EWTTO_IN_FUNCTION", True, "settings")}
+    # the shared library's database settings are needed where settings call conf.databases(), only there
+    for project, needed in (("servicio_ventas", True), ("gateway", False)):
+        names = {r.name for r in needed_reads(code_roots_of(project)) if r.required}
+        assert ("EWTTO_DB_NODES" in names) is needed, project
+
+
+def test_file_variables_point_at_files_mounted_in_the_container(deploy_dir):
+    for project, name, _ in code_containers():
+        service = load_compose(project)["services"][name]
+        mounted = {str(docker.SECRETS_MOUNT / s["target"]) for s in service.get("secrets", [])}
+        for key, value in container_env(project, name, deploy_dir).items():
+            if key.endswith("_KEY_FILE"):
+                assert value in mounted, f"{name}: {key}={value} but it mounts {sorted(mounted)}"
+    auth = container_env("servicio_auth", "auth-app", deploy_dir)
+    assert auth["EWTTO_JWT_PRIVATE_KEY_FILE"].endswith("jwt-private.pem")
+    for slug in ("sucursales", "inventario", "ventas", "gateway"):
+        assert "EWTTO_JWT_PRIVATE_KEY_FILE" not in container_env(PROJECTS[slug], docker.app_host(slug), deploy_dir)
+
+
+def test_addresses_in_the_settings_are_containers_of_the_compose_files(deploy_dir):
+    services = {name: s for p in PROJECTS.values() for name, s in load_compose(p)["services"].items()}
+    for slug, project in PROJECTS.items():
+        env = container_env(project, docker.app_host(slug), deploy_dir)
+        assert env["EWTTO_GUNICORN_BIND"] == f"0.0.0.0:{docker.APP_PORT}"
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        urls = {k: v for k, v in env.items() if re.fullmatch(r"EWTTO_[A-Z]+_URL", k)}
+        urls.update({f"upstream {k}": v for k, v in (i.split("=", 1) for i in env.get("EWTTO_UPSTREAMS", "").split(",") if i)})
+        for key, url in urls.items():
+            host = re.fullmatch(r"http://([a-z0-9-]+)", url).group(1)
+            assert host in services and host.endswith("-nginx"), f"{slug}: {key}={url}"
+            assert environment(services[host])["LISTEN"] == str(docker.NGINX_PORT)
+        if "EWTTO_DB_NODES" in env:
+            nodes = parse_nodes(env["EWTTO_DB_NODES"])
+            assert [n.host for n in nodes] == list(docker.db_hosts(slug))
+            for node in nodes:
+                assert f"--port={node.port}" in services[node.host]["command"]
+        hosts = env["DJANGO_ALLOWED_HOSTS"].split(",")
+        # the gateway passes the client's Host on, and services are called by their sidecar's name
+        assert {"shop.example.com", "203.0.113.7", docker.nginx_host(slug), "127.0.0.1"} <= set(hosts)
+        assert env["DJANGO_SECURE_COOKIES"] == "1"
+
+
+def test_ops_containers_see_the_same_pairs_as_the_apps(deploy_dir, monkeypatch):
+    ops = container_env("gateway", "ops-watchdog", deploy_dir)
+    assert ops["EWTTO_STACK"] == "docker" and not any(k.startswith("EWTTO_SECRET_DJANGO") for k in ops)
+    for key in list(os.environ):
+        if key.startswith("EWTTO_"):
+            monkeypatch.delenv(key)
+    for key, value in ops.items():
+        monkeypatch.setenv(key, value)
+    stack = Stack.from_env()  # what `python -m sis_ops setup-replication` / `watchdog` build in the container
+    assert isinstance(stack, docker.DockerStack)
+    for spec in load_services():
+        pair = stack.pair_spec(spec.slug)
+        app = container_env(spec.project, docker.app_host(spec.slug), deploy_dir)
+        db = container_env(spec.project, docker.db_hosts(spec.slug)[0], deploy_dir)
+        assert pair.nodes == tuple(Node(h, docker.DB_PORT) for h in docker.db_hosts(spec.slug))
+        assert (pair.app.user, pair.app.password) == (app["EWTTO_DB_USER"], app["EWTTO_DB_PASSWORD"])
+        assert pair.database == app["EWTTO_DB_NAME"]
+        # the admin account the initdb script creates on every node is the one the ops tools use
+        assert (pair.admin.user, pair.admin.password) == (db["EWTTO_DB_ADMIN_USER"], db["EWTTO_DB_ADMIN_PASSWORD"])
+        assert pair.replication.password and pair.replication.password != pair.admin.password
+    assert stack.env_for.__func__ is docker.DockerStack.env_for
+
+
+def test_database_containers_get_what_the_image_and_the_initdb_script_need(deploy_dir):
+    script = (docker.DEPLOY_DIR / "mariadb" / "initdb.d" / "10-ewtto-admin.sh").read_text()
+    needed = set(re.findall(r"\$\{([A-Z_]+):\?", script)) | {"MARIADB_ROOT_PASSWORD"}
+    for spec in load_services():
+        for host in docker.db_hosts(spec.slug):
+            env = container_env(spec.project, host, deploy_dir)
+            assert needed <= set(env), f"{host}: {sorted(needed - set(env))}"
+            assert env["MARIADB_ROOT_HOST"] == "localhost"  # root never over the network
+
+
+def test_secrets_are_made_once_and_kept_private(tmp_path):
+    first = docker.write_config(tmp_path, settings=SETTINGS)
+    values = (tmp_path / "secrets" / "secrets.json").read_text()
+    env_before = (tmp_path / "env" / "auth.env").read_text()
+    again = docker.write_config(tmp_path, settings=SETTINGS)
+    assert first["admin_password_created"] and not again["admin_password_created"]
+    assert (tmp_path / "secrets" / "secrets.json").read_text() == values
+    assert (tmp_path / "env" / "auth.env").read_text() == env_before
+    for path in [tmp_path / "secrets" / "secrets.json", tmp_path / "secrets" / "admin-password",
+                 *(tmp_path / "env").iterdir()]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE((tmp_path / "env").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "secrets").stat().st_mode) == 0o700
+
+
+def test_key_files_belong_to_the_containers_user(deploy_dir):
+    private = deploy_dir / "secrets" / "jwt-private.pem"
+    assert private.stat().st_uid == os.getuid()  # app_uid given to write_config in the fixture
+    assert stat.S_IMODE(private.stat().st_mode) == 0o400
+    assert stat.S_IMODE((deploy_dir / "secrets" / "jwt-public.pem").stat().st_mode) == 0o444
+
+
+def test_env_file_values_read_back_unchanged(tmp_path):
+    path = tmp_path / "x.env"
+    tricky = {"A": "plain-token_1", "B": "has $dollar #hash", "C": "a=b,c=http://x:1/y"}
+    path.write_text("".join(f"{k}={docker._env_value(k, v)}\n" for k, v in tricky.items()))
+    assert read_env_file(path) == tricky
+    with pytest.raises(ValueError, match="D"):
+        docker._env_value("D", "two\nlines")
+
+
+def test_apps_read_the_watchdogs_files_where_the_watchdog_writes_them(deploy_dir):
+    from sis_ops import events
+
+    writer = docker.DockerStack()  # the ops containers' view: the volume at /app/var
+    written = {events.state_path(writer).relative_to(writer.var), events.event_log_path(writer).relative_to(writer.var)}
+    for slug, project in PROJECTS.items():
+        env = container_env(project, docker.app_host(slug), deploy_dir)
+        read = {Path(env["EWTTO_WATCHDOG_STATE"]), Path(env["EWTTO_WATCHDOG_EVENTS"])}
+        assert {p.relative_to(docker.OPS_READ_MOUNT) for p in read} == written, slug
+        # gunicorn's metrics go below EWTTO_VAR: the container's own, writable /app/var, not the shared volume
+        assert env["EWTTO_VAR"] == str(writer.var) and not Path(env["EWTTO_VAR"]).is_relative_to(docker.OPS_READ_MOUNT)
+
+
+def test_the_command_deploy_docker_up_runs(tmp_path, monkeypatch, capsys):
+    from sis_ops.__main__ import main
+
+    monkeypatch.setattr(docker, "DEPLOY_DIR", tmp_path)
+    monkeypatch.setenv("EWTTO_PUBLIC_HOSTS", "shop.example.com, 203.0.113.7")
+    monkeypatch.setenv("DJANGO_SECURE_COOKIES", "1")
+    monkeypatch.delenv("EWTTO_ADMIN_PASSWORD", raising=False)
+    assert main(["docker-config", "--owner", f"{os.getuid()}:{os.getgid()}", "--app-uid", str(os.getuid())]) == 0
+    assert '"admin_password_created": true' in capsys.readouterr().out
+    gateway = read_env_file(tmp_path / "env" / "gateway.env")
+    assert gateway["DJANGO_ALLOWED_HOSTS"].startswith("shop.example.com,203.0.113.7,")
+    assert gateway["DJANGO_SECURE_COOKIES"] == "1"
+    assert (tmp_path / "secrets" / "admin-password").read_text().strip()

@@ -1,0 +1,162 @@
+"""The five Dockerfiles against their compose files and the local stack: base image, user,
+command, health check, and every file they copy."""
+import ast
+import glob
+import importlib.metadata
+import re
+import shlex
+import sys
+
+import pytest
+
+from sis_ops import docker, render
+from sis_ops.stack import REPO, Stack
+
+from docker_support import (
+    SIS, env_instructions, exec_form, healthcheck_cmd, ignore_patterns, is_ignored, copy_sources, load_compose,
+    ops_code_roots, code_roots_of, parse_dockerfile, projects, resolve, runtime_sources,
+)
+
+PROJECTS = projects()  # slug -> project
+EXCLUDES = REPO / "deploy" / "docker" / "image-excludes.txt"
+
+
+def dockerfile(project: str):
+    return parse_dockerfile(SIS / project / "Dockerfile")
+
+
+def final(project: str):
+    return dockerfile(project)[-1]
+
+
+def services_of_image(project: str) -> dict[str, dict]:
+    """Every service of any compose file that runs this project's image."""
+    image = load_compose(project)["services"][docker.app_host(slug_of(project))]["image"]
+    return {name: s for p in PROJECTS.values() for name, s in load_compose(p)["services"].items()
+            if s.get("image") == image}
+
+
+def slug_of(project: str) -> str:
+    return next(slug for slug, p in PROJECTS.items() if p == project)
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_compose_builds_this_dockerfile_from_the_repository_root(project):
+    app = load_compose(project)["services"][docker.app_host(slug_of(project))]
+    assert resolve(project, app["build"]["context"]) == REPO
+    assert app["build"]["dockerfile"] == f"SIS/{project}/Dockerfile"
+    assert app["image"] == f"ewtto/{project}:latest"
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_base_image_is_slim_python_of_our_version(project):
+    ours = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for stage in dockerfile(project):
+        assert re.fullmatch(rf"python:{re.escape(ours)}-slim(-[a-z]+)?", stage.base), \
+            f"{project}: {stage.base} is not python:{ours}-slim (the virtualenv runs {ours})"
+    assert len({s.base for s in dockerfile(project)}) == 1  # the venv is copied between its stages
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_runs_as_the_non_root_user_compose_expects(project):
+    user = final(project).last("USER")
+    assert user == f"{docker.APP_UID}:{docker.APP_UID}"  # numeric, so non-root is checkable
+    assert f"--uid {docker.APP_UID}" in " ".join(final(project).all("RUN"))
+    for name, service in services_of_image(project).items():
+        assert service["user"] == user, f"{name} runs as {service.get('user')}, the image as {user}"
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_command_is_the_local_stacks_gunicorn_command(project, tmp_path):
+    slug = slug_of(project)
+    cmd = exec_form(final(project).last("CMD"))
+    app = load_compose(project)["services"][docker.app_host(slug)]
+    assert app["command"] == cmd
+    # supervisor's program of the local stack: the same arguments after the gunicorn binary
+    programs = "\n".join(render.programs(Stack(var=tmp_path, port=28000, db_port_base=28300)))
+    block = programs.split(f"[program:app-{slug}]")[1]
+    local = shlex.split(re.search(r"^command=(.*)$", block, re.M).group(1))
+    assert [local[0].rsplit("/", 1)[-1], *local[1:]] == cmd
+    assert final(project).last("WORKDIR") == f"/app/SIS/{project}"  # where supervisor runs it (directory=)
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_health_check_asks_the_projects_health_route_where_gunicorn_listens(project):
+    stage = final(project)
+    check = healthcheck_cmd(stage.last("HEALTHCHECK"))
+    url = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*?)'", " ".join(check))
+    assert url, check
+    port, path = int(url.group(1)), url.group(2)
+    assert port == docker.APP_PORT == int(env_instructions(stage)["EWTTO_GUNICORN_BIND"].rsplit(":", 1)[1])
+    assert path == "/health"
+    assert 'path("health"' in (SIS / project / "config" / "urls.py").read_text()
+    app = load_compose(project)["services"][docker.app_host(slug_of(project))]
+    assert app["healthcheck"]["test"] == ["CMD", *check]
+    assert str(docker.APP_PORT) in final(project).last("EXPOSE")
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_every_copied_file_exists_and_reaches_the_build(project):
+    patterns = ignore_patterns(SIS / project / "Dockerfile.dockerignore")
+    stages = dockerfile(project)
+    names = {s.name for s in stages if s.name}
+    for stage in stages:
+        for source in copy_sources(stage):
+            found = glob.glob(str(REPO / source))
+            assert found, f"{project}: COPY {source}: no such file in the repository"
+            assert not is_ignored(source, patterns), f"{project}: COPY {source} is excluded by Dockerfile.dockerignore"
+        for args in stage.all("COPY"):
+            for word in shlex.split(args):
+                if word.startswith("--from="):
+                    assert word.removeprefix("--from=") in names, f"{project}: {word} is not a stage"
+
+
+@pytest.mark.parametrize("project", sorted(PROJECTS.values()))
+def test_the_image_holds_what_the_containers_run(project):
+    copied = {src for s in dockerfile(project) for src in copy_sources(s)}
+    # the project, the shared library, the ops tooling and the stack description sis_ops reads
+    assert {f"SIS/{project}", "SIS/common", "SIS/ops", "deploy/stack.toml", "requirements.lock"} <= copied
+    patterns = ignore_patterns(SIS / project / "Dockerfile.dockerignore")
+    for path in runtime_sources(*code_roots_of(project), *ops_code_roots()):
+        relative = path.relative_to(REPO).as_posix()
+        assert not is_ignored(relative, patterns), f"{project}: {relative} would be left out of the image"
+    assert is_ignored(".venv/bin/python", patterns) and is_ignored("var/data/x", patterns)
+    assert is_ignored(f"SIS/{project}/tests/test_x.py", patterns)
+
+
+def test_dockerignore_matcher_follows_dockerignore_rules():
+    patterns = ignore_patterns(SIS / "gateway" / "Dockerfile.dockerignore")
+    assert is_ignored("README.md", patterns)
+    assert not is_ignored("SIS/common/sis_common/conf.py", patterns)
+    assert is_ignored("SIS/common/sis_common/__pycache__/conf.cpython-311.pyc", patterns)
+    assert is_ignored("SIS/servicio_auth/manage.py", patterns)  # another project's code
+
+
+def test_dependencies_come_from_the_lock_less_the_test_only_packages():
+    lock = {line.split("==")[0] for line in (REPO / "requirements.lock").read_text().splitlines()
+            if line and not line.startswith("#")}
+    excluded = [line for line in EXCLUDES.read_text().splitlines() if line and not line.startswith("#")]
+    assert set(excluded) <= lock, f"not in requirements.lock: {sorted(set(excluded) - lock)}"
+    for project in PROJECTS.values():
+        runs = " ".join(dockerfile(project)[0].all("RUN"))
+        assert "-c /app/requirements.lock -r /tmp/runtime.txt" in runs and "pip check" in runs
+        assert "pip install --no-deps -e /app/SIS/common -e /app/SIS/ops" in runs
+
+
+def test_no_code_the_containers_run_imports_a_test_only_package():
+    excluded = {line.lower() for line in EXCLUDES.read_text().splitlines() if line and not line.startswith("#")}
+    providers = importlib.metadata.packages_distributions()
+    offenders = []
+    roots = [r for p in PROJECTS.values() for r in code_roots_of(p)] + ops_code_roots()
+    for path in set(runtime_sources(*roots)):
+        for node in ast.walk(ast.parse(path.read_text())):
+            modules = []
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [node.module]
+            for module in modules:
+                dists = {d.lower() for d in providers.get(module.split(".")[0], [])}
+                if dists & excluded:
+                    offenders.append(f"{path.relative_to(REPO)} imports {module}")
+    assert not offenders, "left out of the images by deploy/docker/image-excludes.txt:\n" + "\n".join(offenders)

@@ -1,0 +1,209 @@
+"""The web UI in headless Chromium against a whole stack: a cashier's sale, branch scope, tokens, language.
+
+Data is set up through the public API as the bootstrap admin; everything the
+cashier does goes through the browser only.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from playwright import sync_api as playwright
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 15000
+
+
+class Api:
+    """The public API as one signed-in user (for setting the scene and checking outcomes)."""
+
+    def __init__(self, base: str, username: str, password: str):
+        self.base = base
+        self.session = requests.Session()
+        answer = self.session.post(f"{base}/api/auth/token/", json={"username": username, "password": password}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        self.session.headers["Authorization"] = f"Bearer {answer.json()['access']}"
+
+    def call(self, method: str, path: str, expect: int = 200, **kwargs):
+        answer = self.session.request(method, f"{self.base}{path}", timeout=20, **kwargs)
+        assert answer.status_code == expect, f"{method} {path}: {answer.status_code} {answer.text}"
+        return answer.json() if answer.content else None
+
+
+@pytest.fixture(scope="module")
+def shop(stack, gateway):
+    """Two branches, two products stocked at the first, and a cashier of the first branch."""
+    admin = Api(gateway, "admin", stack.secrets.admin_password()[0])
+    tag = uuid.uuid4().hex[:6].upper()
+    here = admin.call("POST", "/api/branches/", 201, json={"code": f"C{tag}", "name": "Centro", "city": "Lima"})
+    there = admin.call("POST", "/api/branches/", 201, json={"code": f"N{tag}", "name": "Norte", "city": "Lima"})
+    products = {
+        "soap": admin.call("POST", "/api/inventory/products/", 201,
+                           json={"sku": f"SOAP-{tag}", "barcode": f"775{tag}01", "name": f"Jabón {tag}", "price": "10.00"}),
+        "rice": admin.call("POST", "/api/inventory/products/", 201,
+                           json={"sku": f"RICE-{tag}", "barcode": f"775{tag}02", "name": f"Arroz {tag}", "price": "5.50"}),
+    }
+    for product, quantity in ((products["soap"], 10), (products["rice"], 20)):
+        admin.call("POST", "/api/inventory/movements/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
+                   json={"branch": here["id"], "product": product["id"], "kind": "receipt", "quantity": quantity})
+        admin.call("POST", "/api/inventory/movements/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
+                   json={"branch": there["id"], "product": product["id"], "kind": "receipt", "quantity": 7})
+    password = f"Caja-{uuid.uuid4().hex[:10]}!"
+    cashier = admin.call("POST", "/api/auth/users/", 201, json={
+        "username": f"cajero{tag.lower()}", "password": password, "email": f"cajero{tag.lower()}@example.com",
+        "role": "cashier", "branches": [here["id"]]})
+    manager = admin.call("POST", "/api/auth/users/", 201, json={
+        "username": f"gerente{tag.lower()}", "password": password, "email": f"gerente{tag.lower()}@example.com",
+        "role": "manager", "branches": [here["id"], there["id"]]})
+    return {"admin": admin, "here": here, "there": there, "products": products,
+            "cashier": {"username": cashier["username"], "password": password},
+            "manager": {"username": manager["username"], "password": password}}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-ES")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def sign_in(page, gateway: str, username: str, password: str):
+    page.goto(f"{gateway}/")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("button", name="Cerrar sesión").wait_for()
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashboard(page, gateway, shop):
+    soap, rice = shop["products"]["soap"], shop["products"]["rice"]
+    sign_in(page, gateway, **shop["cashier"])
+    page.get_by_role("link", name="Punto de venta").click()
+    scan = page.get_by_label("Código de barras, SKU o nombre")
+    playwright.expect(scan).to_be_focused()
+
+    # scan one soap, then two bags of rice with the "2*" prefix; Enter adds each
+    scan.fill(soap["barcode"])
+    scan.press("Enter")
+    playwright.expect(page.locator(f"#pos-cart tr[data-product='{soap['id']}']")).to_contain_text(soap["name"])
+    scan.fill(f"2*{rice['barcode']}")
+    scan.press("Enter")
+    rice_qty = page.get_by_label(f"Cantidad de {rice['name']}")
+    playwright.expect(rice_qty).to_have_value("2")
+    # subtotal 10.00 + 2 x 5.50 = 21.00; tax 18 % = 3.78; total 24.78
+    playwright.expect(page.locator("#pos-total")).to_have_text(re.compile(r"24,78"))
+
+    # split: 10,00 by card, the rest in cash with a 20,00 note
+    page.get_by_role("button", name="+ Tarjeta").click()
+    page.get_by_label("Monto del pago 1").fill("10,00")
+    page.get_by_role("button", name="+ Efectivo").click()
+    playwright.expect(page.get_by_label("Monto del pago 2")).to_have_value("14.78")
+    page.get_by_label("Monto del pago 2").fill("20")
+    playwright.expect(page.locator("#pos-change")).to_have_text(re.compile(r"5,22"))
+    assert shot(page, "point-of-sale.png").stat().st_size > 10000
+
+    page.keyboard.press("F9")
+    receipt = page.locator("article.receipt")
+    playwright.expect(receipt).to_contain_text(re.compile(r"Comprobante C\w+-\d+"))
+    playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"24,78"))
+    playwright.expect(page.locator("#receipt-change")).to_have_text(re.compile(r"5,22"))
+    number = re.search(r"Comprobante (\S+)", receipt.locator("h2").inner_text()).group(1)
+    shot(page, "point-of-sale-receipt.png")
+
+    # the sale as the API knows it: two lines, two payments
+    sales = shop["admin"].call("GET", f"/api/sales/?branch={shop['here']['id']}")["results"]
+    sale = next(s for s in sales if s["number"] == number)
+    assert sale["total"] == "24.78" and sale["change"] == "5.22"
+    assert sorted((p["method"], p["amount"]) for p in sale["payments"]) == [("card", "10.00"), ("cash", "20.00")]
+
+    # stock dropped at this branch
+    page.get_by_role("link", name="Existencias").click()
+    playwright.expect(page.locator(f"#stock-results tr[data-product='{soap['id']}'] td.quantity")).to_have_text("9")
+    playwright.expect(page.locator(f"#stock-results tr[data-product='{rice['id']}'] td.quantity")).to_have_text("18")
+
+    # the cashier's dashboard lists the sale
+    page.get_by_role("link", name="Resumen").click()
+    playwright.expect(page.get_by_role("link", name=number)).to_be_visible()
+
+    # the branch manager's dashboard shows the day's figures: the sale, its total and the split by method
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.get_by_role("button", name="Entrar").wait_for()
+    sign_in(page, gateway, **shop["manager"])
+    page.get_by_label("Sucursal").select_option(str(shop["here"]["id"]))
+    card = page.locator(f".card[data-branch='{shop['here']['id']}']")
+    playwright.expect(card.locator(".sales-count")).to_have_text("1")
+    playwright.expect(card.locator(".sales-total")).to_have_text(re.compile(r"24,78"))
+    playwright.expect(card.locator("tr[data-method='card'] td")).to_have_text(re.compile(r"10,00"))
+    playwright.expect(card.locator("tr[data-method='cash'] td")).to_have_text(re.compile(r"14,78"))
+    playwright.expect(page.get_by_role("link", name=number)).to_be_visible()
+
+
+def test_cashier_cannot_see_another_branch(page, gateway, shop):
+    sign_in(page, gateway, **shop["cashier"])
+    here, there = shop["here"], shop["there"]
+    options = page.locator("#branch-select option")
+    playwright.expect(options).to_have_count(1)
+    playwright.expect(options).to_have_text(re.compile(here["code"]))
+    nav = page.get_by_role("navigation", name="Principal")
+    playwright.expect(nav.get_by_role("link", name="Usuarios")).to_have_count(0)
+    playwright.expect(nav.get_by_role("link", name="Sucursales")).to_have_count(0)
+
+    # asking for the other branch by address gets a clear refusal and none of its rows
+    page.goto(f"{gateway}/#/stock?branch={there['id']}")
+    playwright.expect(page.get_by_role("alert")).to_contain_text(re.compile(r"sucursal|permiso", re.I))
+    playwright.expect(page.locator(f"#stock-results tr[data-branch='{there['id']}']")).to_have_count(0)
+    page.goto(f"{gateway}/#/sales?branch={there['id']}")
+    playwright.expect(page.get_by_role("alert")).to_contain_text(re.compile(r"sucursal|permiso", re.I))
+
+
+def test_expired_access_token_is_refreshed_silently_and_logout_clears_everything(page, gateway, shop):
+    sign_in(page, gateway, **shop["cashier"])
+    # the access token goes bad (as when it expires); the refresh token still works
+    page.evaluate("sessionStorage.setItem('ewtto.access', 'expired.token.value')")
+    page.get_by_role("link", name="Existencias").click()
+    playwright.expect(page.locator(f"#stock-results tr[data-product='{shop['products']['soap']['id']}']")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('ewtto.access')") != "expired.token.value"
+    refresh = page.evaluate("sessionStorage.getItem('ewtto.refresh')")
+
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.get_by_role("button", name="Entrar").wait_for()
+    assert page.evaluate("sessionStorage.length") == 0
+    # the server forgot the refresh token too
+    answer = requests.post(f"{gateway}/api/auth/token/refresh/", json={"refresh": refresh}, timeout=10)
+    assert answer.status_code == 401
+
+
+def test_language_switch_to_english_is_remembered(page, gateway, shop):
+    sign_in(page, gateway, **shop["cashier"])
+    page.get_by_label("Idioma").select_option("en")
+    nav = page.get_by_role("navigation", name="Main")
+    playwright.expect(nav.get_by_role("link", name="Point of sale")).to_be_visible()
+    page.reload()
+    playwright.expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
