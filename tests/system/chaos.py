@@ -41,6 +41,7 @@ class Load:
         self.write_statuses: Counter = Counter()
         self.read_statuses: Counter = Counter()
         self.errors: list[str] = []
+        self.duplicates = 0  # retries of a write that had committed without its answer arriving
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._write, args=(i,), daemon=True) for i in range(writers)]
         self._threads += [threading.Thread(target=self._read, daemon=True) for _ in range(readers)]
@@ -66,12 +67,14 @@ class Load:
                 except requests.RequestException as exc:
                     self.errors.append(f"write: {exc.__class__.__name__}: {exc}")
                     continue
+                if answer.status_code == 400 and isinstance(answer.json().get("code"), list):
+                    self.duplicates += 1  # a retry of a write that committed unacknowledged: its code exists
+                    seq += 1
+                    continue
                 self.write_statuses[answer.status_code] += 1
                 if answer.status_code == 201:
                     self.acked.append((time.monotonic(), code))
                     seq += 1
-                elif answer.status_code == 400 and isinstance(answer.json().get("code"), list):
-                    seq += 1  # a retry of a write that did commit unacknowledged: its code exists already
                 else:
                     time.sleep(0.01)
 

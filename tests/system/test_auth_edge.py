@@ -181,7 +181,8 @@ def test_admin_creates_a_cashier_whose_token_works_on_its_branch_only(stack, gat
     stock = requests.get(f"{gateway}/api/inventory/stock/", params={"branch": other}, headers=headers, timeout=TIMEOUT)
     assert (stock.status_code, stock.json()["code"]) == (403, "branch_forbidden")
 
-    sale = {"branch": other, "lines": [{"product": 1, "quantity": 1}], "payments": [{"method": "cash", "amount": "1.00"}]}
+    sale = {"branch": other, "lines": [{"product": 1, "quantity": 1}],
+            "payments": [{"method": "cash", "amount": "1.00"}]}
     sold = requests.post(f"{gateway}/api/sales/", json=sale, headers={**headers, "Idempotency-Key": unique("k")},
                          timeout=TIMEOUT)
     assert (sold.status_code, sold.json()["code"]) == (403, "branch_forbidden")
@@ -196,7 +197,8 @@ def test_roles_are_enforced_in_every_service(gateway, make_user, branches):
         (cashier, "get", "/api/auth/users/", None),
         (cashier, "post", "/api/branches/", {"code": unique("Z")[:10], "name": "No"}),
         (auditor, "post", "/api/branches/", {"code": unique("Z")[:10], "name": "No"}),
-        (cashier, "post", "/api/inventory/movements/", {"branch": mine, "product": 1, "kind": "receipt", "quantity": 1}),
+        (cashier, "post", "/api/inventory/movements/",
+         {"branch": mine, "product": 1, "kind": "receipt", "quantity": 1}),
         (auditor, "post", "/api/inventory/products/", {"sku": unique("s"), "name": "No", "price": "1.00"}),
         (cashier, "get", "/api/sales/reports/daily/", None),
         (warehouse, "get", "/api/sales/", None),
@@ -229,7 +231,8 @@ def test_repeated_failures_lock_that_user_with_429_and_not_the_others(gateway, m
 
 # --- admin single sign-on ---------------------------------------------------------------------------------
 
-def admin_sign_in(gateway: str, project: str, username: str, password: str) -> tuple[requests.Session, requests.Response]:
+def admin_sign_in(gateway: str, project: str, username: str,
+                  password: str) -> tuple[requests.Session, requests.Response]:
     session = requests.Session()
     form = session.get(f"{gateway}/admin/{project}/login/", timeout=TIMEOUT)
     assert form.status_code == 200

@@ -94,6 +94,11 @@ def sign_in(page, gateway: str, username: str, password: str):
     page.get_by_role("button", name="Cerrar sesión").wait_for()
 
 
+def go(page, screen: str):
+    """Open a screen from the main navigation."""
+    page.get_by_role("navigation", name="Principal").get_by_role("link", name=screen, exact=True).click()
+
+
 def shot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
@@ -104,7 +109,7 @@ def shot(page, name: str) -> Path:
 def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashboard(page, gateway, shop):
     soap, rice = shop["products"]["soap"], shop["products"]["rice"]
     sign_in(page, gateway, **shop["cashier"])
-    page.get_by_role("link", name="Punto de venta").click()
+    go(page, "Punto de venta")
     scan = page.get_by_label("Código de barras, SKU o nombre")
     playwright.expect(scan).to_be_focused()
 
@@ -123,7 +128,7 @@ def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashbo
     page.get_by_role("button", name="+ Tarjeta").click()
     page.get_by_label("Monto del pago 1").fill("10,00")
     page.get_by_role("button", name="+ Efectivo").click()
-    playwright.expect(page.get_by_label("Monto del pago 2")).to_have_value("14.78")
+    playwright.expect(page.get_by_label("Monto del pago 2")).to_have_value("14,78")
     page.get_by_label("Monto del pago 2").fill("20")
     playwright.expect(page.locator("#pos-change")).to_have_text(re.compile(r"5,22"))
     assert shot(page, "point-of-sale.png").stat().st_size > 10000
@@ -143,12 +148,12 @@ def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashbo
     assert sorted((p["method"], p["amount"]) for p in sale["payments"]) == [("card", "10.00"), ("cash", "20.00")]
 
     # stock dropped at this branch
-    page.get_by_role("link", name="Existencias").click()
+    go(page, "Existencias")
     playwright.expect(page.locator(f"#stock-results tr[data-product='{soap['id']}'] td.quantity")).to_have_text("9")
     playwright.expect(page.locator(f"#stock-results tr[data-product='{rice['id']}'] td.quantity")).to_have_text("18")
 
     # the cashier's dashboard lists the sale
-    page.get_by_role("link", name="Resumen").click()
+    go(page, "Resumen")
     playwright.expect(page.get_by_role("link", name=number)).to_be_visible()
 
     # the branch manager's dashboard shows the day's figures: the sale, its total and the split by method
@@ -186,7 +191,7 @@ def test_expired_access_token_is_refreshed_silently_and_logout_clears_everything
     sign_in(page, gateway, **shop["cashier"])
     # the access token goes bad (as when it expires); the refresh token still works
     page.evaluate("sessionStorage.setItem('ewtto.access', 'expired.token.value')")
-    page.get_by_role("link", name="Existencias").click()
+    go(page, "Existencias")
     playwright.expect(page.locator(f"#stock-results tr[data-product='{shop['products']['soap']['id']}']")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('ewtto.access')") != "expired.token.value"
     refresh = page.evaluate("sessionStorage.getItem('ewtto.refresh')")
@@ -207,3 +212,74 @@ def test_language_switch_to_english_is_remembered(page, gateway, shop):
     page.reload()
     playwright.expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
+    """Open the till, sell, take a return, receive stock, transfer, close the till, read the day's report."""
+    here, there = shop["here"], shop["there"]
+    soap, rice = shop["products"]["soap"], shop["products"]["rice"]
+    rice_before = shop["admin"].call("GET", f"/api/inventory/stock/?branch={here['id']}&product={rice['id']}")["results"][0]["quantity"]
+    sign_in(page, gateway, **shop["manager"])
+    page.get_by_label("Sucursal").select_option(str(here["id"]))
+
+    go(page, "Caja")
+    page.get_by_label("Fondo inicial").fill("50,00")
+    page.get_by_role("button", name="Abrir caja").click()
+    playwright.expect(page.get_by_role("status")).to_contain_text("abierta")
+
+    go(page, "Punto de venta")
+    playwright.expect(page.locator(".pos-session")).to_contain_text("abierta")
+    scan = page.get_by_label("Código de barras, SKU o nombre")
+    scan.fill(f"3*{soap['sku']}")
+    scan.press("Enter")
+    page.keyboard.press("F4")  # a cash payment of exactly what is due
+    playwright.expect(page.get_by_label("Monto del pago 1")).to_have_value("35,40")
+    page.keyboard.press("F9")
+    playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"35,40"))
+    number = re.search(r"Comprobante (\S+)", page.locator("article.receipt h2").inner_text()).group(1)
+
+    # the customer brings one soap back
+    go(page, "Ventas y devoluciones")
+    page.get_by_role("link", name=number).click()
+    page.get_by_label(f"Cantidad a devolver de {soap['name']}").fill("1")
+    page.get_by_label("Motivo").fill("envase roto")
+    page.get_by_role("button", name="Registrar devolución").click()
+    playwright.expect(page.get_by_role("status")).to_contain_text("reembolso de 11,80")
+
+    # stock arrives, and some rice goes to the other branch
+    go(page, "Entradas y ajustes")
+    picker = page.locator("#movement-form").get_by_label("Producto")
+    picker.fill(rice["sku"])
+    picker.press("Enter")
+    page.locator("#movement-form").get_by_label("Cantidad").fill("5")
+    page.get_by_role("button", name="Registrar").click()
+    playwright.expect(page.get_by_role("status")).to_contain_text(f"saldo {rice_before + 5}")
+
+    go(page, "Traspasos")
+    form = page.locator("#transfer-form")
+    form.get_by_label("Destino").select_option(str(there["id"]))
+    form.get_by_label("Producto").fill(rice["sku"])
+    form.get_by_label("Producto").press("Enter")
+    form.get_by_label("Cantidad").fill("4")
+    form.get_by_role("button", name="Agregar").click()
+    form.get_by_role("button", name="Crear borrador").click()
+    row = page.locator("#transfer-results tr").filter(has_text=rice["name"]).first
+    row.get_by_role("button", name="Despachar").click()
+    row = page.locator("#transfer-results tr").filter(has_text=rice["name"]).first
+    row.get_by_role("button", name="Recibir").click()
+    playwright.expect(page.locator("#transfer-results tr").filter(has_text=rice["name"]).first).to_contain_text("recibido")
+
+    go(page, "Existencias")
+    playwright.expect(page.locator(f"#stock-results tr[data-product='{rice['id']}'] td.quantity")).to_have_text(str(rice_before + 5 - 4))
+
+    # the till: 50,00 float + 35,40 sold - 11,80 refunded = 73,60 expected in cash
+    go(page, "Caja")
+    playwright.expect(page.locator("#cash-expected-cash")).to_have_text(re.compile(r"73,60"))
+    page.get_by_label("Contado en Efectivo").fill("73,60")
+    page.get_by_role("button", name="Cerrar caja").click()
+    playwright.expect(page.locator("#cash-summary tr[data-method='cash']")).to_contain_text("0,00")
+
+    go(page, "Resumen")
+    card = page.locator(f".card[data-branch='{here['id']}']")
+    playwright.expect(card.locator(".sales-count")).to_have_text(re.compile(r"\d"))
+    playwright.expect(page.get_by_role("link", name=number)).to_be_visible()

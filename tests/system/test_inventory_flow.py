@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -114,6 +115,20 @@ def test_admin_receives_and_transfers_stock_between_two_branches(admin, stack):
     low = admin("GET", "/api/inventory/stock/", params={"branch": north["id"], "low": "true"}, expect=200).json()
     assert [row["product"] for row in low["results"]] == [juice["id"]]
 
+    # cursor pages through the gateway: follow `next`, then `previous`
+    first = admin("GET", "/api/inventory/stock/", params={"branch": north["id"], "page_size": 1}, expect=200).json()
+    second = admin("GET", _local(first["next"]), expect=200).json()
+    assert [r["product"] for r in first["results"] + second["results"]] == [water["id"], juice["id"]]
+    assert second["next"] is None
+    back = admin("GET", _local(second["previous"]), expect=200).json()
+    assert back["results"] == first["results"]
+
+
+def _local(link: str) -> str:
+    """The path and query of a link the service built (its host is whatever reached the service)."""
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
+
 
 def test_unknown_and_inactive_branches_are_400(admin):
     product = admin("POST", "/api/inventory/products/", json={"sku": unique("SKU-"), "name": "x", "price": "1"},
@@ -131,8 +146,16 @@ def test_unknown_and_inactive_branches_are_400(admin):
 def test_branch_check_with_sucursales_stopped_is_503_not_a_hang(admin, stack):
     product = admin("POST", "/api/inventory/products/", json={"sku": unique("SKU-"), "name": "x", "price": "1"},
                     expect=201).json()
+    branch = admin("POST", "/api/branches/", json={"code": unique("D"), "name": "Sin red"}, expect=201).json()
+    receipt = {"branch": branch["id"], "product": product["id"], "kind": "receipt", "quantity": 2}
+    key = unique("down-")
+    first = admin("POST", "/api/inventory/movements/", json=receipt, headers={"Idempotency-Key": key}, expect=201)
     supervisor.stop_program(stack, "app-sucursales")
     try:
+        # a replay has its stored answer and needs no branch check
+        replay = admin("POST", "/api/inventory/movements/", json=receipt, headers={"Idempotency-Key": key},
+                       expect=201)
+        assert replay.json() == first.json()
         # a branch this stack's inventory never looked up, so no cached answer can stand in
         answer = admin("POST", "/api/inventory/movements/", expect=503,
                        json={"branch": 876543210, "product": product["id"], "kind": "receipt", "quantity": 1})

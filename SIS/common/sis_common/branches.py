@@ -38,11 +38,6 @@ def branch_get(branch_id: int, *, field: str = "branch") -> dict:
     return branch
 
 
-def cache_clear() -> None:
-    with _lock:
-        _cache.clear()
-
-
 def _cached(branch_id: int) -> dict | None:
     with _lock:
         entry = _cache.get(branch_id)

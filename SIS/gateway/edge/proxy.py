@@ -24,6 +24,7 @@ HOP_BY_HOP = frozenset({
 })
 # set by the gateway from what it saw, never trusted from the client as they are
 OWN_HEADERS = frozenset({"host", "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+REQUEST_DROP = HOP_BY_HOP | OWN_HEADERS
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 
 
@@ -56,7 +57,7 @@ def forward(request, service: str, path: str) -> HttpResponse:
 
 def request_headers(request) -> dict[str, str]:
     """The client's end-to-end headers plus the gateway's request ID and X-Forwarded-*."""
-    drop = HOP_BY_HOP | OWN_HEADERS | _connection_tokens(request.META.get("HTTP_CONNECTION", ""))
+    drop = _with_connection_tokens(REQUEST_DROP, request.META.get("HTTP_CONNECTION"))
     headers = {k: v for k, v in request.headers.items() if v and k.lower() not in drop}
     headers["X-Request-ID"] = request_id.get()
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
@@ -68,9 +69,11 @@ def request_headers(request) -> dict[str, str]:
     return headers
 
 
-def _connection_tokens(value: str) -> frozenset[str]:
-    # headers named in Connection are hop-by-hop for this hop only
-    return frozenset(t.strip().lower() for t in value.split(",") if t.strip()) if value else frozenset()
+def _with_connection_tokens(drop: frozenset[str], connection: str | None) -> frozenset[str]:
+    # headers named in Connection are hop-by-hop for this hop only; most requests name none
+    if not connection:
+        return drop
+    return drop | {token.strip().lower() for token in connection.split(",")}
 
 
 def _response(service: str, upstream) -> HttpResponse:
@@ -81,7 +84,7 @@ def _response(service: str, upstream) -> HttpResponse:
             return unavailable(service, 504, "upstream_timeout", "The service did not answer in time.")
         return unavailable(service, 503, "service_unavailable", "The service is unavailable; retry shortly.")
     response = HttpResponse(upstream.data, status=upstream.status)
-    drop = HOP_BY_HOP | _connection_tokens(headers.get("Connection", ""))
+    drop = _with_connection_tokens(HOP_BY_HOP, headers.get("Connection"))
     for name in headers:
         lowered = name.lower()
         if lowered not in drop and lowered != "set-cookie":

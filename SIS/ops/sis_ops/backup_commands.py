@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sis_common.mariadb import replication
 
-from . import backup, backupset, restore, scratchpair, supervisor
+from . import backup, backupset, binlog, restore, scratchpair, supervisor
 from .stack import Stack
 
 DEFAULT_KEEP = 7
@@ -109,7 +109,7 @@ def restore_main(argv: list[str], stack: Stack | None = None) -> int:
     stack.service(args.service)
     try:
         return _restore(stack, args)
-    except (restore.RestoreError, backupset.CorruptBackup) as exc:
+    except (restore.RestoreError, backupset.CorruptBackup, binlog.BinlogError) as exc:
         print(f"RESTORE REFUSED: {exc}", file=sys.stderr)
         return 2
 

@@ -104,9 +104,6 @@ class DockerStack(Stack):
     def url(self, slug: str = "gateway") -> str:
         return f"http://{nginx_host(slug)}"
 
-    def server_ids(self, slug: str) -> tuple[int, int]:
-        return self.service(slug).db_offsets
-
     def pair_spec(self, slug: str) -> PairSpec:
         spec = super().pair_spec(slug)  # accounts exactly as the local stack makes them
         return dataclasses.replace(spec, nodes=tuple(Node(host, DB_PORT) for host in db_hosts(slug)))
@@ -174,7 +171,13 @@ def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
     deploy_dir = deploy_dir or DEPLOY_DIR
     stack = DockerStack(deploy_dir=deploy_dir, settings=settings)
     secrets = stack.secrets
-    _, admin_created = secrets.admin_password()
+    password, admin_created = secrets.admin_password()
+    kept = secrets.directory / "admin-password"
+    if not kept.exists():
+        # a password chosen with EWTTO_ADMIN_PASSWORD is kept too, so later runs bootstrap with it
+        fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(password + "\n")
     env_dir = deploy_dir / "env"
     env_dir.mkdir(parents=True, exist_ok=True)
     env_dir.chmod(0o700)

@@ -330,7 +330,7 @@ class PairWatch:
             self._refuse("not-caught-up", f"failover refused: {exc}; the replica's IO thread stays stopped, "
                                           f"see docs/ha.md", level="critical")
             return
-        if old.reachable and self._old_primary_ahead(old, replica, drained.applied):
+        if old.reachable and self._old_primary_ahead(old, replica):
             return
         now = [probe(n, self.pair.admin, detail=True) for n in self.pair.nodes]
         if any(s.is_primary for s in now):
@@ -356,12 +356,13 @@ class PairWatch:
             self.emit("fenced_process", level="warning", node=str(old.node), pid=self.primary_pid,
                       detail="unreachable primary still running: killed; it restarts read-only")
 
-    def _old_primary_ahead(self, old: NodeState, replica: NodeState, applied: str) -> bool:
-        """A restarted old primary holding more than the replica stays primary (nothing lost)."""
+    def _old_primary_ahead(self, old: NodeState, replica: NodeState) -> bool:
+        """A restarted old primary holding more than the drained replica stays primary (nothing lost)."""
         again = probe(old.node, self.pair.admin, detail=True)
-        if not again.reachable or not not_contained(again.gtid_binlog_pos, applied):
+        drained = probe(replica.node, self.pair.admin, detail=True)
+        if not again.reachable or not not_contained(again.gtid_binlog_pos, merge_history(drained)):
             return False  # gone again, or nothing the replica lacks: the replica takes over
-        if contains(merge_history(again), applied):
+        if contains(merge_history(again), drained.gtid_current_pos):
             with session(replica.node, self.pair.admin, timeout=5) as cur:
                 cur.execute("START SLAVE")  # the old primary is alive and holds everything: re-fetching is safe
             with session(old.node, self.pair.admin, timeout=5) as cur:
@@ -371,7 +372,7 @@ class PairWatch:
                       detail="the restarted primary holds transactions the replica lacks: kept as primary")
             return True
         self._refuse("diverged", f"failover refused: {old.node} and {replica.node} diverged "
-                                 f"({again.gtid_binlog_pos} vs {applied})", level="critical")
+                                 f"({again.gtid_binlog_pos} vs {drained.gtid_current_pos})", level="critical")
         return True
 
     # ------------------------------------------------------------------ reporting

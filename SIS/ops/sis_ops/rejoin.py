@@ -84,7 +84,12 @@ def rebuild(pair: PairSpec, events: EventLog, control: Path, nodes: NodeControl,
         server.ensure_admin(local, pair.admin.user, pair.admin.password)
         gtid = clone(pair, primary, target, timeout=timeout)
         state = wait_caught_up(pair, primary, target, timeout=timeout)
-        set_semi_sync(pair, primary, True)
+        deadline = time.monotonic() + timeout
+        while not (state.io_running and state.sql_running) and time.monotonic() < deadline:
+            time.sleep(0.1)  # caught up from the dump alone; the IO thread may still be connecting
+            state = probe(target, pair.admin)
+        if state.io_running and state.sql_running:
+            set_semi_sync(pair, primary, True)  # else the watchdog switches it on once the replica runs
         result = {"service": pair.service, "node": str(target), "primary": str(primary), "from_gtid": gtid,
                   "replicating": state.io_running and state.sql_running, "old_data": str(kept)}
         events.emit("rebuilt", **result)

@@ -157,6 +157,9 @@ def load_pair(pair: PairSpec, primary: Node, backup: BackupSet, events: binlog.E
     """Replace the data of both nodes of `pair` and bring it up with `primary` writable; return the outcome."""
     for node in pair.nodes:
         _reset_node(node, pair)
+        # strict mode checks a replayed transaction's GTID against the node's state even unlogged:
+        # start both nodes from the backup's position
+        _set_gtid_state(node, pair, gtid_state(backup.gtid, []))
     events_path = events.path if events is not None and events.transactions else None
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda n: _load_node(n, pair, backup, events_path), pair.nodes))

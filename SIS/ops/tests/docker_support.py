@@ -305,16 +305,16 @@ def env_reads_in_source(source: str, where: str) -> list[EnvRead]:
     return found
 
 
+@cache
+def _names_in_file(path: Path) -> frozenset[str]:
+    tree = ast.parse(path.read_text())
+    return frozenset(n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(tree)
+                     if isinstance(n, (ast.Name, ast.Attribute)))
+
+
 def names_used(*roots: Path) -> set[str]:
     """Every name and attribute the code of these roots mentions (to tell which library functions it calls)."""
-    used = set()
-    for path in runtime_sources(*roots):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Name):
-                used.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                used.add(node.attr)
-    return used
+    return set().union(*(_names_in_file(path) for path in runtime_sources(*roots)))
 
 
 # code a container does not run: tests, test settings, the local stack's settings, test helpers
@@ -331,11 +331,13 @@ def runtime_sources(*roots: Path) -> list[Path]:
     return files
 
 
+@cache
+def _reads_of_file(path: Path) -> tuple[EnvRead, ...]:
+    return tuple(env_reads_in_source(path.read_text(), path.relative_to(REPO).as_posix()))
+
+
 def env_reads(*roots: Path) -> list[EnvRead]:
-    reads = []
-    for path in runtime_sources(*roots):
-        reads += env_reads_in_source(path.read_text(), path.relative_to(REPO).as_posix())
-    return reads
+    return [read for path in runtime_sources(*roots) for read in _reads_of_file(path)]
 
 
 COMMON = SIS / "common" / "sis_common"

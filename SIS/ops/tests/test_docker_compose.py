@@ -65,7 +65,8 @@ def test_every_service_is_on_sd_network_only():
 def test_only_the_gateway_nginx_publishes_a_port_and_it_is_8000():
     published = {name: published_ports(s) for name, (_, s) in all_services().items() if s.get("ports")}
     assert published == {"gateway-nginx": [str(docker.PUBLIC_PORT)]}
-    assert load_compose("gateway")["services"]["gateway-nginx"]["ports"] == [f"{docker.PUBLIC_PORT}:{docker.NGINX_PORT}"]
+    gateway_nginx = load_compose("gateway")["services"]["gateway-nginx"]
+    assert gateway_nginx["ports"] == [f"{docker.PUBLIC_PORT}:{docker.NGINX_PORT}"]
     text = "\n".join(compose_path(p).read_text() for p in PROJECTS)
     assert "network_mode: host" not in text and "\n    expose:" not in text
 
@@ -103,6 +104,9 @@ def test_each_service_has_its_pair_app_and_sidecar():
         if slug in SERVICES:
             expected |= set(docker.db_hosts(slug))
         assert expected <= names, f"{project}: missing {sorted(expected - names)}"
+        if slug in SERVICES:  # compose starts the pair with the app; up waits for it to be healthy first
+            depends = load_compose(project)["services"][docker.app_host(slug)]["depends_on"]
+            assert set(depends) == set(docker.db_hosts(slug)), project
 
 
 def database_services():
@@ -174,7 +178,8 @@ def test_nginx_sidecars_fill_every_placeholder_of_their_template():
         assert len(template) == 1 and resolve(project, template[0].source) == REPO / "SIS" / project / "nginx.conf"
         placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", (REPO / "SIS" / project / "nginx.conf").read_text()))
         env = environment(nginx)
-        assert set(env) == placeholders, f"{project}: the template needs {sorted(placeholders)}, compose sets {sorted(env)}"
+        assert set(env) == placeholders, \
+            f"{project}: the template needs {sorted(placeholders)}, compose sets {sorted(env)}"
         assert env["LISTEN"] == str(docker.NGINX_PORT)
         assert env["APP_ADDR"] == f"{docker.app_host(slug)}:{docker.APP_PORT}"
         assert env["SERVICE"] == slug

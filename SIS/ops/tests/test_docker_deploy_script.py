@@ -16,32 +16,33 @@ UP = REPO / "deploy" / "docker" / "up"
 DOWN = REPO / "deploy" / "docker" / "down"
 
 FAKE_DOCKER = textwrap.dedent('''\
-    #!/usr/bin/env python3
-    """Stand-in docker client: records argv, keeps the network's existence in a file."""
-    import json, os, sys
-    from pathlib import Path
-    state = Path(os.environ["FAKE_DOCKER_STATE"])
-    args = sys.argv[1:]
-    with open(state / "calls", "a") as log:
-        extra = " EWTTO_ADMIN_PASSWORD=set" if os.environ.get("EWTTO_ADMIN_PASSWORD") else ""
-        log.write(json.dumps(args) + extra + "\\n")
-    if args[:2] == ["network", "inspect"]:
-        sys.exit(0 if (state / "network").exists() else 1)
-    if args[:2] == ["network", "create"]:
-        (state / "network").touch()
-    if args[:2] == ["volume", "inspect"]:
-        sys.exit(0 if (state / "volume").exists() else 1)
-    if args[:2] == ["volume", "create"]:
-        (state / "volume").touch()
-    if args and args[0] == "run" and "docker-config" in args:
-        # what sis_ops docker-config leaves behind, as far as up reads it
-        secrets = state / "root" / "deploy" / "docker" / "secrets"
-        secrets.mkdir(parents=True, exist_ok=True)
-        (secrets / "admin-password").write_text("generated-password\\n")
-    if args[:1] == ["exec"] and "gateway-app" in args:
-        print(json.dumps({"status": "ok", "services": {}}, indent=1))
-    if "exec" in args and "help" in args and "ewtto_bootstrap" in args:
-        sys.exit(0 if "auth-app" in args else 1)  # only auth has the command in this run
+    #!/usr/bin/env bash
+    # Stand-in docker client: records its arguments, keeps the network's and volume's existence in files.
+    state="$FAKE_DOCKER_STATE"
+    line="$(printf '"%s", ' "$@")"
+    line="${line//$'\\n'/\\\\n}"  # one call, one line
+    printf '[%s]%s\\n' "${line%, }" "${EWTTO_ADMIN_PASSWORD:+ EWTTO_ADMIN_PASSWORD=set}" >> "$state/calls"
+    case "$1 $2" in
+      "network inspect") [ -e "$state/network" ]; exit ;;
+      "network create") touch "$state/network" ;;
+      "volume inspect") [ -e "$state/volume" ]; exit ;;
+      "volume create") touch "$state/volume" ;;
+    esac
+    args=" $* "
+    [ "$1 $2 $3" = "compose version --short" ] && echo "${FAKE_COMPOSE_VERSION:-2.30.1}"
+    if [ "$1" = run ] && [[ $args == *" docker-config "* ]]; then
+      # what sis_ops docker-config leaves behind, as far as up reads it
+      mkdir -p "$state/root/deploy/docker/secrets"
+      echo generated-password > "$state/root/deploy/docker/secrets/admin-password"
+    fi
+    if [ "$1" = exec ] && [[ $args == *" gateway-app "* ]]; then
+      printf '{\\n "status": "ok",\\n "services": {}\\n}\\n'
+    fi
+    if [[ $args == *" exec "* && $args == *" help ewtto_bootstrap "* ]]; then
+      [[ $args == *" auth-app "* ]]  # only auth has the command in this run
+      exit
+    fi
+    exit 0
 ''')
 
 
@@ -146,3 +147,20 @@ def test_down_keeps_the_data(tree):
     downs = [c for c in calls if '"down"' in c]
     assert len(downs) == len(projects())
     assert not any(w in c for c in calls for w in ('"-v"', '"--volumes"', '"rm"', '"volume"', '"network"'))
+
+
+def test_the_boot_unit_runs_up_after_docker_where_the_runbook_clones():
+    unit = (REPO / "deploy" / "docker" / "ewtto-docker.service").read_text()
+    runbook = (REPO / "docs" / "deploy-vps.md").read_text()
+    clone = re.search(r"git clone <repository URL> (\S+)", runbook).group(1)
+    assert f"ExecStart={clone}/deploy/docker/up" in unit and f"WorkingDirectory={clone}" in unit
+    assert re.search(r"^After=.*docker\.service", unit, re.M) and "Requires=docker.service" in unit
+    assert "Type=oneshot" in unit and "WantedBy=multi-user.target" in unit
+
+
+def test_up_refuses_an_old_compose_before_touching_anything(tree, monkeypatch):
+    monkeypatch.setenv("FAKE_COMPOSE_VERSION", "2.12.2")
+    result = subprocess.run(["bash", str(tree / "root" / "deploy" / "docker" / "up")], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and "2.20 or newer" in result.stderr
+    assert not any(w in (tree / "calls").read_text() for w in ('"network", "create"', '"build"'))

@@ -156,7 +156,8 @@ def test_addresses_in_the_settings_are_containers_of_the_compose_files(deploy_di
         assert env["EWTTO_GUNICORN_BIND"] == f"0.0.0.0:{docker.APP_PORT}"
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         urls = {k: v for k, v in env.items() if re.fullmatch(r"EWTTO_[A-Z]+_URL", k)}
-        urls.update({f"upstream {k}": v for k, v in (i.split("=", 1) for i in env.get("EWTTO_UPSTREAMS", "").split(",") if i)})
+        upstreams = (item.split("=", 1) for item in env.get("EWTTO_UPSTREAMS", "").split(",") if item)
+        urls.update({f"upstream {k}": v for k, v in upstreams})
         for key, url in urls.items():
             host = re.fullmatch(r"http://([a-z0-9-]+)", url).group(1)
             assert host in services and host.endswith("-nginx"), f"{slug}: {key}={url}"
@@ -205,7 +206,8 @@ def test_database_containers_get_what_the_image_and_the_initdb_script_need(deplo
             assert env["MARIADB_ROOT_HOST"] == "localhost"  # root never over the network
 
 
-def test_secrets_are_made_once_and_kept_private(tmp_path):
+def test_secrets_are_made_once_and_kept_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("EWTTO_ADMIN_PASSWORD", raising=False)
     first = docker.write_config(tmp_path, settings=SETTINGS)
     values = (tmp_path / "secrets" / "secrets.json").read_text()
     env_before = (tmp_path / "env" / "auth.env").read_text()
@@ -262,3 +264,12 @@ def test_the_command_deploy_docker_up_runs(tmp_path, monkeypatch, capsys):
     assert gateway["DJANGO_ALLOWED_HOSTS"].startswith("shop.example.com,203.0.113.7,")
     assert gateway["DJANGO_SECURE_COOKIES"] == "1"
     assert (tmp_path / "secrets" / "admin-password").read_text().strip()
+
+
+def test_a_chosen_admin_password_is_kept_for_later_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("EWTTO_ADMIN_PASSWORD", "chosen-by-the-operator")
+    docker.write_config(tmp_path, settings=SETTINGS)
+    monkeypatch.delenv("EWTTO_ADMIN_PASSWORD")
+    docker.write_config(tmp_path, settings=SETTINGS)
+    kept = tmp_path / "secrets" / "admin-password"
+    assert kept.read_text() == "chosen-by-the-operator\n" and stat.S_IMODE(kept.stat().st_mode) == 0o600

@@ -160,3 +160,14 @@ def test_no_code_the_containers_run_imports_a_test_only_package():
                 if dists & excluded:
                     offenders.append(f"{path.relative_to(REPO)} imports {module}")
     assert not offenders, "left out of the images by deploy/docker/image-excludes.txt:\n" + "\n".join(offenders)
+
+
+def test_the_ops_image_has_the_mariadb_programs_the_ops_code_runs():
+    # the ops containers run the gateway image; sis_ops shells out to MariaDB's client programs
+    programs = set()
+    for path in runtime_sources(SIS / "ops" / "sis_ops"):
+        programs |= set(re.findall(r"\"(mariadb(?:-dump|-binlog)?)\"", path.read_text()))
+    runs = " ".join(final("gateway").all("RUN"))
+    if programs:
+        assert "mariadb-client" in runs.split(), f"sis_ops runs {sorted(programs)}: install mariadb-client"
+    assert load_compose("gateway")["services"]["ops-tools"]["image"] == f"ewtto/{PROJECTS['gateway']}:latest"

@@ -7,6 +7,7 @@ from haharness import (PairProcesses, Writers, create_table, event_names, events
                        tick_until, tokens_on, watch_for, writable)
 from sis_common.mariadb.nodes import session
 from sis_common.mariadb.promotion import promote, set_semi_sync
+from sis_common.mariadb.replication import wait_caught_up
 from sis_common.testing.pair import start_pair
 from sis_ops import failover, rejoin
 
@@ -37,6 +38,7 @@ def test_killed_primary_fails_over_losslessly_and_rejoins_as_replica(pair, tmp_p
                    what="old primary rejoined")
         writers.wait_for(300)
     assert writers.tokens() - tokens_on(pair, new) == set()
+    wait_caught_up(pair.spec, new, old)
     assert writers.tokens() - tokens_on(pair, old) == set()
     assert events_named(watch, "failover_completed")[0]["primary"] == str(new)
     assert events_named(watch, "rejoined")[0]["node"] == str(old)
@@ -170,6 +172,7 @@ def test_diverged_old_primary_stays_fenced_until_rebuilt(pair, tmp_path):
     assert result["replicating"]
     tick_until(watch, lambda: watch.state == "healthy", what="healthy after rebuild")
     assert "only-on-old" not in tokens_on(pair, old)
+    wait_caught_up(pair.spec, new, old)
     assert tokens_on(pair, old) == tokens_on(pair, new)
 
 

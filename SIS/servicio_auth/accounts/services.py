@@ -87,11 +87,9 @@ def user_tokens_revoke(*, user: User) -> int:
 
 def _scopes_for(role: str, branches: list[int] | None, current: frozenset[int] = frozenset()) -> list[int]:
     """The branch IDs to keep for the role: none for admin and auditor, at least one for the others."""
-    wanted = sorted(set(current if branches is None else branches))
     if role in ALL_BRANCHES_ROLES:
-        if branches:
-            raise ValidationError({"branches": [f"An {role} acts on every branch; leave branches empty."]})
-        return []
+        return []  # they act on every branch: a list sent for them (a form's leftovers) means nothing
+    wanted = sorted(set(current if branches is None else branches))
     if not wanted:
         raise ValidationError({"branches": [f"A {role} needs at least one branch."]})
     return wanted
@@ -146,11 +144,7 @@ def user_update(*, user_id: int, acting_user_id: int | None = None, **fields) ->
     role = fields.get("role", user.role)
     if role not in ROLES:
         raise ValidationError({"role": [f"Unknown role {role!r}."]})
-    branches = fields.get("branches")
-    if role in ALL_BRANCHES_ROLES and branches is None:
-        scopes = []  # becoming admin or auditor drops the old scopes
-    else:
-        scopes = _scopes_for(role, branches, user.branches)
+    scopes = _scopes_for(role, fields.get("branches"), user.branches)
     for name in PROFILE_FIELDS:
         if name in fields:
             setattr(user, name, fields[name])

@@ -42,7 +42,8 @@ def address():
 
 @pytest.fixture
 def login(address):
-    def post(username: str, password: str = PASSWORD, *, client: APIClient | None = None, from_address: str | None = None):
+    def post(username: str, password: str = PASSWORD, *, client: APIClient | None = None,
+             from_address: str | None = None):
         client = client or APIClient()
         return client.post("/api/auth/token/", {"username": username, "password": password}, format="json",
                            HTTP_X_FORWARDED_FOR=from_address or address)

@@ -54,7 +54,8 @@ def test_refresh_rotates_and_the_old_refresh_is_rejected(make_user, login, clien
     again = client.post("/api/auth/token/refresh/", {"refresh": first["refresh"]}, content_type="application/json")
     assert again.status_code == 401
     assert again.json()["code"] == "token_not_valid"
-    newer = client.post("/api/auth/token/refresh/", {"refresh": rotated.json()["refresh"]}, content_type="application/json")
+    newer = client.post("/api/auth/token/refresh/", {"refresh": rotated.json()["refresh"]},
+                        content_type="application/json")
     assert newer.status_code == 200
 
 
@@ -127,7 +128,8 @@ def test_change_own_password_needs_the_old_one_and_ends_other_sessions(make_user
     user = make_user()
     pair = login(user.username).json()
     api = bearer(pair["access"])
-    wrong = api.post("/api/auth/me/password/", {"old_password": "nope", "new_password": "An0ther-long-pass"}, format="json")
+    wrong = api.post("/api/auth/me/password/", {"old_password": "nope", "new_password": "An0ther-long-pass"},
+                     format="json")
     assert wrong.status_code == 400 and "old_password" in wrong.json()
     weak = api.post("/api/auth/me/password/", {"old_password": "Correct-Horse-42-battery", "new_password": "12345"},
                     format="json")

@@ -61,7 +61,6 @@ def test_admin_resets_a_password(admin_api, make_user, login):
 
 @pytest.mark.parametrize(("body", "field"), [
     (new_user(role="cashier", branches=[]), "branches"),
-    (new_user(role="admin", branches=[1]), "branches"),
     (new_user(role="boss"), "role"),
     (new_user(password="password"), "password"),
     (new_user(password="12345678901234"), "password"),
@@ -101,3 +100,9 @@ def test_unknown_user_and_unsupported_methods(admin_api):
     assert admin_api.get("/api/auth/users/abc/").status_code == 404
     assert admin_api.patch("/api/auth/users/999999999/", {"role": "admin"}, format="json").status_code == 404
     assert admin_api.delete("/api/auth/users/1/").status_code == 405
+
+
+def test_branches_sent_for_an_admin_or_auditor_are_dropped(admin_api):
+    answer = admin_api.post("/api/auth/users/", new_user(role="auditor", branches=[1, 2]), format="json")
+    assert answer.status_code == 201
+    assert (answer.json()["branches"], answer.json()["is_staff"]) == ([], True)

@@ -14,6 +14,7 @@ MAX_IDS = 500
 class ProductInternalListView(APIView):
     authentication_classes = []
     permission_classes = [InternalCaller]
+    schema = None  # internal: not part of the public API documents
 
     def get(self, request):
         ids = _ids(request.query_params.get("ids", ""))

@@ -1,4 +1,5 @@
 """Views of the catalogue API: thin, the work is in services and selectors."""
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -49,6 +50,8 @@ class ProductListCreateView(generics.GenericAPIView):
     write_roles = CATALOGUE_WRITERS
     serializer_class = ProductSerializer
 
+    @extend_schema(operation_id="products_list", parameters=[ProductFilterSerializer],
+                   responses=ProductSerializer(many=True))
     def get(self, request):
         filters = ProductFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

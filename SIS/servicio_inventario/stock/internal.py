@@ -22,6 +22,7 @@ SCOPE = "internal-stock-moves"
 class StockMoveInternalView(APIView):
     authentication_classes = []
     permission_classes = [InternalCaller]
+    schema = None  # internal: not part of the public API documents
 
     def post(self, request):
         key = request_key(request, required=True)

@@ -1,4 +1,5 @@
 """Views of the stock API: thin; permissions, the branch check and idempotency wrap the services."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,7 +10,7 @@ from sis_common.auth.permissions import ADMIN, MANAGER, WAREHOUSE, ReadAnyWriteR
     visible_branches
 from sis_common.branches import branch_get
 from sis_common.errors import DomainError
-from sis_common.idempotency.execution import request_key, run_idempotent
+from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 
 from . import selectors, services
 from .serializers import (
@@ -18,6 +19,8 @@ from .serializers import (
 )
 
 STOCK_MOVERS = (ADMIN, MANAGER, WAREHOUSE)
+KEY_PARAM = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                             description="Same key + same body → the first answer again; other body → 422.")
 
 
 class StockView(APIView):
@@ -34,6 +37,7 @@ class StockView(APIView):
 
 
 class StockListView(StockView):
+    @extend_schema(operation_id="stock_list", parameters=[StockFilterSerializer], responses=StockSerializer(many=True))
     def get(self, request):
         filters = StockFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -44,13 +48,19 @@ class StockListView(StockView):
 
 
 class StockDetailView(StockView):
+    @extend_schema(operation_id="stock_get", responses=StockSerializer)
     def get(self, request, branch: int, product: int):
         require_branch(request, branch)
         row = selectors.stock_get(branch=branch, product=product)
-        if row is None:
-            raise DomainError("No stock row for this branch and product.", "not_found", 404)
-        return Response(StockSerializer(row).data)
+        if row is not None:
+            return Response(StockSerializer(row).data)
+        if product not in existing_product_ids(ids=[product]):
+            raise DomainError(f"Unknown product {product}.", "not_found", 404)
+        # a product never stocked here has no row yet: its stock is simply zero
+        return Response({"branch": branch, "product": product, "quantity": 0, "min_quantity": 0, "is_low": True,
+                         "updated_at": None})
 
+    @extend_schema(operation_id="stock_min_set", request=StockMinSerializer, responses=StockSerializer)
     def patch(self, request, branch: int, product: int):
         require_branch(request, branch)
         serializer = StockMinSerializer(data=request.data)
@@ -65,6 +75,8 @@ class StockDetailView(StockView):
 
 
 class MovementListCreateView(StockView):
+    @extend_schema(operation_id="movements_list", parameters=[MovementFilterSerializer],
+                   responses=MovementSerializer(many=True))
     def get(self, request):
         filters = MovementFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -73,14 +85,16 @@ class MovementListCreateView(StockView):
         rows = pages.paginate(selectors.movement_list(visible=visible, **filters.validated_data))
         return pages.response(MovementSerializer(rows, many=True).data)
 
+    @extend_schema(operation_id="movements_create", request=MovementCreateSerializer, parameters=[KEY_PARAM],
+                   responses={201: MovementSerializer})
     def post(self, request):
         key = request_key(request, required=False)
         serializer = MovementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         require_branch(request, data["branch"])
-        # before the idempotent run: an unknown branch or a dead sucursales is not a stored answer
-        branch_get(data["branch"])
+        scope = f"movements:{request.user.id}"
+        check_branches(key=key, scope=scope, branch=data["branch"])
 
         def handler():
             movement = services.movement_create(
@@ -89,10 +103,12 @@ class MovementListCreateView(StockView):
             )
             return Response(MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
-        return run_idempotent(key=key, scope=f"movements:{request.user.id}", payload=request.data, handler=handler)
+        return run_idempotent(key=key, scope=scope, payload=request.data, handler=handler)
 
 
 class TransferListCreateView(StockView):
+    @extend_schema(operation_id="transfers_list", parameters=[TransferFilterSerializer],
+                   responses=TransferSerializer(many=True))
     def get(self, request):
         filters = TransferFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -101,24 +117,27 @@ class TransferListCreateView(StockView):
         rows = pages.paginate(selectors.transfer_list(visible=visible, **filters.validated_data))
         return pages.response(TransferSerializer(rows, many=True).data)
 
+    @extend_schema(operation_id="transfers_create", request=TransferCreateSerializer, parameters=[KEY_PARAM],
+                   responses={201: TransferSerializer})
     def post(self, request):
         key = request_key(request, required=False)
         serializer = TransferCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         require_branch(request, data["from_branch"])
-        branch_get(data["from_branch"], field="from_branch")
-        branch_get(data["to_branch"], field="to_branch")
+        scope = f"transfers:{request.user.id}"
+        check_branches(key=key, scope=scope, from_branch=data["from_branch"], to_branch=data["to_branch"])
 
         def handler():
             transfer = services.transfer_create(from_branch=data["from_branch"], to_branch=data["to_branch"],
                                                 lines=data["lines"], note=data["note"], user_id=request.user.id)
             return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
-        return run_idempotent(key=key, scope=f"transfers:{request.user.id}", payload=request.data, handler=handler)
+        return run_idempotent(key=key, scope=scope, payload=request.data, handler=handler)
 
 
 class TransferDetailView(StockView):
+    @extend_schema(operation_id="transfers_get", responses=TransferSerializer)
     def get(self, request, pk: int):
         transfer = _transfer_or_404(pk)
         # either end of the transfer may see it
@@ -132,6 +151,7 @@ class TransferActionView(StockView):
 
     action = ""
 
+    @extend_schema(request=None, parameters=[KEY_PARAM], responses=TransferSerializer)
     def post(self, request, pk: int):
         key = request_key(request, required=False)
         transfer = _transfer_or_404(pk)
@@ -148,6 +168,18 @@ class TransferActionView(StockView):
 
         return run_idempotent(key=key, scope=f"transfer-actions:{request.user.id}",
                               payload={"transfer": pk, "action": self.action}, handler=handler)
+
+
+def check_branches(*, key: str | None, scope: str, **branches: int) -> None:
+    """Ask sucursales that each branch (by input field) is known and active, before the idempotent run.
+
+    Before it, because an unknown branch or a dead sucursales must not become the
+    key's stored answer; skipped when the key already has one (a replay needs no check).
+    """
+    if answer_exists(scope=scope, key=key):
+        return
+    for field, branch_id in branches.items():
+        branch_get(branch_id, field=field)
 
 
 def _transfer_or_404(pk: int):

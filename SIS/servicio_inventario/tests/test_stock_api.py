@@ -33,6 +33,9 @@ def test_stock_list_filters_and_low(admin_client, make_product, receive):
     assert {(r["branch"], r["quantity"]) for r in by_product} == {(MINE, 5), (OTHER, 1)}
     one = admin_client.get(f"/api/inventory/stock/{MINE}/{a.pk}/")
     assert one.json()["quantity"] == 5
+    never = admin_client.get(f"/api/inventory/stock/{OTHER}/{b.pk}/")
+    assert never.status_code == 200 and never.json()["quantity"] == 0
+    assert admin_client.get(f"/api/inventory/stock/{MINE}/99999999/").status_code == 404
 
 
 @pytest.mark.parametrize("query", ["?branch=x", "?branch=0", "?product=1.5", "?low=sometimes", "?page_size=-1"])

@@ -12,6 +12,7 @@ from .serializers import BranchInternalSerializer
 class BranchInternalView(APIView):
     authentication_classes = []
     permission_classes = [InternalCaller]
+    schema = None  # internal: not part of the public API documents
 
     def get(self, request, branch_id: int):
         branch = selectors.branch_get_current(branch_id=branch_id)

@@ -55,9 +55,5 @@ def session_has_pending(*, session: CashSession) -> bool:
             or SaleReturn.objects.using("default").filter(pending).exists())
 
 
-def session_sales_count(*, session: CashSession) -> int:
-    return Sale.objects.filter(session=session, status=SagaStatus.COMPLETED).count()
-
-
 def _cents(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))

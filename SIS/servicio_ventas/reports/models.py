@@ -1,8 +1,8 @@
 """Daily aggregates per branch, per product and per cashier, added to in each completion's transaction.
 
-Columns carry database defaults because the upserts name only the columns they add to.
 Reports read these few rows instead of scanning sale lines, so their cost does
 not grow with the number of sales; `reports.services` keeps them exact.
+Columns carry database defaults because the upserts name only the columns they add to.
 """
 from django.db import models
 
@@ -44,6 +44,8 @@ class DailyProductTotals(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["branch_id", "date", "product_id"], name="daily_product_unique"),
         ]
+        # a day's top products over every branch
+        indexes = [models.Index(fields=["date", "product_id"], name="daily_product_date")]
 
 
 class DailyCashierTotals(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
 
@@ -48,15 +48,12 @@ def daily_report(*, day: date, branch: int | None, branches: frozenset[int] | No
                           **{name: Sum(name) for name in MONEY_SUMS})
     products = (_scoped(DailyProductTotals.objects.filter(date=day, quantity__gt=0), branches=branches,
                         branch=branch)
-                .values("product_id").annotate(q=Sum("quantity"), t=Sum("total"))
+                .values("product_id").annotate(q=Sum("quantity"), t=Sum("total"), name=Max("name"))
                 .order_by("-q", "-t", "product_id")[:TOP_PRODUCTS])
-    top = list(products)
-    names = dict(DailyProductTotals.objects.filter(date=day, product_id__in=[p["product_id"] for p in top])
-                 .values_list("product_id", "name"))
     return {
         "branch": branch, "date": day.isoformat(), **_totals(sums),
-        "top_products": [{"product": p["product_id"], "name": names.get(p["product_id"], ""), "quantity": p["q"],
-                          "total": _money(p["t"])} for p in top],
+        "top_products": [{"product": p["product_id"], "name": p["name"], "quantity": p["q"],
+                          "total": _money(p["t"])} for p in products],
     }
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import ReturnLine, SagaStatus, Sale, SaleReturn
+from .models import SagaStatus, Sale, SaleReturn
 
 
 def sale_by_key(*, user_id: int, key: str) -> Sale | None:
@@ -46,13 +46,6 @@ def sale_fresh(*, sale_id: int) -> Sale:
 
 def return_fresh(*, return_id: int) -> SaleReturn:
     return SaleReturn.objects.using("default").prefetch_related("lines").get(pk=return_id)
-
-
-def returned_quantities(*, sale: Sale) -> dict[int, int]:
-    """Per product, what completed returns of the sale took back."""
-    rows = (ReturnLine.objects.filter(sale_return__sale=sale, sale_return__status=SagaStatus.COMPLETED)
-            .values("product_id").annotate(q=Sum("quantity")))
-    return {row["product_id"]: row["q"] for row in rows}
 
 
 def pending_due(*, model, limit: int) -> list[int]:

@@ -55,6 +55,11 @@ def fingerprint(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def answer_exists(*, scope: str, key: str | None) -> bool:
+    """Whether `key` already has a committed answer (a request with it would be a replay or a 422)."""
+    return bool(key) and IdempotencyRecord.objects.using("default").filter(scope=scope, key=key).exists()
+
+
 def run_idempotent(*, key: str | None, scope: str, payload, handler: Callable[[], Response]) -> Response:
     """The handler's answer for a new key; the stored one for a repeated key."""
     if key is None:

@@ -63,10 +63,13 @@ def initialise(node: LocalNode) -> bool:
     if (node.datadir / "mysql").is_dir():
         return False
     node.base.mkdir(parents=True, exist_ok=True)
+    # a private tmpdir: installs running at once can collide on temp table names in a shared /tmp
+    tmpdir = node.base / "install-tmp"
+    tmpdir.mkdir(exist_ok=True)
     subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={node.datadir}", "--skip-test-db",
          "--auth-root-authentication-method=socket", f"--auth-root-socket-user={getpass.getuser()}",
-         f"--user={getpass.getuser()}", "--innodb-log-file-size=48M"],
+         f"--user={getpass.getuser()}", "--innodb-log-file-size=48M", f"--tmpdir={tmpdir}"],
         check=True, capture_output=True,
     )
     return True

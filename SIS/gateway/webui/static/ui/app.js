@@ -238,6 +238,7 @@ onSessionExpired(() => {
 });
 
 window.addEventListener("hashchange", () => {
+  notify(""); // a message belongs to the screen it was said on
   if (state.me) route();
 });
 

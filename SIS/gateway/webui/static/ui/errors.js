@@ -61,6 +61,11 @@ export function clearErrors(form, box) {
   }
 }
 
+// A problem the UI finds before asking the server, shown like the server's own refusals.
+export function formProblem(detail, fields = {}) {
+  return new ApiError(400, { detail, code: "form", ...fields });
+}
+
 export function alertBox() {
   return h("div", { class: "alert", role: "alert", tabindex: "-1", hidden: true });
 }

@@ -47,6 +47,13 @@ export function money(value) {
   return format("money", (locale) => new Intl.NumberFormat(locale, options)).format(number);
 }
 
+// An amount for an input box ("14.78" -> "14,78" in Spanish): the locale's decimal mark, no grouping.
+export function amountText(decimal) {
+  const mark = format("decimal", (locale) => new Intl.NumberFormat(locale).formatToParts(1.5)
+    .find((part) => part.type === "decimal")?.value || ".");
+  return String(decimal).replace(".", mark);
+}
+
 export function number(value) {
   return format("number", (locale) => new Intl.NumberFormat(locale)).format(Number(value ?? 0));
 }

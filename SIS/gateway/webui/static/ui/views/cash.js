@@ -1,12 +1,13 @@
 // Cash sessions: open the till with a float, see what it should hold, close it with what was counted.
 import { ApiError, api, get, newIdempotencyKey, withQuery } from "../api.js";
 import { field, h, replace, table } from "../dom.js";
-import { showError } from "../errors.js";
-import { dateTime, money, t } from "../i18n.js";
+import { formProblem, showError } from "../errors.js";
+import { amountText, dateTime, money, t } from "../i18n.js";
 import { fromCents, toCents } from "../money.js";
 import { alertBox, page, pager, statusBadge } from "./common.js";
 
 const METHODS = ["cash", "card", "transfer"];
+let justClosed = null; // the session closed a moment ago, summarised once on the next render
 
 async function current(ctx) {
   try {
@@ -45,8 +46,10 @@ export default async function cash(ctx) {
     }
   };
   await load(withQuery("/api/sales/cash-sessions/", { branch: ctx.branch, page_size: 10 }));
+  const summary = justClosed?.branch === ctx.branch ? closingSummary(justClosed) : null;
+  justClosed = null;
   const node = page(t("nav.cash"),
-    h("p", { class: "subtitle" }, ctx.branchLabel(ctx.branch)), box,
+    h("p", { class: "subtitle" }, ctx.branchLabel(ctx.branch)), box, summary,
     session ? closeForm(ctx, session, box) : openForm(ctx, box),
     h("section", { "aria-labelledby": "cash-history-title" }, h("h2", { id: "cash-history-title" }, t("cash.history")), history));
   return { title: t("nav.cash"), node };
@@ -54,7 +57,7 @@ export default async function cash(ctx) {
 
 function openForm(ctx, box) {
   let key = null;
-  const amount = h("input", { name: "opening_float", inputmode: "decimal", required: true, value: "0.00", autocomplete: "off" });
+  const amount = h("input", { name: "opening_float", inputmode: "decimal", required: true, value: amountText("0.00"), autocomplete: "off" });
   const submit = h("button", { type: "submit", class: "primary", id: "cash-open" }, t("cash.open"));
   const form = h("form", { class: "stacked", id: "cash-open-form", "aria-labelledby": "cash-open-title" },
     h("h2", { id: "cash-open-title" }, t("cash.open_title")),
@@ -63,7 +66,7 @@ function openForm(ctx, box) {
     event.preventDefault();
     const cents = toCents(amount.value);
     if (Number.isNaN(cents) || cents < 0) {
-      showError(box, new ApiError(400, { opening_float: [t("cash.bad_amount")], code: "invalid", detail: t("cash.bad_amount") }), { form });
+      showError(box, formProblem(t("cash.bad_amount"), { opening_float: [t("cash.bad_amount")] }), { form });
       return;
     }
     key ||= newIdempotencyKey();
@@ -74,7 +77,7 @@ function openForm(ctx, box) {
       ctx.notify(t("cash.opened", { id: opened.id }));
       ctx.rerender();
     } catch (error) {
-      if (error instanceof ApiError && error.status < 500) key = null;
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) key = null;
       showError(box, error, { form });
     } finally {
       submit.disabled = false;
@@ -87,7 +90,7 @@ function closeForm(ctx, session, box) {
   let key = null;
   const expected = session.expected || {};
   const counted = Object.fromEntries(METHODS.map((m) => [m, h("input", { name: `counted_${m}`, inputmode: "decimal",
-    required: m === "cash", value: m === "cash" ? "" : (expected[m] ?? ""), autocomplete: "off" })]));
+    required: m === "cash", value: m === "cash" ? "" : amountText(expected[m] ?? ""), autocomplete: "off" })]));
   const submit = h("button", { type: "submit", class: "primary", id: "cash-close" }, t("cash.close"));
   const form = h("form", { class: "stacked", id: "cash-close-form", "aria-labelledby": "cash-close-title" },
     h("h2", { id: "cash-close-title" }, t("cash.open_session", { id: session.id, time: dateTime(session.opened_at) })),
@@ -105,7 +108,7 @@ function closeForm(ctx, session, box) {
       if (!raw && m !== "cash") continue;
       const cents = toCents(raw);
       if (Number.isNaN(cents) || cents < 0) {
-        showError(box, new ApiError(400, { [`counted_${m}`]: [t("cash.bad_amount")], code: "invalid", detail: t("cash.bad_amount") }), { form });
+        showError(box, formProblem(t("cash.bad_amount"), { [`counted_${m}`]: [t("cash.bad_amount")] }), { form });
         return;
       }
       body[`counted_${m}`] = fromCents(cents);
@@ -115,13 +118,24 @@ function closeForm(ctx, session, box) {
     try {
       const closed = await api(`/api/sales/cash-sessions/${session.id}/close/`, { method: "POST", body, headers: { "Idempotency-Key": key } });
       ctx.notify(t("cash.closed_summary", { id: closed.id, difference: money(closed.difference?.cash ?? 0) }));
+      justClosed = closed;
       ctx.rerender();
     } catch (error) {
-      if (error instanceof ApiError && error.status < 500) key = null;
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) key = null;
       showError(box, error, { form });
     } finally {
       submit.disabled = false;
     }
   });
   return form;
+}
+
+function closingSummary(session) {
+  const cell = (group, m) => h("td", { class: "num" }, session[group] ? money(session[group][m]) : "");
+  return h("section", { class: "stacked", "aria-labelledby": "cash-summary-title", id: "cash-summary" },
+    h("h2", { id: "cash-summary-title" }, t("cash.summary", { id: session.id })),
+    table([t("cash.method"), { label: t("cash.expected_col"), class: "num" }, { label: t("cash.counted_col"), class: "num" },
+      { label: t("cash.difference_col"), class: "num" }],
+    METHODS.map((m) => h("tr", { dataset: { method: m } }, h("th", { scope: "row" }, t(`method.${m}`)),
+      cell("expected", m), cell("counted", m), cell("difference", m)))));
 }

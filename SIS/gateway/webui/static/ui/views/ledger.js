@@ -40,17 +40,20 @@ export default async function ledger(ctx) {
   return { title: t("nav.ledger"), node: page(t("nav.ledger"), form, box, results) };
 }
 
-export function ledgerTable(ctx, rows) {
-  return table([t("common.date"), t("nav.branch"), t("common.product"), t("ledger.kind"),
-    { label: t("ledger.quantity"), class: "num" }, { label: t("ledger.balance"), class: "num" }, t("ledger.reference"), t("ledger.note")],
+// `compact` leaves out the branch, reference and note (for a side panel about one branch).
+export function ledgerTable(ctx, rows, { compact = false } = {}) {
+  const full = !compact;
+  return table([t("common.date"), full && t("nav.branch"), t("common.product"), t("ledger.kind"),
+    { label: t("ledger.quantity"), class: "num" }, { label: t("ledger.balance"), class: "num" },
+    full && t("ledger.reference"), full && t("ledger.note")].filter(Boolean),
   rows.map((m) => h("tr", { dataset: { kind: m.kind } },
     h("td", {}, dateTime(m.created_at)),
-    h("td", {}, ctx.branchLabel(m.branch)),
+    full ? h("td", {}, ctx.branchLabel(m.branch)) : null,
     h("td", {}, productName(m.product)),
     h("td", {}, t(`kind.${m.kind}`)),
-    h("td", { class: `num ${m.quantity < 0 ? "neg" : "pos"}` }, `${m.quantity > 0 ? "+" : ""}${number(m.quantity)}`),
+    h("td", { class: `num ${m.quantity < 0 ? "delta-out" : "delta-in"}` }, `${m.quantity > 0 ? "+" : ""}${number(m.quantity)}`),
     h("td", { class: "num" }, number(m.balance_after)),
-    h("td", {}, m.reference || ""),
-    h("td", {}, m.note || ""))),
+    full ? h("td", {}, m.reference || "") : null,
+    full ? h("td", {}, m.note || "") : null)),
   { empty: t("ledger.none") });
 }

@@ -1,7 +1,7 @@
 // Receipts and adjustments: one form that moves stock with an Idempotency-Key, and the branch's latest moves.
 import { ApiError, api, get, newIdempotencyKey } from "../api.js";
 import { field, h, replace, select } from "../dom.js";
-import { showError } from "../errors.js";
+import { formProblem, showError } from "../errors.js";
 import { number, t } from "../i18n.js";
 import { alertBox, branchSelect, loadProducts, page, productName, productPicker } from "./common.js";
 import { ledgerTable } from "./ledger.js";
@@ -30,7 +30,7 @@ export default async function movements(ctx) {
       const data = await get("/api/inventory/movements/", { branch: branch.value, page_size: 10 });
       await loadProducts(data.results.map((r) => r.product));
       replace(latest, h("h2", { id: "latest-moves" }, t("movements.latest", { branch: ctx.branchLabel(branch.value) })),
-        ledgerTable(ctx, data.results));
+        ledgerTable(ctx, data.results, { compact: true }));
     } catch (error) {
       replace(latest, h("p", { class: "alert" }, error.message));
     }
@@ -42,7 +42,7 @@ export default async function movements(ctx) {
     const body = { branch: Number(branch.value), product: picker.value(), kind: kind.value,
       quantity: Math.trunc(Number(quantity.value)), note: note.value.trim() };
     if (!body.product) {
-      showError(box, new ApiError(400, { detail: t("movements.pick_product"), code: "invalid" }));
+      showError(box, formProblem(t("movements.pick_product")));
       picker.input.focus();
       return;
     }

@@ -3,7 +3,7 @@
 import { ApiError, api, get, newIdempotencyKey } from "../api.js";
 import { h, replace, select } from "../dom.js";
 import { showError } from "../errors.js";
-import { dateTime, money, number, t } from "../i18n.js";
+import { amountText, dateTime, money, number, t } from "../i18n.js";
 import { fromCents, taxCents, toCents } from "../money.js";
 import { alertBox, page, rememberProducts } from "./common.js";
 import { cashSessionStatus } from "./cash.js";
@@ -32,7 +32,7 @@ export default async function pos(ctx) {
   const paySummary = h("dl", { class: "totals pay-summary" });
   const chargeButton = h("button", { type: "button", class: "primary big", id: "pos-charge", accesskey: "c" }, t("pos.charge"));
   const newButton = h("button", { type: "button", class: "secondary", id: "pos-new" }, t("pos.new_sale"));
-  const work = h("div", { class: "pos" });
+  const work = h("div", { class: "pos-layout" });
   const receiptArea = h("div", { class: "receipt-area" });
   const session = h("p", { class: "pos-session" });
 
@@ -152,7 +152,7 @@ export default async function pos(ctx) {
   // ---- payments --------------------------------------------------------------
   function addPayment(method = "cash") {
     const remaining = Math.max(total() - paid(), 0);
-    state.payments.push({ method, cents: remaining, text: fromCents(remaining) });
+    state.payments.push({ method, cents: remaining, text: amountText(fromCents(remaining)) });
     renderPayments();
     paymentList.querySelector(".payment:last-child input")?.select();
   }

@@ -25,7 +25,7 @@ export default async function products(ctx) {
       data.results.map((p) => h("tr", { dataset: { product: p.id } },
         h("td", {}, p.sku), h("td", {}, p.barcode || ""), h("td", {}, p.name),
         h("td", { class: "num" }, money(p.price)),
-        h("td", {}, p.is_active ? t("common.active") : t("common.inactive")),
+        h("td", {}, p.is_active ? t("common.active_m") : t("common.inactive_m")),
         h("td", {}, admin ? h("button", { type: "button", class: "link", onclick: () => edit(ctx, p, box) }, t("common.edit")) : ""))),
       { empty: t("common.no_results") }), pager(data, load));
     } catch (error) {
@@ -48,7 +48,7 @@ function productForm(ctx, box, product = null) {
       field(t("products.name"), input("name", { required: true, maxlength: "200" })),
       field(t("products.price"), input("price", { required: true, inputmode: "decimal" })),
       field(t("products.cost"), input("cost", { inputmode: "decimal" }))),
-    product ? h("div", { class: "field check" }, active, h("label", { for: "product-active" }, t("common.active"))) : null,
+    product ? h("div", { class: "field check" }, active, h("label", { for: "product-active" }, t("common.active_m"))) : null,
     h("div", { class: "actions" }, submit,
       product ? h("button", { type: "button", class: "secondary", onclick: () => ctx.rerender() }, t("common.cancel")) : null));
   form.addEventListener("submit", async (event) => {

@@ -1,7 +1,7 @@
 // Past sales: a filtered list, one sale with its receipt, and returns against it.
 import { ApiError, api, get, newIdempotencyKey, withQuery } from "../api.js";
 import { field, h, replace, select, table } from "../dom.js";
-import { showError } from "../errors.js";
+import { formProblem, showError } from "../errors.js";
 import { date, dateTime, money, number, t } from "../i18n.js";
 import { alertBox, branchSelect, page, pager, statusBadge } from "./common.js";
 import { receipt } from "./pos.js";
@@ -112,7 +112,7 @@ function returnForm(ctx, sale, box) {
     const lines = inputs.map(({ line, input }) => ({ product: line.product, quantity: Math.floor(Number(input.value) || 0) }))
       .filter((l) => l.quantity > 0);
     if (!lines.length) {
-      showError(box, new ApiError(400, { detail: t("returns.nothing"), code: "invalid" }));
+      showError(box, formProblem(t("returns.nothing")));
       return;
     }
     const body = { lines, reason: reason.value.trim(), refund_method: method.value };

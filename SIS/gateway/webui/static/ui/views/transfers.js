@@ -1,7 +1,7 @@
 // Transfers between branches: create a draft with lines, dispatch it from one branch, receive it at the other.
-import { ApiError, get, post, withQuery } from "../api.js";
+import { get, post, withQuery } from "../api.js";
 import { field, h, replace, select, table } from "../dom.js";
-import { showError } from "../errors.js";
+import { formProblem, showError } from "../errors.js";
 import { dateTime, number, t } from "../i18n.js";
 import { alertBox, branchSelect, loadProducts, page, pager, productName, productPicker, statusBadge } from "./common.js";
 
@@ -88,7 +88,12 @@ function createForm(ctx, box) {
   const addLine = h("button", { type: "button", class: "secondary", onclick: () => {
     const product = picker.value();
     const quantity = Math.floor(Number(qty.value));
-    if (!product || quantity < 1) return;
+    if (!product || quantity < 1) {
+      showError(box, formProblem(t(product ? "transfers.bad_quantity" : "movements.pick_product")));
+      (product ? qty : picker.input).focus();
+      return;
+    }
+    box.hidden = true;
     const existing = lines.find((l) => l.product === product);
     if (existing) existing.quantity += quantity;
     else lines.push({ product, quantity });
@@ -107,7 +112,7 @@ function createForm(ctx, box) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!lines.length) {
-      showError(box, new ApiError(400, { detail: t("transfers.no_lines"), code: "invalid" }));
+      showError(box, formProblem(t("transfers.no_lines")));
       return;
     }
     submit.disabled = true;

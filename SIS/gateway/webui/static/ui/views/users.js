@@ -19,7 +19,7 @@ export default async function users(ctx) {
           h("td", {}, [u.first_name, u.last_name].filter(Boolean).join(" ")),
           h("td", {}, t(`role.${u.role}`)),
           h("td", {}, (u.branches || []).map((b) => ctx.branchLabel(b)).join(", ")),
-          h("td", {}, u.is_active ? t("common.active") : t("common.inactive")),
+          h("td", {}, u.is_active ? t("common.active_m") : t("common.inactive_m")),
           h("td", {}, h("button", { type: "button", class: "link", onclick: () => edit(ctx, u, box) }, t("common.edit"))))),
         { empty: t("common.no_results") }), pager(data, load));
     } catch (error) {
@@ -48,7 +48,7 @@ function userForm(ctx, box, user = null) {
       field(t("users.role"), select("role", ROLES.map((r) => [r, t(`role.${r}`)]), user?.role || "cashier"))),
     h("fieldset", { class: "field", dataset: { name: "branches" } }, h("legend", {}, t("users.branches")),
       h("div", { class: "checks" }, branchBoxes), h("p", { class: "field-error", hidden: true })),
-    user ? h("div", { class: "field check" }, active, h("label", { for: "user-active" }, t("common.active"))) : null,
+    user ? h("div", { class: "field check" }, active, h("label", { for: "user-active" }, t("common.active_m"))) : null,
     h("div", { class: "actions" }, submit,
       user ? h("button", { type: "button", class: "secondary", onclick: () => ctx.rerender() }, t("common.cancel")) : null));
   form.addEventListener("submit", async (event) => {
