@@ -232,6 +232,7 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
     scan = page.get_by_label("Código de barras, SKU o nombre")
     scan.fill(f"3*{soap['sku']}")
     scan.press("Enter")
+    playwright.expect(page.get_by_label(f"Cantidad de {soap['name']}")).to_have_value("3")
     page.keyboard.press("F4")  # a cash payment of exactly what is due
     playwright.expect(page.get_by_label("Monto del pago 1")).to_have_value("35,40")
     page.keyboard.press("F9")

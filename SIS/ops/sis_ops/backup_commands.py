@@ -14,6 +14,8 @@ from pathlib import Path
 from sis_common.mariadb import replication
 
 from . import backup, backupset, binlog, restore, scratchpair, supervisor
+from .events import control_dir
+from .pairlock import PairBusy, pair_lock
 from .stack import Stack
 
 DEFAULT_KEEP = 7
@@ -109,7 +111,7 @@ def restore_main(argv: list[str], stack: Stack | None = None) -> int:
     stack.service(args.service)
     try:
         return _restore(stack, args)
-    except (restore.RestoreError, backupset.CorruptBackup, binlog.BinlogError) as exc:
+    except (restore.RestoreError, backupset.CorruptBackup, binlog.BinlogError, PairBusy) as exc:
         print(f"RESTORE REFUSED: {exc}", file=sys.stderr)
         return 2
 
@@ -146,9 +148,11 @@ def _restore_fresh(pair, the_plan: restore.Plan, into: Path) -> int:
     scratch = scratchpair.create(into, pair)
     outcome = restore.load_pair(scratch.spec, scratch.spec.nodes[0], the_plan.backup, the_plan.events)
     print(_outcome(outcome, time.monotonic() - started))
+    client = scratchpair.write_client_file(scratch, outcome["primary"])
     print(f"fresh pair running: primary {outcome['primary']}, replica {outcome['replica']} "
-          f"(accounts as in the stack: ewtto_admin, {pair.app.user}); data in {into}")
-    print(f"when done: bin/restore --discard {into}")
+          f"(same accounts as the stack's pair); data in {into}")
+    print(f"look inside:  mariadb --defaults-file={client} -e 'SHOW TABLES'")
+    print(f"when done:    bin/restore --discard {into}")
     return 0
 
 
@@ -171,18 +175,20 @@ def service_programs(stack: Stack, slug: str) -> list[str]:
 def _restore_in_place(stack: Stack, pair, args, at, backup_set, workdir: Path) -> int:
     started = time.monotonic()
     root = backup_root(stack, args.dest)
-    stopped = _stop_programs(stack, service_programs(stack, args.service))
-    try:
-        before = backup.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
-        print(f"current state saved first: {before.describe()}")
-        # re-read the logs now that nothing writes: --latest must include the last transactions
-        the_plan = restore.plan(service=args.service, backup=backup_set, at=at,
-                                source=None if args.no_binlog else pair, target="in-place",
-                                target_nodes=pair.nodes, workdir=workdir)
-        primary, _ = replication.current_roles(pair)
-        outcome = restore.load_pair(pair, primary or pair.nodes[0], backup_set, the_plan.events)
-    finally:
-        _start_programs(stack, stopped)
+    # the pair lock keeps the watchdog (and bin/failover) off the pair while both nodes are fenced
+    with pair_lock(control_dir(stack), args.service, wait=60):
+        stopped = _stop_programs(stack, service_programs(stack, args.service))
+        try:
+            before = backup.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
+            print(f"current state saved first: {before.describe()}")
+            # re-read the logs now that nothing writes: --latest must include the last transactions
+            the_plan = restore.plan(service=args.service, backup=backup_set, at=at,
+                                    source=None if args.no_binlog else pair, target="in-place",
+                                    target_nodes=pair.nodes, workdir=workdir)
+            primary, _ = replication.current_roles(pair)
+            outcome = restore.load_pair(pair, primary or pair.nodes[0], backup_set, the_plan.events)
+        finally:
+            _start_programs(stack, stopped)
     print(_outcome(outcome, time.monotonic() - started))
     health = _service_health(stack, args.service)
     print(f"service health: {health.get('status')}")
@@ -197,8 +203,14 @@ def _stop_programs(stack: Stack, names: list[str]) -> list[str]:
         return []
     known = {p["name"] for p in supervisor.processes(stack) if p["statename"] == "RUNNING"}
     stopped = [n for n in names if n in known]
+    rpc = supervisor.rpc(stack)
     for name in stopped:
-        supervisor.stop_program(stack, name)
+        rpc.stopProcess(name, False)  # not waiting inside the call: supervisor's socket times out at 10 s
+    deadline = time.monotonic() + 60
+    while any(rpc.getProcessInfo(n)["statename"] not in ("STOPPED", "EXITED", "FATAL") for n in stopped):
+        if time.monotonic() > deadline:
+            raise restore.RestoreError(f"{', '.join(stopped)} did not stop within 60 s; nothing was changed")
+        time.sleep(0.2)
     if stopped:
         print(f"stopped {', '.join(stopped)} for the restore")
     return stopped

@@ -54,6 +54,16 @@ def create(base: Path, like: PairSpec, *, detached: bool = True) -> ScratchPair:
     return ScratchPair(base, spec, nodes)
 
 
+def write_client_file(scratch: ScratchPair, primary: str) -> Path:
+    """client.cnf (0600) to open the restored database with `mariadb --defaults-file=...`."""
+    host, _, port = primary.rpartition(":")
+    path = scratch.base / "client.cnf"
+    path.touch(mode=0o600)
+    path.write_text(f'[client]\nhost={host}\nport={port}\nprotocol=TCP\nuser="{scratch.spec.admin.user}"\n'
+                    f'password="{scratch.spec.admin.password}"\ndatabase={scratch.spec.database}\n')
+    return path
+
+
 def _start_detached(node: server.LocalNode) -> None:
     """Start mariadbd in its own session: it outlives bin/restore and ignores the terminal's Ctrl-C."""
     with open(node.base / "stdout.log", "ab") as log:

@@ -66,10 +66,10 @@ class StockDetailView(StockView):
         serializer = StockMinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if selectors.stock_get(branch=branch, product=product) is None:
-            # a new row: the branch and product must exist
-            branch_get(branch)
+            # a new row: the product and the branch must exist
             if product not in existing_product_ids(ids=[product]):
                 raise DomainError(f"Unknown product {product}.", "not_found", 404)
+            branch_get(branch)
         row = services.stock_min_set(branch_id=branch, product_id=product, **serializer.validated_data)
         return Response(StockSerializer(row).data)
 

@@ -38,3 +38,9 @@ def test_internal_needs_the_internal_token(admin_client):
     wrong = APIClient()
     wrong.credentials(HTTP_X_INTERNAL_TOKEN="wrong")
     assert wrong.get(f"/internal/branches/{branch['id']}/").status_code == 403
+
+
+def test_out_of_range_ids_are_404(admin_client, internal):
+    huge = "9" * 30
+    assert internal.get(f"/internal/branches/{huge}/").status_code == 404
+    assert admin_client.get(f"/api/branches/{huge}/").status_code == 404

@@ -23,3 +23,48 @@ class RangeQuerySerializer(serializers.Serializer):
         if attrs["date_to"] - attrs["date_from"] > timedelta(days=MAX_RANGE_DAYS):
             raise serializers.ValidationError({"date_to": [f"A range covers at most {MAX_RANGE_DAYS} days."]})
         return attrs
+
+
+class _ByMethodSerializer(serializers.Serializer):
+    cash = serializers.DecimalField(max_digits=14, decimal_places=2)
+    card = serializers.DecimalField(max_digits=14, decimal_places=2)
+    transfer = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class _TotalsSerializer(serializers.Serializer):
+    """The shape of the report answers, for the OpenAPI schema (selectors build the data)."""
+
+    sales_count = serializers.IntegerField()
+    subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    by_payment_method = _ByMethodSerializer()
+    returns_count = serializers.IntegerField()
+    returns_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    refunds_by_payment_method = _ByMethodSerializer()
+    net_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class _TopProductSerializer(serializers.Serializer):
+    product = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class DailyReportSerializer(_TotalsSerializer):
+    branch = serializers.IntegerField(allow_null=True)
+    date = serializers.DateField()
+    top_products = _TopProductSerializer(many=True)
+
+
+class RangeRowSerializer(_TotalsSerializer):
+    branch = serializers.IntegerField()
+    cashier = serializers.IntegerField(required=False, help_text="only when group_by=cashier")
+
+
+class RangeReportSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    group_by = serializers.CharField()
+    results = RangeRowSerializer(many=True)

@@ -1,5 +1,6 @@
 """Views of the report API: managers see their branches, auditors and admins every branch."""
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -8,7 +9,7 @@ from sales.services import business_date
 from sis_common.auth.permissions import require_branch, visible_branches
 
 from . import selectors
-from .serializers import DailyQuerySerializer, RangeQuerySerializer
+from .serializers import DailyQuerySerializer, DailyReportSerializer, RangeQuerySerializer, RangeReportSerializer
 
 
 class DailyReportView(APIView):
@@ -17,6 +18,7 @@ class DailyReportView(APIView):
     permission_classes = [RoleAccess]
     read_roles = REPORT_READERS
 
+    @extend_schema(parameters=[DailyQuerySerializer], responses=DailyReportSerializer)
     def get(self, request):
         query = DailyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -33,6 +35,7 @@ class RangeReportView(APIView):
     permission_classes = [RoleAccess]
     read_roles = REPORT_READERS
 
+    @extend_schema(parameters=[RangeQuerySerializer], responses=RangeReportSerializer)
     def get(self, request):
         query = RangeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -147,3 +147,9 @@ def test_a_repeated_key_of_a_pending_sale_retries_and_answers_202(client_for, mo
     assert answer["Retry-After"] == "2"
     sale.refresh_from_db()
     assert sale.attempts == 1
+
+
+def test_openapi_schema_is_served(client_for):
+    answer = client_for("auditor").get("/api/sales/schema/")
+    assert answer.status_code == 200
+    assert b"/api/sales/reports/daily/" in answer.content and b"/api/sales/cash-sessions/" in answer.content
