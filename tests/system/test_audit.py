@@ -12,9 +12,15 @@ def people(stack):
     admin = Caller(stack, role="admin", user_id=1)
     branch = admin.ok("POST", "/api/branches/", {"code": f"AU{uuid.uuid4().hex[:6].upper()}",
                                                  "name": "Auditada"}, expect=201)
+    branch_rid = admin.last_request_id
     replicas_caught_up(stack, ("sucursales",))
-    return {"admin": admin, "branch": branch["id"], "branch_rid": admin.last_request_id,
-            "auditor": Caller(stack, role="auditor", user_id=9),
+    # a real auditor: servicio_auth looks up the token's user
+    name = f"auditor{uuid.uuid4().hex[:8]}"
+    auditor = admin.ok("POST", "/api/auth/users/", {"username": name, "password": "Revisa-todo-2026!",
+                                                    "email": f"{name}@example.com", "role": "auditor"}, expect=201)
+    replicas_caught_up(stack, ("auth",))
+    return {"admin": admin, "branch": branch["id"], "branch_rid": branch_rid,
+            "auditor": Caller(stack, role="auditor", user_id=auditor["id"]),
             "cashier": Caller(stack, role="cashier", branches=[branch["id"]], user_id=701)}
 
 

@@ -196,7 +196,9 @@ def test_expired_access_token_is_refreshed_silently_and_logout_clears_everything
     assert page.evaluate("sessionStorage.getItem('ewtto.access')") != "expired.token.value"
     refresh = page.evaluate("sessionStorage.getItem('ewtto.refresh')")
 
-    page.get_by_role("button", name="Cerrar sesión").click()
+    with page.expect_response(lambda r: r.url.endswith("/api/auth/logout/")) as logout:
+        page.get_by_role("button", name="Cerrar sesión").click()
+    assert logout.value.status == 204
     page.get_by_role("button", name="Entrar").wait_for()
     assert page.evaluate("sessionStorage.length") == 0
     # the server forgot the refresh token too

@@ -27,7 +27,7 @@ def admin(stack) -> dict:
     return {"Authorization": f"Bearer {mint(stack)}"}
 
 
-def wait_answering(url: str, headers: dict, timeout: float = 30) -> requests.Response:
+def wait_answering(url: str, headers: dict, timeout: float = 60) -> requests.Response:
     """Poll until the URL stops answering 5xx (a restarted service, a circuit that closes again)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -103,7 +103,7 @@ def test_a_missing_or_forged_token_is_refused_at_the_edge_before_any_service(gat
         assert answer.status_code == 503
     finally:
         supervisor.start_program(stack, "nginx-ventas")
-    wait_healthy(stack, timeout=60)
+    wait_healthy(stack, timeout=90)
 
 
 def test_stopped_service_app_is_a_json_503_and_the_others_keep_answering(gateway, http, stack, admin):
@@ -117,11 +117,11 @@ def test_stopped_service_app_is_a_json_503_and_the_others_keep_answering(gateway
         health = http.get(f"{gateway}/health", timeout=10).json()
         assert health["status"] == "degraded"
         assert health["services"]["ventas"]["status"] == "down"
-        assert health["services"]["inventario"]["status"] == "ok"
+        assert health["services"]["inventario"]["db"]["primary"]
     finally:
         supervisor.start_program(stack, "app-ventas")
     assert wait_answering(f"{gateway}/api/sales/", admin).status_code == 200
-    assert wait_healthy(stack, timeout=60)["status"] == "ok"
+    assert wait_healthy(stack, timeout=90)["status"] == "ok"
 
 
 def test_stopped_service_nginx_is_a_json_503_and_comes_back_after_restart(gateway, http, stack, admin):
@@ -139,7 +139,7 @@ def test_stopped_service_nginx_is_a_json_503_and_comes_back_after_restart(gatewa
         supervisor.start_program(stack, "nginx-ventas")
     # the circuit lets a probe through after its cool-down and closes again
     assert wait_answering(f"{gateway}/api/sales/", admin).status_code == 200
-    assert wait_healthy(stack, timeout=60)["status"] == "ok"
+    assert wait_healthy(stack, timeout=90)["status"] == "ok"
 
 
 def test_combined_docs_list_every_schema_and_serve_their_assets_locally(gateway, http):

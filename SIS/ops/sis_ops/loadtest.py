@@ -124,3 +124,27 @@ def run(stack: Stack, *, seconds: int, repeats: int) -> dict:
         time.sleep(1)
     return {"machine": machine(), "idle": idle, "ab": ab, "results": results, "seconds": seconds,
             "repeats": repeats, "scale": work.scale}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .perfreport import write
+
+    parser = argparse.ArgumentParser(prog="bin/loadtest", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("EWTTO_LOADTEST_SECONDS", 10)))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+    args = parser.parse_args(argv)
+    result = run(Stack.from_env(), seconds=args.seconds, repeats=args.repeats)
+    if args.no_write:
+        from .perfreport import render
+
+        print(render(result))
+    else:
+        print(write(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections
+from django.core.signals import request_started
 
 from . import saga, selectors
 from .models import SagaStatus, Sale, SaleReturn
@@ -25,7 +25,9 @@ class PassResult:
 
 def reconcile_pass(*, batch: int = 50) -> PassResult:
     """Drive at most `batch` due sales and `batch` due returns once each (bounded work per pass)."""
-    close_old_connections()  # a long-running loop must notice a dead or failed-over connection
+    # a pass is treated like a request: connections are health-checked and each pair connection
+    # re-verifies its node's role, so the loop follows a failover without a restart
+    request_started.send(sender=__name__)
     result = PassResult()
     for sale_id in selectors.pending_due(model=Sale, limit=batch):
         _tally(result, lambda: saga.sale_drive(sale_id=sale_id))

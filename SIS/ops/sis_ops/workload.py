@@ -1,0 +1,61 @@
+"""What the load test needs on a running stack: a real token, a branch, products with stock."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+import requests
+
+from .stack import Stack
+
+STOCK_FLOOR = 200_000
+
+
+@dataclass
+class Workload:
+    token: str
+    branch: int
+    products: list[int]
+    search_term: str
+    scale: dict = field(default_factory=dict)
+
+    def sale_body(self) -> dict:
+        # cash overpayment is always accepted and answered with change, whatever the tax rounding
+        return {"branch": self.branch, "lines": [{"product": p, "quantity": 1} for p in self.products[:3]],
+                "payments": [{"method": "cash", "amount": "100000.00"}]}
+
+
+def login(stack: Stack) -> str:
+    password, _ = stack.secrets.admin_password()
+    answer = requests.post(stack.url() + "/api/auth/token/", json={"username": "admin", "password": password},
+                           timeout=10)
+    answer.raise_for_status()
+    return answer.json()["access"]
+
+
+def prepare_workload(stack: Stack) -> Workload:
+    token = login(stack)
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    gw = stack.url()
+    branch = http.get(gw + "/api/branches/?is_active=true", timeout=10).json()["results"][0]["id"]
+    products = http.get(gw + "/api/inventory/products/?page_size=3", timeout=10).json()["results"]
+    if len(products) < 3:
+        raise SystemExit("the load test needs at least 3 products: run bin/up with demo data or bin/seed-data")
+    for product in products:
+        _ensure_stock(http, gw, branch, product["id"])
+    scale_file = stack.run_dir / "seed.json"
+    scale = json.loads(scale_file.read_text()) if scale_file.exists() else {}
+    return Workload(token, branch, [p["id"] for p in products], products[0]["name"].split()[0], scale)
+
+
+def _ensure_stock(http: requests.Session, gw: str, branch: int, product: int) -> None:
+    rows = http.get(gw + f"/api/inventory/stock/?branch={branch}&product={product}", timeout=10).json()["results"]
+    have = rows[0]["quantity"] if rows else 0
+    if have < STOCK_FLOOR:
+        answer = http.post(gw + "/api/inventory/movements/", timeout=30,
+                           headers={"Idempotency-Key": f"loadtest-{uuid.uuid4()}"},
+                           json={"branch": branch, "product": product, "kind": "receipt",
+                                 "quantity": 2 * STOCK_FLOOR, "note": "load test stock"})
+        answer.raise_for_status()
