@@ -4,13 +4,14 @@ import random
 import shutil
 import subprocess
 import threading
-import time
 from pathlib import Path
+
+import MySQLdb.cursors
 
 from ops_support import cli, next_second
 from sales_support import api, create_branch, create_product, new_key, replicas_caught_up, wait_for
 from sis_common.mariadb import replication
-from sis_common.mariadb.nodes import session
+from sis_common.mariadb.nodes import connect
 from sis_common.testing.pair import scratch_dir
 from sis_ops import backup, backupset, restore, scratchpair
 
@@ -87,9 +88,13 @@ def restored_copy(stack, slug: str, root: Path, moment, made: list) -> scratchpa
 
 
 def query(copy: scratchpair.ScratchPair, sql: str) -> list[dict]:
-    with session(copy.spec.nodes[0], copy.spec.admin, timeout=10) as cur:
+    conn = connect(copy.spec.nodes[0], copy.spec.admin, timeout=10, database=copy.spec.database)
+    try:
+        cur = conn.cursor(MySQLdb.cursors.DictCursor)
         cur.execute(sql)
         return list(cur.fetchall())
+    finally:
+        conn.close()
 
 
 def test_services_restored_to_one_moment_agree_every_completed_sale_has_its_ledger_rows(stack, tmp_path):

@@ -103,7 +103,7 @@ def summary(stack: Stack, result: dict) -> str:
     lines = [f"E-WTTO is up in {result['seconds']} s", f"  gateway   {stack.url()}  (the only public entry)"]
     for spec in stack.services:
         a, b = stack.local_nodes(spec.slug)
-        lines.append(f"  {spec.slug:<10}nginx :{stack.nginx_port(spec.slug)}  gunicorn :{stack.app_port(spec.slug)}"
+        lines.append(f"  {spec.slug:<11}nginx :{stack.nginx_port(spec.slug)}  gunicorn :{stack.app_port(spec.slug)}"
                      f"  db :{a.port}/:{b.port}  /api/{spec.api}/")
     lines.append(f"  data, logs and secrets: {stack.var}")
     lines += [f"  {line}" for line in result["bootstrap"]]

@@ -84,3 +84,10 @@ def shutdown(stack: Stack, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while (stack.run_dir / "supervisord.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
+
+
+def reload_apps(stack: Stack) -> None:
+    """Graceful reload (HUP) of every gunicorn; new workers load the current code and settings."""
+    for proc in processes(stack):
+        if proc["name"].startswith("app-") and proc["statename"] == "RUNNING":
+            rpc(stack).signalProcess(proc["name"], "HUP")

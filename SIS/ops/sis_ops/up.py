@@ -85,11 +85,15 @@ def up(stack: Stack, *, demo: bool = True, wait: float = 120) -> dict:
     stack.secrets  # noqa: B018 - generated on first use
     prepare_databases(stack)
     write_env_files(stack)
+    was_running = supervisor.running(stack)
     supervisor.start(stack)
     say("supervisor running; configuring replication")
     pairs = configure_databases(stack)
     say("replication ready; migrating")
     migrate_all(stack)
+    if was_running:
+        # a second bin/up after a code change: gunicorn reloads its workers gracefully
+        supervisor.reload_apps(stack)
     lines = bootstrap_data(stack, demo=demo)
     health = wait_healthy(stack, timeout=wait)
     return {"seconds": round(time.monotonic() - started, 1), "pairs": pairs, "bootstrap": lines, "health": health}

@@ -17,7 +17,7 @@ export function message(error) {
 }
 
 // The lines of an insufficient_stock answer, named with the products we know.
-export function stockLines(error, names = {}) {
+function stockLines(error, names = {}) {
   return (error.body.lines || []).map((line) => t("error.stock_line", {
     product: names[line.product] || `#${line.product}`, requested: line.requested, available: line.available,
   }));

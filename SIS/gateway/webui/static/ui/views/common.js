@@ -1,7 +1,7 @@
-// Pieces every screen uses: the page frame, branch and product pickers, pagination, busy buttons.
+// Pieces every screen uses: the page frame, branch and product pickers, product names, pagination.
 import { get, samePath } from "../api.js";
 import { h, replace, select, uid } from "../dom.js";
-import { alertBox, clearErrors, showError } from "../errors.js";
+import { alertBox } from "../errors.js";
 import { t } from "../i18n.js";
 
 export function page(title, ...children) {
@@ -9,7 +9,7 @@ export function page(title, ...children) {
     h("h1", { id: "page-title", tabindex: "-1" }, title), ...children);
 }
 
-export function branchOptions(ctx, { any = false } = {}) {
+function branchOptions(ctx, { any = false } = {}) {
   const options = ctx.branches.map((b) => [b.id, b.name ? `${b.code} · ${b.name}` : b.code]);
   return any ? [["", t("common.all")], ...options] : options;
 }
@@ -143,27 +143,7 @@ export function pager(data, load) {
     h("button", { type: "button", class: "secondary", disabled: !next, onclick: () => load(next) }, t("common.next")));
 }
 
-// Runs an async action with the button disabled and errors shown in `box` (and `form` fields).
-export async function busy(button, box, action, { form, names } = {}) {
-  if (button) button.disabled = true;
-  clearErrors(form, box);
-  try {
-    return await action();
-  } catch (error) {
-    showError(box, error, { form, names });
-    return undefined;
-  } finally {
-    if (button) button.disabled = false;
-  }
-}
-
 export { alertBox };
-
-export function today() {
-  const now = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 export function statusBadge(status) {
   return h("span", { class: `badge badge-${status}` }, t(`status.${status}`));

@@ -212,7 +212,7 @@ export default async function pos(ctx) {
         return;
       }
       state.attempt = null;
-      if (sale.tax_rate) sessionStorage.setItem(RATE_KEY, String(sale.tax_rate));
+      if (sale.tax_rate) sessionStorage.setItem(RATE_KEY, (state.rate = String(sale.tax_rate)));
       showReceipt(sale);
     } catch (error) {
       // a refusal is final for this cart; a lost answer keeps the key so the retry is the same attempt
@@ -306,6 +306,15 @@ export default async function pos(ctx) {
 
   renderCart();
   renderPayments();
+  // the rate of the branch's latest sale is the service's current one (a sale keeps the rate it used)
+  get("/api/sales/", { branch: ctx.branch, page_size: 1 }).then((latest) => {
+    const rate = latest.results?.[0]?.tax_rate;
+    if (rate && String(rate) !== state.rate) {
+      state.rate = String(rate);
+      sessionStorage.setItem(RATE_KEY, state.rate);
+      renderTotals();
+    }
+  }).catch(() => {});
   cashSessionStatus(ctx).then((node) => replace(session, node)).catch(() => replace(session));
 
   const node = page(t("nav.pos"),
