@@ -38,5 +38,9 @@ class RequestIDMiddleware:
 
 class RequestIDFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = get()
+        rid = get()
+        if rid == "-":
+            # django.request logs a 4xx/5xx after the middleware has ended; its record carries the request
+            rid = getattr(getattr(record, "request", None), "request_id", "-")
+        record.request_id = rid
         return True

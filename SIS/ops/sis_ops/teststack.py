@@ -44,7 +44,11 @@ def pick_stack() -> Stack:
 
 def start_test_stack(*, demo: bool = False) -> Stack:
     stack = pick_stack()
-    result = up(stack, demo=demo, wait=90)
+    try:
+        result = up(stack, demo=demo, wait=90)
+    except BaseException:
+        stop_test_stack(stack)
+        raise
     if result["health"].get("status") != "ok":
         stop_test_stack(stack)
         raise RuntimeError(f"test stack unhealthy: {result['health']}")

@@ -31,6 +31,8 @@ def manage(stack: Stack, slug: str, *args: str, env: dict | None = None, check: 
 def prepare_databases(stack: Stack) -> None:
     nodes = [n for s in stack.services for n in stack.local_nodes(s.slug)]
     created = [n.name for n in nodes if server.initialise(n)]
+    for node in nodes:
+        (node.base / "tmp").mkdir(exist_ok=True)
     if created:
         say(f"initialised datadirs: {', '.join(created)}")
 

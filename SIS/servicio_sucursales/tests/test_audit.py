@@ -1,5 +1,6 @@
 """The audit trail of a service: API and admin writes recorded with user and request ID, queried by role."""
 import itertools
+import json
 import re
 import uuid
 
@@ -158,3 +159,11 @@ def test_failovers_from_the_watchdog_log_become_audit_rows_once(client_for, sett
     assert failover["summary"]["previous"] == "127.0.0.1:3321" and failover["resource"] == "database/pair"
     assert (by_action["switchover_completed"]["username"], by_action["switchover_completed"]["role"]) == \
         ("ana", "operator")
+
+
+def test_error_log_lines_carry_the_request_id(admin_client, capfd):
+    # django.request logs a 4xx after the request's middleware has ended: the ID still reaches the line
+    request_id = rid()
+    assert admin_client.get("/api/branches/999999999/", HTTP_X_REQUEST_ID=request_id).status_code == 404
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    assert any(line["request_id"] == request_id and line["logger"] == "django.request" for line in lines), lines

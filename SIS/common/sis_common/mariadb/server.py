@@ -51,6 +51,8 @@ class LocalNode:
             f"--datadir={self.datadir}", f"--port={self.port}", f"--socket={self.socket}",
             f"--server-id={self.server_id}", f"--pid-file={self.base / 'mysqld.pid'}",
             f"--log-error={self.base / 'error.log'}", f"--user={getpass.getuser()}",
+            # its own temp dir: a shared /tmp may be cleaned under a running server
+            f"--tmpdir={self.base / 'tmp'}",
         ]
 
 
@@ -83,6 +85,7 @@ def _die_with_parent() -> None:
 
 def start(node: LocalNode, *, tie_to_parent: bool = True) -> subprocess.Popen:
     """Start the node in the background and wait until it accepts connections."""
+    (node.base / "tmp").mkdir(parents=True, exist_ok=True)
     log = open(node.base / "stdout.log", "ab")
     proc = subprocess.Popen(node.argv(), stdout=log, stderr=subprocess.STDOUT,
                             preexec_fn=_die_with_parent if tie_to_parent else None)
