@@ -31,8 +31,12 @@ def wait_answering(url: str, headers: dict, timeout: float = 60) -> requests.Res
     """Poll until the URL stops answering 5xx (a restarted service, a circuit that closes again)."""
     deadline = time.monotonic() + timeout
     while True:
-        answer = requests.get(url, headers=headers, timeout=5)
-        if answer.status_code < 500 or time.monotonic() > deadline:
+        try:
+            # a restarted app takes the first requests while its workers still boot
+            answer = requests.get(url, headers=headers, timeout=20)
+        except requests.RequestException:
+            answer = None
+        if (answer is not None and answer.status_code < 500) or time.monotonic() > deadline:
             return answer
         time.sleep(0.3)
 

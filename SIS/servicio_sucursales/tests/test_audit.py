@@ -10,6 +10,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from sis_common.audit.models import AuditEvent
+from sis_common.jsonlog import JsonFormatter
+from sis_common.request_id import RequestIDFilter
 from sis_common.testing.tokens import auth_header
 from sis_ops.events import EventLog
 
@@ -161,9 +163,11 @@ def test_failovers_from_the_watchdog_log_become_audit_rows_once(client_for, sett
         ("ana", "operator")
 
 
-def test_error_log_lines_carry_the_request_id(admin_client, capfd):
+def test_error_log_lines_carry_the_request_id(admin_client, caplog):
     # django.request logs a 4xx after the request's middleware has ended: the ID still reaches the line
     request_id = rid()
     assert admin_client.get("/api/branches/999999999/", HTTP_X_REQUEST_ID=request_id).status_code == 404
-    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
-    assert any(line["request_id"] == request_id and line["logger"] == "django.request" for line in lines), lines
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert RequestIDFilter().filter(record)  # what the stack's log handler applies before formatting
+    line = json.loads(JsonFormatter("sucursales").format(record))
+    assert (line["request_id"], line["level"], line["status_code"]) == (request_id, "warning", 404)
