@@ -66,6 +66,7 @@ def write_client_file(scratch: ScratchPair, primary: str) -> Path:
 
 def _start_detached(node: server.LocalNode) -> None:
     """Start mariadbd in its own session: it outlives bin/restore and ignores the terminal's Ctrl-C."""
+    (node.base / "tmp").mkdir(parents=True, exist_ok=True)  # the node's own --tmpdir (LocalNode.argv)
     with open(node.base / "stdout.log", "ab") as log:
         proc = subprocess.Popen(node.argv(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server.wait_ready(node, proc=proc)

@@ -5,21 +5,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services
-from sis_common.testing.tokens import auth_header
 
 PASSWORD = "Correct-Horse-42-battery"
 _names = (f"user{i:05d}" for i in itertools.count())
 _addresses = (f"198.51.100.{i % 250 + 1}" for i in itertools.count())
-
-
-@pytest.fixture
-def client_for():
-    def make(role: str = "admin", branches: list[int] | None = None, user_id: int = 1) -> APIClient:
-        client = APIClient()
-        client.credentials(**auth_header(role=role, branches=branches, user_id=user_id))
-        return client
-
-    return make
 
 
 @pytest.fixture

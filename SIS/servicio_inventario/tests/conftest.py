@@ -7,26 +7,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog.services import product_create
-from sis_common.testing.tokens import auth_header
 from stock.ledger import Line, stock_apply
 from stock.selectors import ledger_mismatches
 
 _skus = (f"T-{i:06d}" for i in itertools.count())
-
-
-@pytest.fixture
-def client_for():
-    def make(role: str = "admin", branches: list[int] | None = None, user_id: int = 1) -> APIClient:
-        client = APIClient()
-        client.credentials(**auth_header(role=role, branches=branches, user_id=user_id))
-        return client
-
-    return make
-
-
-@pytest.fixture
-def admin_client(client_for):
-    return client_for("admin")
 
 
 @pytest.fixture

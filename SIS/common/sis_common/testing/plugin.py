@@ -19,3 +19,23 @@ def db_pair():
 
     (only,) = pair._pairs.values()
     return only
+
+
+@pytest.fixture
+def client_for():
+    """An API client holding a token of the given role and branches, shaped like servicio_auth's."""
+    from rest_framework.test import APIClient
+
+    from sis_common.testing.tokens import auth_header
+
+    def make(role: str = "admin", branches: list[int] | None = None, user_id: int = 1) -> APIClient:
+        client = APIClient()
+        client.credentials(**auth_header(role=role, branches=branches, user_id=user_id))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_client(client_for):
+    return client_for("admin")
