@@ -26,7 +26,8 @@ class Api:
     def __init__(self, base: str, username: str, password: str):
         self.base = base
         self.session = requests.Session()
-        answer = self.session.post(f"{base}/api/auth/token/", json={"username": username, "password": password}, timeout=10)
+        credentials = {"username": username, "password": password}
+        answer = self.session.post(f"{base}/api/auth/token/", json=credentials, timeout=10)
         assert answer.status_code == 200, answer.text
         self.session.headers["Authorization"] = f"Bearer {answer.json()['access']}"
 
@@ -44,10 +45,9 @@ def shop(stack, gateway):
     here = admin.call("POST", "/api/branches/", 201, json={"code": f"C{tag}", "name": "Centro", "city": "Lima"})
     there = admin.call("POST", "/api/branches/", 201, json={"code": f"N{tag}", "name": "Norte", "city": "Lima"})
     products = {
-        "soap": admin.call("POST", "/api/inventory/products/", 201,
-                           json={"sku": f"SOAP-{tag}", "barcode": f"775{tag}01", "name": f"Jabón {tag}", "price": "10.00"}),
-        "rice": admin.call("POST", "/api/inventory/products/", 201,
-                           json={"sku": f"RICE-{tag}", "barcode": f"775{tag}02", "name": f"Arroz {tag}", "price": "5.50"}),
+        key: admin.call("POST", "/api/inventory/products/", 201, json={
+            "sku": f"{key.upper()}-{tag}", "barcode": f"775{tag}{n}", "name": f"{name} {tag}", "price": price})
+        for key, n, name, price in (("soap", "01", "Jabón", "10.00"), ("rice", "02", "Arroz", "5.50"))
     }
     for product, quantity in ((products["soap"], 10), (products["rice"], 20)):
         admin.call("POST", "/api/inventory/movements/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
@@ -192,7 +192,8 @@ def test_expired_access_token_is_refreshed_silently_and_logout_clears_everything
     # the access token goes bad (as when it expires); the refresh token still works
     page.evaluate("sessionStorage.setItem('ewtto.access', 'expired.token.value')")
     go(page, "Existencias")
-    playwright.expect(page.locator(f"#stock-results tr[data-product='{shop['products']['soap']['id']}']")).to_be_visible()
+    soap = shop["products"]["soap"]
+    playwright.expect(page.locator(f"#stock-results tr[data-product='{soap['id']}']")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('ewtto.access')") != "expired.token.value"
     refresh = page.evaluate("sessionStorage.getItem('ewtto.refresh')")
 
@@ -220,7 +221,8 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
     """Open the till, sell, take a return, receive stock, transfer, close the till, read the day's report."""
     here, there = shop["here"], shop["there"]
     soap, rice = shop["products"]["soap"], shop["products"]["rice"]
-    rice_before = shop["admin"].call("GET", f"/api/inventory/stock/?branch={here['id']}&product={rice['id']}")["results"][0]["quantity"]
+    stock = shop["admin"].call("GET", f"/api/inventory/stock/?branch={here['id']}&product={rice['id']}")
+    rice_before = stock["results"][0]["quantity"]
     sign_in(page, gateway, **shop["manager"])
     page.get_by_label("Sucursal").select_option(str(here["id"]))
 
@@ -270,10 +272,12 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
     row.get_by_role("button", name="Despachar").click()
     row = page.locator("#transfer-results tr").filter(has_text=rice["name"]).first
     row.get_by_role("button", name="Recibir").click()
-    playwright.expect(page.locator("#transfer-results tr").filter(has_text=rice["name"]).first).to_contain_text("recibido")
+    row = page.locator("#transfer-results tr").filter(has_text=rice["name"]).first
+    playwright.expect(row).to_contain_text("recibido")
 
     go(page, "Existencias")
-    playwright.expect(page.locator(f"#stock-results tr[data-product='{rice['id']}'] td.quantity")).to_have_text(str(rice_before + 5 - 4))
+    rice_row = page.locator(f"#stock-results tr[data-product='{rice['id']}'] td.quantity")
+    playwright.expect(rice_row).to_have_text(str(rice_before + 5 - 4))
 
     # the till: 50,00 float + 35,40 sold - 11,80 refunded = 73,60 expected in cash
     go(page, "Caja")

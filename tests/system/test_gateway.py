@@ -71,8 +71,8 @@ def test_request_id_is_kept_or_created_and_returned(gateway, http):
 
 
 def test_body_over_the_limit_is_a_json_413_at_the_public_port(gateway, http, admin):
-    answer = http.post(f"{gateway}/api/sales/", data=b"x" * (1024 * 1024 + 1), headers={**admin, "Content-Type": "application/json"},
-                       timeout=10)
+    json_admin = {**admin, "Content-Type": "application/json"}
+    answer = http.post(f"{gateway}/api/sales/", data=b"x" * (1024 * 1024 + 1), headers=json_admin, timeout=10)
     assert answer.status_code == 413
     assert answer.json()["code"] == "request_too_large"
 
@@ -80,12 +80,14 @@ def test_body_over_the_limit_is_a_json_413_at_the_public_port(gateway, http, adm
 def test_chunked_bodies_are_bounded_and_forwarded_by_the_app_itself(stack, admin):
     app = f"http://127.0.0.1:{stack.app_port('gateway')}"
     too_big = (b"x" * 65536 for _ in range(17))  # 1.06 MiB, sent without a length
-    answer = requests.post(f"{app}/api/sales/", data=too_big, headers={**admin, "Content-Type": "application/json"}, timeout=10)
+    json_admin = {**admin, "Content-Type": "application/json"}
+    answer = requests.post(f"{app}/api/sales/", data=too_big, headers=json_admin, timeout=10)
     assert answer.status_code == 413
     assert answer.json()["code"] == "request_too_large"
     # a small chunked body arrives whole: the auth service reads the credentials in it
     small = (part for part in (b'{"username": "nobody", ', b'"password": "wrong"}'))
-    answer = requests.post(f"{app}/api/auth/token/", data=small, headers={"Content-Type": "application/json"}, timeout=10)
+    answer = requests.post(f"{app}/api/auth/token/", data=small, headers={"Content-Type": "application/json"},
+                           timeout=10)
     assert answer.status_code == 401
 
 
@@ -124,7 +126,7 @@ def test_stopped_service_app_is_a_json_503_and_the_others_keep_answering(gateway
         assert health["services"]["inventario"]["db"]["primary"]
     finally:
         supervisor.start_program(stack, "app-ventas")
-    assert wait_answering(f"{gateway}/api/sales/", admin).status_code == 200
+    assert getattr(wait_answering(f"{gateway}/api/sales/", admin), "status_code", None) == 200
     assert wait_healthy(stack, timeout=90)["status"] == "ok"
 
 
@@ -142,7 +144,7 @@ def test_stopped_service_nginx_is_a_json_503_and_comes_back_after_restart(gatewa
     finally:
         supervisor.start_program(stack, "nginx-ventas")
     # the circuit lets a probe through after its cool-down and closes again
-    assert wait_answering(f"{gateway}/api/sales/", admin).status_code == 200
+    assert getattr(wait_answering(f"{gateway}/api/sales/", admin), "status_code", None) == 200
     assert wait_healthy(stack, timeout=90)["status"] == "ok"
 
 

@@ -7,7 +7,6 @@ pass through unchanged.
 """
 from __future__ import annotations
 
-import urllib3
 from django.http import HttpResponse, JsonResponse
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 

@@ -20,7 +20,7 @@ from sis_common.mariadb.replication import PairSpec, probe
 
 from . import dbtools
 
-GTID_EVENT = re.compile(r"^#(\d{6}\s+\d{1,2}:\d\d:\d\d) server id \d+ .*\bGTID (\d+-\d+-\d+)", re.MULTILINE)
+GTID_EVENT = re.compile(r"^#(\d{6}\s+\d{1,2}:\d\d:\d\d) server id \d+ .*\bGTID (\d+-\d+-\d+)")
 GTID_LIST = re.compile(r"(\d+)-(\d+)-(\d+)")
 
 
@@ -121,14 +121,26 @@ def extract(node: Node, admin: Credentials, *, since_gtid: str, stop_at: datetim
     return summarise(out)
 
 
+def _gtid_events(path: Path):
+    """(time text, GTID) of every transaction in mariadb-binlog's output, read line by line."""
+    with open(path, "r", errors="replace") as handle:
+        for line in handle:
+            if line.startswith("#") and "GTID " in line:
+                found = GTID_EVENT.match(line)
+                if found:
+                    yield found.group(1), found.group(2)
+
+
 def summarise(path: Path) -> Extract:
-    events = GTID_EVENT.findall(path.read_text(errors="replace"))
-    if not events:
+    count, last = 0, None
+    for event in _gtid_events(path):
+        count, last = count + 1, event
+    if last is None:
         return Extract(path, 0, "", None)
-    when, gtid = events[-1]
+    when, gtid = last
     moment = datetime.strptime(" ".join(when.split()), "%y%m%d %H:%M:%S").replace(tzinfo=timezone.utc)
-    return Extract(path, len(events), gtid, moment)
+    return Extract(path, count, gtid, moment)
 
 
 def gtids_in(path: Path) -> list[str]:
-    return [gtid for _, gtid in GTID_EVENT.findall(path.read_text(errors="replace"))]
+    return [gtid for _, gtid in _gtid_events(path)]

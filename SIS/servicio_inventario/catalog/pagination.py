@@ -22,7 +22,10 @@ MAX_SIZE = 200
 
 
 class KeysetPagination:
-    """One page of a queryset ordered by id (ascending, or descending with `newest_first`)."""
+    """One page of a queryset ordered by id (ascending, or descending with `newest_first`).
+
+    The queryset may yield model instances or values() dicts that include "id".
+    """
 
     def __init__(self, request, *, newest_first: bool = False):
         self.request = request
@@ -44,11 +47,11 @@ class KeysetPagination:
             rows.reverse()
         if rows and backwards:
             # coming back, the page we came from is always next
-            self.next_anchor = ("a", rows[-1].pk)
-            self.previous_anchor = ("b", rows[0].pk) if more else None
+            self.next_anchor = ("a", _pk(rows[-1]))
+            self.previous_anchor = ("b", _pk(rows[0])) if more else None
         elif rows:
-            self.next_anchor = ("a", rows[-1].pk) if more else None
-            self.previous_anchor = ("b", rows[0].pk) if self.anchor is not None else None
+            self.next_anchor = ("a", _pk(rows[-1])) if more else None
+            self.previous_anchor = ("b", _pk(rows[0])) if self.anchor is not None else None
         return rows
 
     def response(self, data) -> Response:
@@ -71,7 +74,7 @@ class KeysetPagination:
             window = self._window(queryset.filter(condition), backwards)
             ids.update(window.values_list("pk", flat=True)[: self.size + 1])
         nearest = sorted(ids, reverse=not self._ascending(backwards))[: self.size + 1]
-        by_id = {row.pk: row for row in queryset.filter(pk__in=nearest)}
+        by_id = {_pk(row): row for row in queryset.filter(pk__in=nearest)}
         return [by_id[i] for i in nearest if i in by_id]
 
     def _link(self, anchor) -> str | None:
@@ -80,6 +83,11 @@ class KeysetPagination:
         url = self.request.build_absolute_uri()
         raw = f"{anchor[0]}{anchor[1]}".encode()
         return replace_query_param(url, CURSOR_PARAM, base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def _pk(row) -> int:
+    # model instances, or values() dicts (which always hold the id)
+    return row["id"] if isinstance(row, dict) else row.pk
 
 
 def _page_size(raw: str | None) -> int:

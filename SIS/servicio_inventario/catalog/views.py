@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from sis_common.auth.permissions import ADMIN, ReadAnyWriteRoles
 
-from . import selectors, services
+from . import listing, selectors, services
 from .pagination import KeysetPagination
 from .serializers import CategorySerializer, ProductFilterSerializer, ProductSerializer
 
@@ -53,13 +53,16 @@ class ProductListCreateView(generics.GenericAPIView):
     @extend_schema(operation_id="products_list", parameters=[ProductFilterSerializer],
                    responses=ProductSerializer(many=True))
     def get(self, request):
-        filters = ProductFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        search = filters.validated_data.pop("search", None)
+        options, search = {}, None
+        if listing.has_filters(request.query_params):
+            filters = ProductFilterSerializer(data=request.query_params)
+            filters.is_valid(raise_exception=True)
+            options = filters.validated_data
+            search = options.pop("search", None)
         pages = KeysetPagination(request)
-        products = pages.paginate(selectors.product_list(**filters.validated_data),
-                                  any_of=selectors.product_search(search))
-        return pages.response(ProductSerializer(products, many=True).data)
+        rows = pages.paginate(listing.as_rows(selectors.product_list(**options)),
+                              any_of=selectors.product_search(search))
+        return pages.response([listing.public(row) for row in rows])
 
     def post(self, request):
         serializer = ProductSerializer(data=request.data)

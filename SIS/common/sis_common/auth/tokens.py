@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 
 import jwt
@@ -15,6 +16,11 @@ log = logging.getLogger(__name__)
 ALGORITHM = "RS256"
 ACCESS = "access"
 REQUIRED_CLAIMS = ("exp", "iat", "jti", "token_type", "user_id")
+# Tokens that passed the full check, by their exact bytes (signature included) and the key that checked
+# them: a client sends the same token with every request, and an RS256 verify costs more than the rest
+# of a cached read. Only expiry can change for a token already verified, so a hit re-checks just that.
+VERIFIED_CACHE_SIZE = 4096
+_verified: dict[str | bytes, tuple[str, dict]] = {}
 
 
 class TokenRejected(Exception):
@@ -49,6 +55,22 @@ def verify_access(raw: str | bytes) -> dict:
     if not pem:
         log.error("no JWT public key configured (EWTTO_JWT_PUBLIC_KEY_FILE): every token is refused")
         raise TokenRejected("Tokens cannot be verified here.")
+    cached = _verified.get(raw)
+    if cached is not None and cached[0] == pem:
+        claims = cached[1]
+        if claims["exp"] + conf.get("LEEWAY", 0) <= time.time():
+            _verified.pop(raw, None)
+            raise TokenRejected("Token is expired.")
+        return dict(claims)
+    claims = _verify_signed(raw, pem, conf)
+    if len(_verified) >= VERIFIED_CACHE_SIZE:
+        _verified.clear()  # crude but bounded; a busy process refills it with the tokens in use
+    _verified[raw] = (pem, claims)
+    return dict(claims)
+
+
+def _verify_signed(raw: str | bytes, pem: str, conf: dict) -> dict:
+    """The full check: signature with the public key, required claims, expiry, token type."""
     try:
         claims = jwt.decode(raw, _public_key(pem), algorithms=[ALGORITHM], leeway=conf.get("LEEWAY", 0),
                             options={"require": list(REQUIRED_CLAIMS)})

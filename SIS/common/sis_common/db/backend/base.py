@@ -125,15 +125,21 @@ class DatabaseWrapper(mysql_base.DatabaseWrapper):
             return False
 
     def _replica_still_right(self) -> bool:
+        # Between role checks a read trusts its connection without a ping: a dead node shows as a
+        # lost connection, on which _RereadingCursor reconnects and runs the read again. After an
+        # error Django asks again before reusing the connection, and then it is really checked.
         now = time.monotonic()
         if self.on_primary:
             # reading from the primary is the fallback; look for the replica again soon
-            return now - self._connected_at < FALLBACK_RETRY_SECONDS and self.connection.ping() is None
+            return now - self._connected_at < FALLBACK_RETRY_SECONDS and self._alive()
         if now - self._lag_checked_at < LAG_CHECK_SECONDS:
-            return self.connection.ping() is None
+            return self._alive()
         self._lag_checked_at = now
         max_lag = float(self.settings_dict.get("REPLICA_MAX_LAG", 5))
         return _is_read_only(self.connection) and _replica_fresh(self.connection, max_lag)
+
+    def _alive(self) -> bool:
+        return not self.errors_occurred or self.connection.ping() is None
 
 
 class _RereadingCursor(mysql_base.CursorWrapper):

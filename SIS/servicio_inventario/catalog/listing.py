@@ -1,0 +1,31 @@
+"""The product list's rows as plain dicts in ProductSerializer's public shape, read with values().
+
+A page of 50 through ModelSerializer builds and deep-copies its fields and a
+model instance per row, which costs more than the query itself; the list is
+the busiest read of the system, so it reads values and shapes them here.
+`tests/test_query_counts.py` keeps this shape equal to ProductSerializer's.
+"""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+COLUMNS = ("id", "sku", "barcode", "name", "category_id", "price", "cost", "is_active")
+FILTERS = frozenset({"search", "category", "is_active"})
+
+
+def as_rows(queryset: QuerySet) -> QuerySet:
+    return queryset.values(*COLUMNS)
+
+
+def public(row: dict) -> dict:
+    """One values() row as the API shows a product (money as a two-place string, like DRF's DecimalField)."""
+    return {
+        "id": row["id"], "sku": row["sku"], "barcode": row["barcode"], "name": row["name"],
+        "category": row["category_id"], "price": f"{row['price']:.2f}", "cost": f"{row['cost']:.2f}",
+        "is_active": row["is_active"],
+    }
+
+
+def has_filters(query_params) -> bool:
+    """Whether the list was asked to filter at all (the common unfiltered page skips the filter serializer)."""
+    return not FILTERS.isdisjoint(query_params.keys())
