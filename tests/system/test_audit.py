@@ -96,10 +96,19 @@ def test_cash_sessions_sales_and_returns_are_audited_replays_are_not(stack, peop
 
 
 def test_a_switchover_appears_in_the_services_audit_trail(stack, people):
+    first_primary = str(stack.local_nodes("sucursales")[0].node)
     done = cli(stack, "failover", "sucursales", timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    rows = audit_rows(people["auditor"], "branches", source="watchdog", action="switchover_completed", timeout=20)
-    assert rows, "the switchover was not imported into the audit trail"
-    row = rows[0]
-    assert row["service"] == "sucursales" and row["role"] == "operator" and row["object_id"]
-    assert row["resource"] == "database/pair"
+    try:
+        assert done.returncode == 0, done.stdout + done.stderr
+        rows = audit_rows(people["auditor"], "branches", source="watchdog", action="switchover_completed",
+                          timeout=20)
+        assert rows, "the switchover was not imported into the audit trail"
+        row = rows[0]
+        assert row["service"] == "sucursales" and row["role"] == "operator" and row["resource"] == "database/pair"
+        assert row["object_id"] and row["object_id"] != first_primary  # the new primary
+    finally:
+        # back to the layout the other system tests expect (first node primary)
+        back = cli(stack, "failover", "sucursales", timeout=120)
+        assert back.returncode == 0, back.stdout + back.stderr
+    assert len(audit_rows(people["auditor"], "branches", source="watchdog", action="switchover_completed",
+                          expect=2, timeout=20)) == 2

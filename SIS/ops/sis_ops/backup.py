@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sis_common.mariadb.nodes import Node
+from sis_common.mariadb.nodes import Node, session
 from sis_common.mariadb.replication import PairSpec, current_roles, probe
 
 from . import backupset, dbtools
@@ -115,8 +115,6 @@ def _stream_dump(pair: PairSpec, source: Node, target: Path) -> dict:
 
 
 def server_version(pair: PairSpec, node: Node) -> str:
-    from sis_common.mariadb.nodes import session
-
     with session(node, pair.admin) as cur:
         cur.execute("SELECT VERSION() AS v")
         return cur.fetchone()["v"]

@@ -23,7 +23,7 @@ from sis_common.mariadb.nodes import Node, session
 from sis_common.mariadb.replication import PairSpec
 
 from . import backupset, binlog, dbtools
-from .backupset import DUMP, BackupSet, CorruptBackup
+from .backupset import DUMP, BackupSet
 
 class RestoreError(RuntimeError):
     pass
@@ -202,5 +202,3 @@ def compare_nodes(pair: PairSpec) -> dict[str, int]:
 def scratch_workdir() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="ewtto-restore-")
 
-
-__all__ = ["CorruptBackup", "Plan", "RestoreError", "choose_backup", "load_pair", "parse_moment", "plan"]

@@ -1,6 +1,7 @@
-"""What the load test needs on a running stack: a real token, a branch, products with stock."""
+"""What the load test needs on a running stack: a real token, a branch, products with stock, the data scale."""
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -19,11 +20,16 @@ class Workload:
     products: list[int]
     search_term: str
     scale: dict = field(default_factory=dict)
+    report_date: str | None = None
 
     def sale_body(self) -> dict:
         # cash overpayment is always accepted and answered with change, whatever the tax rounding
         return {"branch": self.branch, "lines": [{"product": p, "quantity": 1} for p in self.products[:3]],
                 "payments": [{"method": "cash", "amount": "100000.00"}]}
+
+    @property
+    def products_in_catalogue(self) -> int:
+        return int(self.scale.get("catalogue_size") or 0)
 
 
 def login(stack: Stack) -> str:
@@ -34,20 +40,34 @@ def login(stack: Stack) -> str:
     return answer.json()["access"]
 
 
+def read_scale(stack: Stack) -> dict:
+    """var/run/seed.json as bin/seed-data left it ({} for a stack with demo data only)."""
+    path = stack.run_dir / "seed.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def prepare_workload(stack: Stack) -> Workload:
     token = login(stack)
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
     gw = stack.url()
+    scale = read_scale(stack)
     branch = http.get(gw + "/api/branches/?is_active=true", timeout=10).json()["results"][0]["id"]
     products = http.get(gw + "/api/inventory/products/?page_size=3", timeout=10).json()["results"]
     if len(products) < 3:
         raise SystemExit("the load test needs at least 3 products: run bin/up with demo data or bin/seed-data")
     for product in products:
         _ensure_stock(http, gw, branch, product["id"])
-    scale_file = stack.run_dir / "seed.json"
-    scale = json.loads(scale_file.read_text()) if scale_file.exists() else {}
-    return Workload(token, branch, [p["id"] for p in products], products[0]["name"].split()[0], scale)
+    scale["catalogue_size"] = _catalogue_size(http, gw)
+    term = scale.get("search_term") or products[0]["name"].split()[0]
+    return Workload(token, branch, [p["id"] for p in products], term, scale, scale.get("date"))
+
+
+def _catalogue_size(http: requests.Session, gw: str) -> int:
+    """Products in the catalogue: the id of the newest one, found from the last page (ids grow by one)."""
+    before_everything = base64.urlsafe_b64encode(b"b" + b"9" * 18).decode().rstrip("=")
+    last = http.get(gw + f"/api/inventory/products/?page_size=1&cursor={before_everything}", timeout=10).json()
+    return last["results"][0]["id"] if last["results"] else 0
 
 
 def _ensure_stock(http: requests.Session, gw: str, branch: int, product: int) -> None:

@@ -1,20 +1,23 @@
-"""The product list's rows as plain dicts in ProductSerializer's public shape, read with values().
+"""The product list's rows as plain dicts in ProductSerializer's public shape.
 
 A page of 50 through ModelSerializer builds and deep-copies its fields and a
 model instance per row, which costs more than the query itself; the list is
-the busiest read of the system, so it reads values and shapes them here.
-`tests/test_query_counts.py` keeps this shape equal to ProductSerializer's.
+the busiest read of the system, so it reads plain rows (selectors.product_window,
+or values() for a search) and shapes them here. `tests/test_query_counts.py`
+keeps this shape equal to ProductSerializer's.
 """
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-COLUMNS = ("id", "sku", "barcode", "name", "category_id", "price", "cost", "is_active")
-FILTERS = frozenset({"search", "category", "is_active"})
+from .selectors import PRODUCT_ROW
+
+SEARCH = "search"
+FILTERS = frozenset({SEARCH, "category", "is_active"})
 
 
 def as_rows(queryset: QuerySet) -> QuerySet:
-    return queryset.values(*COLUMNS)
+    return queryset.values(*PRODUCT_ROW)
 
 
 def public(row: dict) -> dict:
@@ -22,7 +25,7 @@ def public(row: dict) -> dict:
     return {
         "id": row["id"], "sku": row["sku"], "barcode": row["barcode"], "name": row["name"],
         "category": row["category_id"], "price": f"{row['price']:.2f}", "cost": f"{row['cost']:.2f}",
-        "is_active": row["is_active"],
+        "is_active": bool(row["is_active"]),
     }
 
 

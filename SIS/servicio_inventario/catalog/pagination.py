@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
@@ -41,6 +42,15 @@ class KeysetPagination:
             rows = self._union_page(queryset, any_of, backwards)
         else:
             rows = list(self._window(queryset, backwards)[: self.size + 1])
+        return self._finish(rows, backwards)
+
+    def paginate_with(self, fetch: Callable[..., list]) -> list:
+        """The page's rows from `fetch(anchor=, ascending=, limit=)`: rows past the anchor, nearest first."""
+        backwards = self.direction == "b"
+        return self._finish(fetch(anchor=self.anchor, ascending=self._ascending(backwards), limit=self.size + 1),
+                            backwards)
+
+    def _finish(self, rows: list, backwards: bool) -> list:
         more = len(rows) > self.size
         rows = rows[: self.size]
         if backwards:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 
 from .models import Category, Product
@@ -20,6 +21,33 @@ def product_list(*, category: int | None = None, is_active: bool | None = None) 
     if is_active is not None:
         qs = qs.filter(is_active=is_active)
     return qs
+
+
+PRODUCT_ROW = ("id", "sku", "barcode", "name", "category_id", "price", "cost", "is_active")
+
+
+def product_window(*, anchor: int | None, ascending: bool, limit: int, category: int | None = None,
+                   is_active: bool | None = None) -> list[dict]:
+    """Up to `limit` product rows past `anchor` by id, nearest first: the keyset page of the unsearched list.
+
+    One SQL statement written out rather than compiled by the ORM: on the system's busiest
+    read the ORM's compilation cost more than the query. Routed like any ORM read.
+    """
+    where, params = [], []
+    if anchor is not None:
+        where.append("id > %s" if ascending else "id < %s")
+        params.append(anchor)
+    if category is not None:
+        where.append("category_id = %s")
+        params.append(category)
+    if is_active is not None:
+        where.append("is_active = %s")
+        params.append(is_active)
+    sql = (f"SELECT {', '.join(PRODUCT_ROW)} FROM {Product._meta.db_table}"
+           f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id {'ASC' if ascending else 'DESC'} LIMIT %s")
+    with connections[router.db_for_read(Product)].cursor() as cur:
+        cur.execute(sql, [*params, limit])
+        return [dict(zip(PRODUCT_ROW, row)) for row in cur.fetchall()]
 
 
 def product_search(search: str | None) -> list[Q]:

@@ -1,4 +1,6 @@
 """Views of the catalogue API: thin, the work is in services and selectors."""
+from functools import partial
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -53,15 +55,17 @@ class ProductListCreateView(generics.GenericAPIView):
     @extend_schema(operation_id="products_list", parameters=[ProductFilterSerializer],
                    responses=ProductSerializer(many=True))
     def get(self, request):
-        options, search = {}, None
+        options = {}
         if listing.has_filters(request.query_params):
             filters = ProductFilterSerializer(data=request.query_params)
             filters.is_valid(raise_exception=True)
             options = filters.validated_data
-            search = options.pop("search", None)
         pages = KeysetPagination(request)
-        rows = pages.paginate(listing.as_rows(selectors.product_list(**options)),
-                              any_of=selectors.product_search(search))
+        any_of = selectors.product_search(options.pop("search", None))
+        if any_of:
+            rows = pages.paginate(listing.as_rows(selectors.product_list(**options)), any_of=any_of)
+        else:
+            rows = pages.paginate_with(partial(selectors.product_window, **options))
         return pages.response([listing.public(row) for row in rows])
 
     def post(self, request):

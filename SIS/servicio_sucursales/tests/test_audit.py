@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 from sis_common.audit.models import AuditEvent
 from sis_common.jsonlog import JsonFormatter
 from sis_common.request_id import RequestIDFilter
-from sis_common.testing.tokens import auth_header
 from sis_ops.events import EventLog
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])

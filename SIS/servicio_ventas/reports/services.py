@@ -1,7 +1,8 @@
 """Writes on the daily aggregates: called inside the transaction that completes a sale or a return."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -20,17 +21,23 @@ class LineAmount:
 
 def _upsert(model, keys: dict, adds: dict, sets: dict | None = None) -> None:
     """INSERT … ON DUPLICATE KEY UPDATE col = col + VALUES(col): atomic without a read first."""
-    sets = sets or {}
+    _upsert_rows(model, [(keys, adds, sets or {})])
+
+
+def _upsert_rows(model, rows: list[tuple[dict, dict, dict]]) -> None:
+    """The same upsert for many rows of one shape (same key, added and set columns) in one statement."""
+    if not rows:
+        return
+    keys, adds, sets = rows[0]
+    quote = connection.ops.quote_name
     columns = [*keys, *adds, *sets]
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = [connection.ops.quote_name(c) for c in columns]
-    updates = [f"{connection.ops.quote_name(c)} = {connection.ops.quote_name(c)} + VALUES({connection.ops.quote_name(c)})"
-               for c in adds]
-    updates += [f"{connection.ops.quote_name(c)} = VALUES({connection.ops.quote_name(c)})" for c in sets]
-    sql = (f"INSERT INTO {table} ({', '.join(quoted)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-           f"ON DUPLICATE KEY UPDATE {', '.join(updates)}")
+    updates = [f"{quote(c)} = {quote(c)} + VALUES({quote(c)})" for c in adds]
+    updates += [f"{quote(c)} = VALUES({quote(c)})" for c in sets]
+    placeholders = f"({', '.join(['%s'] * len(columns))})"
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES {', '.join([placeholders] * len(rows))} ON DUPLICATE KEY UPDATE {', '.join(updates)}")
     with connection.cursor() as cur:
-        cur.execute(sql, [*keys.values(), *adds.values(), *sets.values()])
+        cur.execute(sql, [v for k, a, s in rows for v in (*k.values(), *a.values(), *s.values())])
 
 
 @transaction.atomic
@@ -57,3 +64,59 @@ def daily_totals_add_return(*, branch_id: int, day: date, user_id: int, refund_m
                 {"returned_quantity": line.quantity, "returned_total": line.total}, {"name": line.name})
     _upsert(DailyCashierTotals, {"branch_id": branch_id, "date": day, "user_id": user_id},
             {"returns_count": 1, "returns_total": amount})
+
+
+@dataclass(frozen=True)
+class CompletedSale:
+    """What daily_totals_add_sale is given for one completed sale."""
+
+    branch_id: int
+    day: date
+    user_id: int
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    applied: dict[str, Decimal]
+    lines: list[LineAmount] = field(default_factory=list)
+
+
+def _added(target: dict, adds: dict) -> None:
+    for name, value in adds.items():
+        target[name] = target.get(name, 0) + value
+
+
+@transaction.atomic
+def daily_totals_add_sales(*, sales: list[CompletedSale], chunk: int = 500) -> None:
+    """The bulk form of daily_totals_add_sale: the same sums for many completed sales (seeding, imports).
+
+    Adds up in memory first, then one upsert per table and chunk of rows, in
+    the same row order as single completions take (branch, products by id, cashier).
+    """
+    branches: dict[tuple, dict] = defaultdict(dict)
+    products: dict[tuple, dict] = defaultdict(dict)
+    names: dict[tuple, str] = {}
+    cashiers: dict[tuple, dict] = defaultdict(dict)
+    for sale in sales:
+        _added(branches[(sale.branch_id, sale.day)],
+               {"sales_count": 1, "subtotal": sale.subtotal, "tax": sale.tax, "total": sale.total, **sale.applied})
+        for line in sale.lines:
+            key = (sale.branch_id, sale.day, line.product_id)
+            _added(products[key], {"quantity": line.quantity, "total": line.total})
+            names[key] = line.name
+        _added(cashiers[(sale.branch_id, sale.day, sale.user_id)], {"sales_count": 1, "total": sale.total, **sale.applied})
+    money = ("subtotal", "tax", "total", "cash", "card", "transfer")
+    _upsert_chunks(DailyBranchTotals, [
+        ({"branch_id": b, "date": d}, {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in money}}, {})
+        for (b, d), v in sorted(branches.items())], chunk)
+    _upsert_chunks(DailyProductTotals, [
+        ({"branch_id": b, "date": d, "product_id": p}, v, {"name": names[(b, d, p)]})
+        for (b, d, p), v in sorted(products.items())], chunk)
+    _upsert_chunks(DailyCashierTotals, [
+        ({"branch_id": b, "date": d, "user_id": u},
+         {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in ("total", "cash", "card", "transfer")}}, {})
+        for (b, d, u), v in sorted(cashiers.items())], chunk)
+
+
+def _upsert_chunks(model, rows: list[tuple[dict, dict, dict]], chunk: int) -> None:
+    for start in range(0, len(rows), chunk):
+        _upsert_rows(model, rows[start:start + chunk])
