@@ -2,6 +2,7 @@
 from django.urls import path, re_path
 
 from edge import views
+from edge.routes import API_ROUTE
 from webui.views import shell
 
 handler404 = "sis_common.errors.json_404"
@@ -12,6 +13,6 @@ urlpatterns = [
     path("health", views.health),
     path("api/docs/", views.api_docs),
     re_path(r"^api/docs/schema/(?P<api>auth|branches|inventory|sales)/$", views.api_schema),
-    re_path(r"^api/(?P<api>auth|branches|inventory|sales)/(?P<rest>.*)$", views.api_proxy),
+    re_path(API_ROUTE, views.api_proxy),
     re_path(r"^(?P<kind>admin|static)/(?P<service>auth|sucursales|inventario|ventas)/(?P<rest>.*)$", views.site_proxy),
 ]
