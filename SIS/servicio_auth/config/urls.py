@@ -1,19 +1,9 @@
 """URL routes of servicio_auth."""
-from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
-from sis_common.health import health_view
-
-handler400 = "sis_common.errors.json_400"
-handler403 = "sis_common.errors.json_403"
-handler404 = "sis_common.errors.json_404"
-handler500 = "sis_common.errors.json_500"
+from sis_common.urls import handler400, handler403, handler404, handler500, service_urlpatterns  # noqa: F401
 
 urlpatterns = [
-    path("health", health_view),
-    path("api/auth/health/", health_view),
-    path("api/auth/schema/", SpectacularAPIView.as_view(), name="schema"),
+    *service_urlpatterns(api="auth", slug="auth"),
     path("api/auth/", include("accounts.urls")),
-    path("admin/auth/", admin.site.urls),
 ]

@@ -40,6 +40,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = f"/static/{EWTTO_SERVICE}/"
+# every project's admin sits behind the same gateway host: cookies must not collide
+SESSION_COOKIE_NAME = f"ewtto_admin_{EWTTO_SERVICE}"
+SESSION_COOKIE_PATH = f"/admin/{EWTTO_SERVICE}/"
+CSRF_COOKIE_NAME = f"ewtto_csrf_{EWTTO_SERVICE}"
 STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))
