@@ -90,6 +90,7 @@ def rest_framework() -> dict:
         "DEFAULT_AUTHENTICATION_CLASSES": ["sis_common.auth.authentication.StatelessJWTAuthentication"],
         "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
         "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_CONTENT_NEGOTIATION_CLASS": "sis_common.negotiation.JSONFirstNegotiation",
         "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
         "DEFAULT_PAGINATION_CLASS": "sis_common.pagination.PageNumberPagination",
         "PAGE_SIZE": 50,

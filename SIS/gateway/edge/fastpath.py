@@ -49,11 +49,15 @@ class EdgeFastPath:
         request.resolver_match = ResolverMatch(_proxy_view, (), match.groupdict(), route=API_ROUTE)
         set_urlconf(settings.ROOT_URLCONF)
         response = self.chain(request)
-        response._resource_closers.append(request.close)
         if response.status_code >= 400:
             log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
-        response._handler_class = WSGIHandler
         start_response(f"{response.status_code} {response.reason_phrase}", [
             *response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
         ])
-        return response
+        if response.streaming:  # the proxy never streams; kept right all the same
+            response._resource_closers.append(request.close)
+            return response
+        # A whole answer goes out as bytes, without HttpResponse.close(): that sends request_finished,
+        # whose receivers close database connections, and this path has none (nor sent request_started).
+        request.close()
+        return [response.content]

@@ -28,7 +28,8 @@ class Recorder:
         try:
             body = b"".join(answer)
         finally:
-            answer.close()
+            if hasattr(answer, "close"):
+                answer.close()
         return seen["status"], seen["headers"], body
 
 

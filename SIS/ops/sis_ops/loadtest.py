@@ -35,7 +35,7 @@ class Scenario:
     url: str
     concurrency: int
     method: str = "GET"
-    body: dict | None = None
+    bodies: list[dict] | None = None  # POST: sent in turn
 
 
 @dataclass
@@ -85,9 +85,10 @@ def run_wrk(scenario: Scenario, token: str, seconds: int) -> dict:
 
 
 def _body_lua(scenario: Scenario) -> str:
-    if scenario.body is None:
+    if not scenario.bodies:
         return ""
-    return f'\nwrk.method = "{scenario.method}"\nwrk.body = [[{json.dumps(scenario.body)}]]\n'
+    bodies = ", ".join(f"[[{json.dumps(body)}]]" for body in scenario.bodies)
+    return f'\nwrk.method = "{scenario.method}"\nbodies = {{ {bodies} }}\n'
 
 
 def scenarios(stack: Stack, work: Workload) -> list[Scenario]:
@@ -110,8 +111,12 @@ def scenarios(stack: Stack, work: Workload) -> list[Scenario]:
         Scenario("report-all-c1", "daily report of every branch, gateway, 1 client",
                  gw + f"/api/sales/reports/daily/?{day.lstrip('&')}", 1),
         Scenario("sales-list", "sales list (page of 50), gateway, c10", gw + "/api/sales/?page_size=50", 10),
-        Scenario("sale", "sale creation (3 lines), gateway, c10", gw + "/api/sales/", 10, "POST", work.sale_body()),
-        Scenario("sale-c50", "sale creation (3 lines), gateway, c50", gw + "/api/sales/", 50, "POST", work.sale_body()),
+        Scenario("sale", f"sale creation (3 lines), {len(work.sale_branches)} branches in turn, gateway, c10",
+                 gw + "/api/sales/", 10, "POST", work.sale_bodies()),
+        Scenario("sale-one-branch", "sale creation (3 lines), one branch, gateway, c10", gw + "/api/sales/", 10,
+                 "POST", work.sale_bodies()[:1]),
+        Scenario("sale-c50", f"sale creation (3 lines), {len(work.sale_branches)} branches in turn, gateway, c50",
+                 gw + "/api/sales/", 50, "POST", work.sale_bodies()),
     ]
 
 

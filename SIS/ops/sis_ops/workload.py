@@ -11,6 +11,7 @@ import requests
 from .stack import Stack
 
 STOCK_FLOOR = 200_000
+SALE_BRANCHES = 10  # sales go to this many branches in turn
 
 
 @dataclass
@@ -21,11 +22,13 @@ class Workload:
     search_term: str
     scale: dict = field(default_factory=dict)
     report_date: str | None = None
+    sale_branches: list[int] = field(default_factory=list)
 
-    def sale_body(self) -> dict:
+    def sale_bodies(self) -> list[dict]:
+        """One 3-line sale per branch: a branch numbers its sales one at a time, so cashiers spread over branches."""
         # cash overpayment is always accepted and answered with change, whatever the tax rounding
-        return {"branch": self.branch, "lines": [{"product": p, "quantity": 1} for p in self.products[:3]],
-                "payments": [{"method": "cash", "amount": "100000.00"}]}
+        return [{"branch": branch, "lines": [{"product": p, "quantity": 1} for p in self.products[:3]],
+                 "payments": [{"method": "cash", "amount": "100000.00"}]} for branch in self.sale_branches]
 
     @property
     def products_in_catalogue(self) -> int:
@@ -52,15 +55,17 @@ def prepare_workload(stack: Stack) -> Workload:
     http.headers["Authorization"] = f"Bearer {token}"
     gw = stack.url()
     scale = read_scale(stack)
-    branch = http.get(gw + "/api/branches/?is_active=true", timeout=10).json()["results"][0]["id"]
+    branches = [b["id"] for b in http.get(gw + f"/api/branches/?is_active=true&page_size={SALE_BRANCHES}",
+                                          timeout=10).json()["results"]]
     products = http.get(gw + "/api/inventory/products/?page_size=3", timeout=10).json()["results"]
     if len(products) < 3:
         raise SystemExit("the load test needs at least 3 products: run bin/up with demo data or bin/seed-data")
-    for product in products:
-        _ensure_stock(http, gw, branch, product["id"])
+    for branch in branches:
+        for product in products:
+            _ensure_stock(http, gw, branch, product["id"])
     scale["catalogue_size"] = _catalogue_size(http, gw)
     term = scale.get("search_term") or products[0]["name"].split()[0]
-    return Workload(token, branch, [p["id"] for p in products], term, scale, scale.get("date"))
+    return Workload(token, branches[0], [p["id"] for p in products], term, scale, scale.get("date"), branches)
 
 
 def _catalogue_size(http: requests.Session, gw: str) -> int:

@@ -4,7 +4,6 @@ The caller (servicio_ventas) has already checked the branch; this endpoint
 trusts its internal token and does not ask servicio_sucursales again, so a
 sale's retry never depends on a third service.
 """
-from django.db.models import Prefetch
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +12,6 @@ from sis_common.auth.internal import InternalCaller
 from sis_common.idempotency.execution import request_key, run_idempotent
 
 from . import services
-from .models import Movement, StockDocument
 from .serializers import DocumentMoveCreateSerializer, StockDocumentSerializer
 
 SCOPE = "internal-stock-moves"
@@ -31,11 +29,10 @@ class StockMoveInternalView(APIView):
         data = serializer.validated_data
 
         def handler():
-            document = services.document_move_create(kind=data["kind"], branch_id=data["branch"],
-                                                     reference=data["reference"], user_id=data["user"],
-                                                     lines=data["lines"])
-            in_line_order = Prefetch("movements", queryset=Movement.objects.order_by("id"))
-            document = StockDocument.objects.prefetch_related(in_line_order).get(pk=document.pk)
-            return Response(StockDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+            document, movements = services.document_move_apply(kind=data["kind"], branch_id=data["branch"],
+                                                               reference=data["reference"], user_id=data["user"],
+                                                               lines=data["lines"])
+            return Response(StockDocumentSerializer(document, context={"movements": movements}).data,
+                            status=status.HTTP_201_CREATED)
 
         return run_idempotent(key=key, scope=SCOPE, payload=request.data, handler=handler)

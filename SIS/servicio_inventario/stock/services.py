@@ -81,11 +81,22 @@ def _locked_in_status(transfer_id: int, expected: str, target: str) -> Transfer:
 def document_move_create(*, kind: str, branch_id: int, reference: str, user_id: int | None,
                          lines: list[tuple[int, int]]) -> StockDocument:
     """A sale takes every line out of the branch, a return puts every line back; all or none."""
+    document, _ = document_move_apply(kind=kind, branch_id=branch_id, reference=reference, user_id=user_id,
+                                      lines=lines)
+    return document
+
+
+# no savepoint of its own: document_move_create gives one to callers that catch a refusal, and the
+# internal endpoint runs it inside run_idempotent's, which stores the refusal after undoing it
+@transaction.atomic(savepoint=False)
+def document_move_apply(*, kind: str, branch_id: int, reference: str, user_id: int | None,
+                        lines: list[tuple[int, int]]) -> tuple[StockDocument, list[Movement]]:
+    """document_move_create, also giving the document's ledger rows in line order (no read needed to show them)."""
     sign = -1 if kind == StockDocument.Kind.SALE else 1
     document = StockDocument.objects.create(kind=kind, branch_id=branch_id, reference=reference, user_id=user_id)
-    stock_apply(kind=kind, reference=reference, user_id=user_id, document=document,
-                lines=[Line(branch_id, product_id, sign * quantity) for product_id, quantity in lines])
-    return document
+    movements = stock_apply(kind=kind, reference=reference, user_id=user_id, document=document,
+                            lines=[Line(branch_id, product_id, sign * quantity) for product_id, quantity in lines])
+    return document, movements
 
 
 @transaction.atomic

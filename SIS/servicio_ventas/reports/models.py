@@ -44,8 +44,12 @@ class DailyProductTotals(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["branch_id", "date", "product_id"], name="daily_product_unique"),
         ]
-        # a day's top products over every branch
-        indexes = [models.Index(fields=["date", "product_id"], name="daily_product_date")]
+        indexes = [
+            # a day's top products over every branch: grouped from the index alone, never the rows
+            models.Index(fields=["date", "product_id", "quantity", "total"], name="daily_product_date_cover"),
+            # a day's top products at one branch: the first ten entries of this index, in report order
+            models.Index(fields=["branch_id", "date", "-quantity", "-total", "product_id"], name="daily_product_top"),
+        ]
 
 
 class DailyCashierTotals(models.Model):

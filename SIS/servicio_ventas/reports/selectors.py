@@ -46,15 +46,29 @@ def daily_report(*, day: date, branch: int | None, branches: frozenset[int] | No
     rows = _scoped(DailyBranchTotals.objects.filter(date=day), branches=branches, branch=branch)
     sums = rows.aggregate(sales_count=Sum("sales_count"), returns_count=Sum("returns_count"),
                           **{name: Sum(name) for name in MONEY_SUMS})
-    products = (_scoped(DailyProductTotals.objects.filter(date=day, quantity__gt=0), branches=branches,
-                        branch=branch)
-                .values("product_id").annotate(q=Sum("quantity"), t=Sum("total"), name=Max("name"))
-                .order_by("-q", "-t", "product_id")[:TOP_PRODUCTS])
     return {
         "branch": branch, "date": day.isoformat(), **_totals(sums),
         "top_products": [{"product": p["product_id"], "name": p["name"], "quantity": p["q"],
-                          "total": _money(p["t"])} for p in products],
+                          "total": _money(p["t"])} for p in _top_products(day, branch=branch, branches=branches)],
     }
+
+
+def _top_products(day: date, *, branch: int | None, branches: frozenset[int] | None) -> list[dict]:
+    """The day's best sellers by quantity (then total, then id), over the branches asked and visible."""
+    rows = _scoped(DailyProductTotals.objects.filter(date=day, quantity__gt=0), branches=branches, branch=branch)
+    one = branch if branch is not None else (next(iter(branches)) if branches is not None and len(branches) == 1
+                                             else None)
+    if one is not None:
+        # one branch has one row per product: the report's order is an index's order (daily_product_top)
+        single = rows.order_by("-quantity", "-total", "product_id").values("product_id", "name", "quantity", "total")
+        return [{"product_id": r["product_id"], "name": r["name"], "q": r["quantity"], "t": r["total"]}
+                for r in single[:TOP_PRODUCTS]]
+    # several branches: summed per product from a covering index, names only for the ten kept
+    top = list(rows.values("product_id").annotate(q=Sum("quantity"), t=Sum("total"))
+               .order_by("-q", "-t", "product_id")[:TOP_PRODUCTS])
+    names = dict(rows.filter(product_id__in=[p["product_id"] for p in top]).values("product_id")
+                 .annotate(name=Max("name")).values_list("product_id", "name"))
+    return [{**p, "name": names.get(p["product_id"], "")} for p in top]
 
 
 def range_report(*, date_from: date, date_to: date, group_by: str, branch: int | None,

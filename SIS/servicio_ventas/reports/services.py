@@ -40,16 +40,19 @@ def _upsert_rows(model, rows: list[tuple[dict, dict, dict]]) -> None:
         cur.execute(sql, [v for k, a, s in rows for v in (*k.values(), *a.values(), *s.values())])
 
 
-@transaction.atomic
+# no savepoint of its own: it runs inside a completion, whose caller never catches its errors and goes on
+@transaction.atomic(savepoint=False)
 def daily_totals_add_sale(*, branch_id: int, day: date, user_id: int, subtotal: Decimal, tax: Decimal,
                           total: Decimal, applied: dict[str, Decimal], lines: list[LineAmount]) -> None:
     # rows are always touched in this order (branch, products by id, cashier) so that
-    # concurrent completions at one branch queue up instead of deadlocking
+    # concurrent completions at one branch queue up instead of deadlocking; the products in one statement
     _upsert(DailyBranchTotals, {"branch_id": branch_id, "date": day},
             {"sales_count": 1, "subtotal": subtotal, "tax": tax, "total": total, **applied})
-    for line in sorted(lines, key=lambda x: x.product_id):
-        _upsert(DailyProductTotals, {"branch_id": branch_id, "date": day, "product_id": line.product_id},
-                {"quantity": line.quantity, "total": line.total}, {"name": line.name})
+    _upsert_rows(DailyProductTotals, [
+        ({"branch_id": branch_id, "date": day, "product_id": line.product_id},
+         {"quantity": line.quantity, "total": line.total}, {"name": line.name})
+        for line in sorted(lines, key=lambda x: x.product_id)
+    ])
     _upsert(DailyCashierTotals, {"branch_id": branch_id, "date": day, "user_id": user_id},
             {"sales_count": 1, "total": total, **applied})
 

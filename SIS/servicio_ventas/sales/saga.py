@@ -13,7 +13,7 @@ import time
 
 from django.db import OperationalError, transaction
 
-from . import inventory, services
+from . import inventory, selectors, services
 from .inventory import MoveOutcome, MoveResult
 from .models import SagaStatus, Sale, SaleReturn
 
@@ -55,11 +55,15 @@ def _sale_drive_once(sale_id: int) -> Sale:
     sale = _locked(Sale, sale_id)
     if sale.status != SagaStatus.PENDING:
         return sale
+    lines = list(sale.lines.all())
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
                                   reference=f"sale:{sale.pk}", user=sale.user_id,
-                                  lines=[(x.product_id, x.quantity) for x in sale.lines.all()])
+                                  lines=[(x.product_id, x.quantity) for x in lines])
     if result.outcome is MoveOutcome.MOVED:
-        return services.sale_complete(sale=sale, stock_move_id=result.data.get("id"))
+        payments = list(sale.payments.all())
+        sale = services.sale_complete(sale=sale, stock_move_id=result.data.get("id"), lines=lines, payments=payments)
+        # a sale completed just now has no returns: the answer needs no further read
+        return selectors.sale_with_details(sale, lines=lines, payments=payments, returns=[])
     if result.outcome is MoveOutcome.SHORT:
         return services.sale_reject(sale=sale, rejection={
             "detail": "Not enough stock for some lines.", "code": "insufficient_stock",

@@ -44,6 +44,22 @@ def sale_fresh(*, sale_id: int) -> Sale:
     return _with_details(Sale.objects.using("default")).get(pk=sale_id)
 
 
+def sale_with_details(sale: Sale, *, lines: list, payments: list, returns: list) -> Sale:
+    """`sale` carrying details its caller has already read, as prefetch_related would have loaded them."""
+    cache = getattr(sale, "_prefetched_objects_cache", {})
+    cache.update({"lines": lines, "payments": payments, "returns": returns})
+    sale._prefetched_objects_cache = cache
+    return sale
+
+
+def sale_for_answer(sale: Sale) -> Sale:
+    """The sale to show in an answer: as it is when its details came along, else read afresh."""
+    loaded = getattr(sale, "_prefetched_objects_cache", {})
+    if {"lines", "payments", "returns"} <= loaded.keys():
+        return sale
+    return sale_fresh(sale_id=sale.pk)
+
+
 def return_fresh(*, return_id: int) -> SaleReturn:
     return SaleReturn.objects.using("default").prefetch_related("lines").get(pk=return_id)
 

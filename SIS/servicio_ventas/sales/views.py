@@ -58,7 +58,7 @@ class SaleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             lines=[(x["product"], x["quantity"]) for x in sale_in["lines"]],
             payments=[(x["method"], x["amount"]) for x in sale_in["payments"]],
         )
-        body = SaleSerializer(selectors.sale_fresh(sale_id=submitted.saga.pk)).data
+        body = SaleSerializer(selectors.sale_for_answer(submitted.saga)).data
         return _answer(submitted, body, "sale")
 
     @action(detail=True, methods=["post"], url_path="returns")
