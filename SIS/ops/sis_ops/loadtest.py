@@ -97,13 +97,16 @@ def scenarios(stack: Stack, work: Workload) -> list[Scenario]:
     report = f"/api/sales/reports/daily/?branch={work.branch}{day}"
     # the middle of the catalogue: a keyset page costs the same at any depth
     middle = _cursor(work.products_in_catalogue // 2)
+    search = gw + "/api/inventory/products/?page_size=50&search=" + work.search_term.replace(" ", "%20")
     return [
         Scenario("list", "product list, gateway, c10", gw + PRODUCTS, 10),
         Scenario("list-direct", "product list, direct to inventory nginx, c10", inv + PRODUCTS, 10),
         Scenario("list-c50", "product list, gateway, c50", gw + PRODUCTS, 50),
         Scenario("list-deep", "product list, mid-catalogue page, gateway, c10", gw + PRODUCTS + f"&cursor={middle}", 10),
-        Scenario("search", f"product search \"{work.search_term}\", gateway, c10",
-                 gw + "/api/inventory/products/?page_size=50&search=" + work.search_term.replace(" ", "%20"), 10),
+        Scenario("search", f"product search \"{work.search_term}\", gateway, c10", search, 10),
+        # one client: the latency of a single request, compared across catalogue sizes without queueing in it
+        Scenario("list-c1", "product list, gateway, 1 client", gw + PRODUCTS, 1),
+        Scenario("search-c1", f"product search \"{work.search_term}\", gateway, 1 client", search, 1),
         Scenario("stock", "stock lookup, gateway, c10",
                  gw + f"/api/inventory/stock/?branch={work.branch}&product={work.products[0]}", 10),
         Scenario("report-c1", "daily report of a branch, gateway, 1 client", gw + report, 1),

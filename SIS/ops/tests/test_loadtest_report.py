@@ -1,0 +1,59 @@
+"""bin/loadtest's bookkeeping: verdicts against the targets, the 10,000-vs-1,000,000 comparison, kept notes."""
+from sis_ops import perfreport
+from sis_ops.loadtest import Figures, Scenario, _body_lua
+
+
+def figures(rps: float, p50: float, p99: float, errors: int = 0) -> Figures:
+    return Figures([{"rps": rps, "p50_ms": p50, "p95_ms": p99, "p99_ms": p99, "errors": errors}] * 3)
+
+
+def result(size: int, history: dict, **by_key) -> dict:
+    return {
+        "machine": "test box", "idle": {"memory_mib": 1500, "processes": 30}, "seconds": 10, "repeats": 3,
+        "scale": {"catalogue_size": size, "sale_lines": 1_000_000, "date": "2026-01-05"},
+        "search_term": "Agua mineral", "load": {"before": (0.5, 0, 0), "after": (0.7, 0, 0)},
+        "finished": "2026-01-05 10:00 UTC", "ab": figures(900, 9, 20), "history": history,
+        "results": [(Scenario(key, key, "http://127.0.0.1", 10), f, [{"cores": 1.9, "memory_mib": 1600}])
+                    for key, f in by_key.items()],
+    }
+
+
+def verdict(text: str, target: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"| {target}")).rsplit("|", 2)[-2].strip()
+
+
+def test_each_target_is_judged_on_the_median():
+    text = perfreport.render(result(
+        1_000_008, {}, **{"list": figures(650, 9, 40), "list-direct": figures(1100, 5, 20),
+                          "sale": figures(120, 60, 140, errors=1), "report-c1": figures(90, 8, 310)}))
+    assert verdict(text, "product list (page of 50) via gateway, c10: ≥ 600 req/s") == "met"
+    assert verdict(text, "gateway throughput ≥ 0.5 × direct") == "met"
+    assert verdict(text, "sale creation") == "**not met**"
+    assert verdict(text, "daily report over 1,000,000 sale lines") == "**not met**"
+    assert verdict(text, "whole stack idle under 2 GiB") == "met"
+    assert "23 req/s" in text
+
+
+def test_scale_is_compared_with_the_smallest_catalogue_measured():
+    history = {"10008": {"list-c1": {"p50_ms": 6.0, "rps": 150}, "search-c1": {"p50_ms": 10.0, "rps": 90}},
+               "1000008": {"list-c1": {"p50_ms": 6.6, "rps": 150}, "search-c1": {"p50_ms": 16.0, "rps": 60}}}
+    text = perfreport.render(result(1_000_008, history))
+    assert verdict(text, "product list p50 at 1,000,000") == "met"  # 1.10×
+    assert verdict(text, "product search p50 at 1,000,000") == "**not met**"  # 1.60×
+    small_only = perfreport.render(result(10_008, {"10008": history["10008"]}))
+    assert verdict(small_only, "product list p50 at 1,000,000") == "not measured"
+
+
+def test_a_new_run_keeps_the_notes_below_the_marker(tmp_path):
+    path = tmp_path / "performance.md"
+    path.write_text(f"# old figures\n\n{perfreport.NOTES_MARKER}\n## What was fixed\nkept text\n")
+    perfreport.write(result(10_008, {}, list=figures(300, 30, 70)), path)
+    text = path.read_text()
+    assert "old figures" not in text and text.endswith("## What was fixed\nkept text\n")
+    assert "| product list (page of 50) via gateway, c10: ≥ 600 req/s | 300 req/s | **not met** |" in text
+
+
+def test_sale_bodies_are_sent_in_turn():
+    lua = _body_lua(Scenario("sale", "sale", "http://x", 10, "POST", [{"branch": 1}, {"branch": 2}]))
+    assert 'wrk.method = "POST"' in lua and 'bodies = { [[{"branch": 1}]], [[{"branch": 2}]] }' in lua
+    assert _body_lua(Scenario("list", "list", "http://x", 10)) == ""
