@@ -66,7 +66,8 @@ def run(stack: Stack, args: argparse.Namespace) -> dict:
     say(f"sales ({args.sale_lines:,} lines on {day})")
     manage(stack, "ventas", "seed_sales", "--stock", files["stock.tsv"], "--branches", files["branches.json"],
            "--users", files["users.json"], "--lines", str(args.sale_lines), "--date", day, "--moves", files["moves.tsv"])
-    lines = sum(line.count(":") for line in open(files["moves.tsv"]))
+    # each row: sale, branch, user, time, then one product:quantity field per line
+    lines = sum(len(row.split("\t")) - 4 for row in open(files["moves.tsv"]) if row.strip())
     say("their stock moves")
     manage(stack, "inventario", "seed_sale_moves", "--moves", files["moves.tsv"], "--lines", str(lines),
            "--out", files["documents.tsv"])

@@ -45,6 +45,9 @@ class SaleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return selectors.sale_list(branches=visible_branches(self.request))
         filters = SaleFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
+        if filters.validated_data.get("branch") is not None:
+            # asking for a branch outside one's scope is refused, as inventory does, not answered empty
+            require_branch(self.request, filters.validated_data["branch"])
         return selectors.sale_list(branches=visible_branches(self.request), **filters.validated_data)
 
     def create(self, request):
