@@ -67,7 +67,7 @@ class Load:
                 except requests.RequestException as exc:
                     self.errors.append(f"write: {exc.__class__.__name__}: {exc}")
                     continue
-                if answer.status_code == 400 and isinstance(answer.json().get("code"), list):
+                if answer.status_code == 400 and "code" in answer.json().get("fields", {}):
                     self.duplicates += 1  # a retry of a write that committed unacknowledged: its code exists
                     seq += 1
                     continue
