@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import sys
 from pathlib import Path
 
 from sis_common.mariadb.server import LocalNode
@@ -115,7 +114,3 @@ serverurl=unix://{stack.run_dir}/supervisor.sock
 """
     conf.write_text(head + "\n".join([*programs(stack), *extra]))
     return conf
-
-
-def python_executable() -> str:
-    return str(VENV / "bin" / "python") if (VENV / "bin" / "python").exists() else sys.executable
