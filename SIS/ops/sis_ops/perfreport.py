@@ -73,10 +73,11 @@ def targets(result: dict) -> list[str]:
         add(f"{what} p50 at 1,000,000 products ≤ 1.5 × p50 at 10,000 (one client)", text, ok)
         text, _ = _scale_ratio(result, key)
         rows.append(f"| … the same at c10 (queueing included; for comparison) | {text} | |")
-    report = by_key.get("report-c1")
+    # every branch's report is the one that covers all the day's lines; one branch's covers its share
+    report = by_key.get("report-all-c1")
     lines = int(result["scale"].get("sale_lines", 0))
     if report:
-        add("daily report over 1,000,000 sale lines ≤ 300 ms (one client, p99)",
+        add("daily report over 1,000,000 sale lines ≤ 300 ms (every branch, one client, p99)",
             f"p50 {report.median('p50_ms'):.1f} ms, p99 {report.median('p99_ms'):.1f} ms "
             f"over {lines:,} seeded lines that day", report.median("p99_ms") <= 300 if lines >= 1_000_000 else None)
     idle = result["idle"]["memory_mib"]

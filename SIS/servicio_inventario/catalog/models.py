@@ -45,3 +45,22 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+
+class ProductWord(models.Model):
+    """One word of a product's name: the index a name search walks in product order (catalog.search).
+
+    Keyed by (word, product), so one word's products come in id order and a
+    page of results is read without looking at the rest; the (product, word)
+    index answers "does this product have a word starting with …".
+    """
+
+    pk = models.CompositePrimaryKey("word", "product")
+    word = models.CharField(max_length=64)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "word"], name="product_word_by_product")]
+
+    def __str__(self) -> str:
+        return f"{self.word} -> {self.product_id}"

@@ -35,8 +35,9 @@ class KeysetPagination:
         self.direction, self.anchor = _decode(request.query_params.get(CURSOR_PARAM))
         self.next_anchor = self.previous_anchor = None
 
-    def paginate(self, queryset: QuerySet, *, any_of: list[Q] | None = None) -> list:
-        """The page's rows; with `any_of`, rows matching any of the conditions."""
+    def paginate(self, queryset: QuerySet, *, any_of: list | None = None) -> list:
+        """The page's rows; with `any_of`, rows matching any of the conditions (Q, or an object that windows
+        its own index: `window_ids(queryset, anchor=, ascending=, limit=)`)."""
         backwards = self.direction == "b"
         if any_of:
             rows = self._union_page(queryset, any_of, backwards)
@@ -78,11 +79,15 @@ class KeysetPagination:
             queryset = queryset.filter(pk__gt=self.anchor) if ascending else queryset.filter(pk__lt=self.anchor)
         return queryset.order_by("pk" if ascending else "-pk")
 
-    def _union_page(self, queryset: QuerySet, any_of: list[Q], backwards: bool) -> list:
+    def _union_page(self, queryset: QuerySet, any_of: list, backwards: bool) -> list:
         ids: set[int] = set()
         for condition in any_of:
-            window = self._window(queryset.filter(condition), backwards)
-            ids.update(window.values_list("pk", flat=True)[: self.size + 1])
+            if isinstance(condition, Q):
+                window = self._window(queryset.filter(condition), backwards)
+                ids.update(window.values_list("pk", flat=True)[: self.size + 1])
+            else:  # an alternative that reads its own index (catalog.search.NameWords)
+                ids.update(condition.window_ids(queryset, anchor=self.anchor, ascending=self._ascending(backwards),
+                                                limit=self.size + 1))
         nearest = sorted(ids, reverse=not self._ascending(backwards))[: self.size + 1]
         by_id = {_pk(row): row for row in queryset.filter(pk__in=nearest)}
         return [by_id[i] for i in nearest if i in by_id]

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .models import Category, Product
+from .models import Category, Product, ProductWord
+from .words import name_words
 
 SKU_PREFIX = "SD"
 NOUNS = (
@@ -81,9 +82,12 @@ def seed_products_ensure(*, total: int, batch: int = 5000, advance: Callable[[in
 
 @transaction.atomic
 def _insert_products(numbers: range, categories: list[int]) -> None:
-    Product.objects.bulk_create([
+    products = Product.objects.bulk_create([
         Product(category_id=categories[n % len(categories)], **product_values(n)) for n in numbers
     ])
+    # the words name search reads, as services.product_create gives them one product at a time
+    ProductWord.objects.bulk_create([ProductWord(word=w, product=p) for p in products for w in name_words(p.name)],
+                                    ignore_conflicts=True, batch_size=10000)
 
 
 def _batches(numbers: range, size: int) -> Iterator[range]:

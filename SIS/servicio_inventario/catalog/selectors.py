@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connections, router
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import Category, Product
 from .search import search_conditions
@@ -50,7 +50,7 @@ def product_window(*, anchor: int | None, ascending: bool, limit: int, category:
         return [dict(zip(PRODUCT_ROW, row)) for row in cur.fetchall()]
 
 
-def product_search(search: str | None) -> list[Q]:
+def product_search(search: str | None) -> list:
     """The alternatives a product search is the union of (empty: no search)."""
     return search_conditions(search) if search else []
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 
-from .models import Category, Product
+from .models import Category, Product, ProductWord
+from .words import name_words
 
 PRODUCT_EDITABLE = frozenset({"sku", "barcode", "name", "category", "price", "cost", "is_active"})
 
@@ -28,8 +29,10 @@ def category_update(*, category_id: int, name: str) -> Category:
 def product_create(*, sku: str, name: str, price: Decimal, barcode: str | None = None,
                    category: Category | None = None, cost: Decimal = Decimal("0.00"),
                    is_active: bool = True) -> Product:
-    return Product.objects.create(sku=sku, name=name, price=price, barcode=barcode or None, category=category,
-                                  cost=cost, is_active=is_active)
+    product = Product.objects.create(sku=sku, name=name, price=price, barcode=barcode or None, category=category,
+                                     cost=cost, is_active=is_active)
+    product_words_sync(product=product)
+    return product
 
 
 @transaction.atomic
@@ -41,4 +44,15 @@ def product_update(*, product_id: int, **fields) -> Product:
         if name in PRODUCT_EDITABLE:
             setattr(product, name, value)
     product.save()
+    if "name" in fields:
+        product_words_sync(product=product)
     return product
+
+
+@transaction.atomic
+def product_words_sync(*, product: Product) -> None:
+    """Make the product's indexed words (catalog.search) those of its current name."""
+    words = name_words(product.name)
+    ProductWord.objects.filter(product=product).exclude(word__in=words).delete()
+    # ignore_conflicts: the column's collation holds "azúcar" and "azucar" as one word
+    ProductWord.objects.bulk_create([ProductWord(word=w, product=product) for w in words], ignore_conflicts=True)
