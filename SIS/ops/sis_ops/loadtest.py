@@ -153,30 +153,62 @@ def remember(stack: Stack, result: dict) -> dict:
     return history
 
 
+# measured run for run in turn: their ratio (the gateway's cost) then compares runs under the same load
+PAIRED = ("list", "list-direct")
+
+
+def interleaved(selected: list[Scenario]) -> list[list[Scenario]]:
+    """The scenarios in groups measured together: the paired ones in one group, every other alone."""
+    paired = [s for s in selected if s.key in PAIRED]
+    groups: list[list[Scenario]] = []
+    for scenario in selected:
+        if scenario.key not in PAIRED:
+            groups.append([scenario])
+        elif scenario is paired[0]:
+            groups.append(paired)
+    return groups
+
+
+def adopt_reference(stack: Stack, other: Path) -> None:
+    """Keep another stack's figures (a scratch stack seeded small: same code, same machine) in this history.
+
+    Seeding only adds data, so the 10,000-product reference for a stack holding
+    1,000,000 comes from a second stack; its figures replace this history's at those sizes.
+    """
+    path = history_path(stack)
+    history = json.loads(path.read_text()) if path.exists() else {}
+    for size, entry in json.loads(other.read_text()).items():
+        history.setdefault(size, {}).update(entry)
+    path.write_text(json.dumps(history, indent=1) + "\n")
+
+
 def run(stack: Stack, *, seconds: int, repeats: int, only: list[str] | None = None) -> dict:
     if not supervisor.running(stack):
         raise SystemExit("no stack is running: start it with bin/up")
     work = prepare_workload(stack)
     sampler = StackSampler(stack)
-    time.sleep(2)  # let the set-up requests settle before the idle figure
+    settled = sampler.wait_idle()
+    print(f"  stack idle after {settled} s (replicas caught up, background work done)", flush=True)
     idle = sampler.snapshot()
     load_before = os.getloadavg()
     ab = Figures()
     if not only or "ab" in only:
         ab = Figures([run_ab(stack.url() + PRODUCTS, work.token) for _ in range(repeats)])
+    selected = [s for s in scenarios(stack, work) if not only or s.key in only]
     results = []
-    for scenario in scenarios(stack, work):
-        if only and scenario.key not in only:
-            continue
-        figures, usage = Figures(), []
+    for group in interleaved(selected):
+        runs = {scenario.key: (Figures(), []) for scenario in group}
         for _ in range(repeats):
-            with sampler.measure() as sample:
-                figures.runs.append(run_wrk(scenario, work.token, seconds))
-            usage.append(sample)
-        results.append((scenario, figures, usage))
-        print(f"  {scenario.name}: {figures.median('rps'):.0f} req/s, p50 {figures.median('p50_ms'):.1f} ms, "
-              f"p99 {figures.median('p99_ms'):.1f} ms, errors {figures.total('errors')}", flush=True)
-        time.sleep(1)
+            for scenario in group:
+                with sampler.measure() as sample:
+                    runs[scenario.key][0].runs.append(run_wrk(scenario, work.token, seconds))
+                runs[scenario.key][1].append(sample)
+        for scenario in group:
+            figures, usage = runs[scenario.key]
+            results.append((scenario, figures, usage))
+            print(f"  {scenario.name}: {figures.median('rps'):.0f} req/s, p50 {figures.median('p50_ms'):.1f} ms, "
+                  f"p99 {figures.median('p99_ms'):.1f} ms, errors {figures.total('errors')}", flush=True)
+        sampler.wait_idle(timeout=60)  # the next scenario starts on a quiet stack (replicas caught up)
     result = {"machine": machine(), "idle": idle, "ab": ab, "results": results, "seconds": seconds,
               "repeats": repeats, "scale": work.scale, "search_term": work.search_term,
               "load": {"before": load_before, "after": os.getloadavg()},
@@ -195,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", help="comma-separated scenario keys (ab, list, list-direct, search, sale, …)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+    parser.add_argument("--reference", type=Path,
+                        help="another stack's var/run/loadtest-history.json (seeded small) to compare sizes with")
     args = parser.parse_args(argv)
+    if args.reference:
+        adopt_reference(Stack.from_env(), args.reference)
     only = [k.strip() for k in args.only.split(",")] if args.only else None
     result = run(Stack.from_env(), seconds=args.seconds, repeats=args.repeats, only=only)
     print(render(result) if args.no_write or only else write(result))

@@ -71,3 +71,14 @@ class StackSampler:
         after, wall = self.snapshot(), time.monotonic() - started
         sample["cores"] = round((after["cpu_seconds"] - before["cpu_seconds"]) / wall, 2) if wall else 0.0
         sample["memory_mib"] = after["memory_mib"]
+
+    def wait_idle(self, *, max_cores: float = 0.15, window: float = 3.0, timeout: float = 600.0) -> float:
+        """Wait until the stack's own work has died down (replicas catching up, InnoDB purge after a
+        seed); the seconds waited. A measurement taken over such work reports it, not the requests."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            with self.measure() as sample:
+                time.sleep(window)
+            if sample["cores"] <= max_cores:
+                break
+        return round(time.monotonic() - started, 1)

@@ -1,6 +1,9 @@
 """bin/loadtest's bookkeeping: verdicts against the targets, the 10,000-vs-1,000,000 comparison, kept notes."""
+import json
+
 from sis_ops import perfreport
-from sis_ops.loadtest import Figures, Scenario, _body_lua
+from sis_ops.loadtest import Figures, Scenario, _body_lua, adopt_reference, history_path, interleaved
+from sis_ops.stack import Stack
 
 
 def figures(rps: float, p50: float, p99: float, errors: int = 0) -> Figures:
@@ -57,3 +60,25 @@ def test_sale_bodies_are_sent_in_turn():
     lua = _body_lua(Scenario("sale", "sale", "http://x", 10, "POST", [{"branch": 1}, {"branch": 2}]))
     assert 'wrk.method = "POST"' in lua and 'bodies = { [[{"branch": 1}]], [[{"branch": 2}]] }' in lua
     assert _body_lua(Scenario("list", "list", "http://x", 10)) == ""
+
+
+def test_a_scratch_stacks_figures_become_the_small_catalogue_reference(tmp_path):
+    stack = Stack(var=tmp_path / "big", port=8000, db_port_base=3300)
+    history_path(stack).parent.mkdir(parents=True)
+    history_path(stack).write_text(json.dumps({"10008": {"search-c1": {"p50_ms": 9.0}, "sale": {"rps": 40}},
+                                               "1000008": {"search-c1": {"p50_ms": 12.0}}}))
+    scratch = tmp_path / "scratch-history.json"
+    scratch.write_text(json.dumps({"10008": {"search-c1": {"p50_ms": 7.5}}}))
+    adopt_reference(stack, scratch)
+    kept = json.loads(history_path(stack).read_text())
+    assert kept == {"10008": {"search-c1": {"p50_ms": 7.5}, "sale": {"rps": 40}},
+                    "1000008": {"search-c1": {"p50_ms": 12.0}}}
+
+
+def test_the_gateway_and_direct_list_runs_alternate_and_the_rest_run_alone():
+    keys = ["list", "list-direct", "list-c50", "search", "sale"]
+    groups = interleaved([Scenario(key, key, "http://127.0.0.1", 10) for key in keys])
+    assert [[s.key for s in group] for group in groups] == [["list", "list-direct"], ["list-c50"], ["search"],
+                                                             ["sale"]]
+    alone = interleaved([Scenario("list-direct", "d", "http://127.0.0.1", 10)])
+    assert [[s.key for s in group] for group in alone] == [["list-direct"]]

@@ -1,7 +1,14 @@
 """Catalogue: categories and products (unique SKU, optional unique barcode, decimal price and cost)."""
 from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from django.db import models
+
+# What a SKU or barcode may hold; the API, the admin and search (catalog.search) share these.
+SKU_PATTERN = r"^[A-Za-z0-9._/-]{1,64}$"
+BARCODE_PATTERN = r"^[A-Za-z0-9-]{1,64}$"
+SKU_MESSAGE = "Letters, digits and . _ / - only, at most 64."
+BARCODE_MESSAGE = "Letters, digits and - only, at most 64."
 
 
 class Category(models.Model):
@@ -17,9 +24,10 @@ class Category(models.Model):
 
 
 class Product(models.Model):
-    sku = models.CharField(max_length=64, unique=True)
+    sku = models.CharField(max_length=64, unique=True, validators=[RegexValidator(SKU_PATTERN, SKU_MESSAGE)])
     # NULL, not "", when absent: the unique index admits many NULLs
-    barcode = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    barcode = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                               validators=[RegexValidator(BARCODE_PATTERN, BARCODE_MESSAGE)])
     name = models.CharField(max_length=200)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     price = models.DecimalField(max_digits=12, decimal_places=2)
@@ -31,8 +39,7 @@ class Product(models.Model):
     class Meta:
         ordering = ["id"]
         # InnoDB appends the primary key to every secondary index, so each of these also
-        # serves "filter, then ORDER BY id" for keyset pages; the name also has a FULLTEXT
-        # index (migration 0002) for word search.
+        # serves "filter, then ORDER BY id" for keyset pages; name search reads ProductWord.
         indexes = [
             models.Index(fields=["name"], name="product_name"),
             models.Index(fields=["is_active"], name="product_active"),

@@ -1,6 +1,7 @@
 """Product search by name, SKU or barcode, as alternatives each read a page at a time through its own index.
 
-SKU and barcode match as prefixes (their B-tree indexes). Names match when
+SKU and barcode match as prefixes (their B-tree indexes), asked only for a
+term that could start one (no spaces, only the characters a code may hold). Names match when
 every word of the term starts a word of the name ("agua min" finds "Agua
 mineral 625 ml"), through ProductWord: each word of the term is first spelled
 out as the indexed words it starts, then the rarest one's products are read
@@ -11,17 +12,21 @@ names by prefix instead.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import ProductWord
+from .models import BARCODE_PATTERN, SKU_PATTERN, ProductWord
 from .words import MIN_WORD, search_words
 
 MAX_WORDS = 8
 # a word prefix standing for more words than this is read as one range and sorted, not word by word
 MAX_EXPANSIONS = 16
 SAMPLE = 200  # products of each word looked at to pick the rarest
+# a code's characters at any length: a term is a prefix of some code only if it fits
+_SKU_PREFIX = re.compile(SKU_PATTERN.replace("{1,64}", "+"))
+_BARCODE_PREFIX = re.compile(BARCODE_PATTERN.replace("{1,64}", "+"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,11 @@ def search_conditions(term: str) -> list[Q | NameWords]:
     term = term.strip()
     if not term:
         return []
-    conditions: list[Q | NameWords] = [Q(sku__istartswith=term), Q(barcode__istartswith=term)]
+    conditions: list[Q | NameWords] = []
+    if _SKU_PREFIX.match(term):
+        conditions.append(Q(sku__istartswith=term))
+    if _BARCODE_PREFIX.match(term):
+        conditions.append(Q(barcode__istartswith=term))
     words = search_words(term, MAX_WORDS)
     if words and all(len(w) >= MIN_WORD for w in words):
         conditions.append(NameWords(tuple(words)))

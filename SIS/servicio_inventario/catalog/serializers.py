@@ -2,7 +2,7 @@
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from .models import Category, Product
+from .models import BARCODE_PATTERN, SKU_MESSAGE, SKU_PATTERN, Category, Product
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -18,10 +18,10 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    sku = serializers.RegexField(r"^[A-Za-z0-9._/-]{1,64}$", max_length=64, validators=[
+    sku = serializers.RegexField(SKU_PATTERN, max_length=64, validators=[
         UniqueValidator(queryset=Product.objects.using("default").all(), message="A product with this SKU exists."),
-    ], error_messages={"invalid": "Letters, digits and . _ / - only, at most 64."})
-    barcode = serializers.RegexField(r"^[A-Za-z0-9-]{1,64}$", max_length=64, required=False, allow_null=True,
+    ], error_messages={"invalid": SKU_MESSAGE})
+    barcode = serializers.RegexField(BARCODE_PATTERN, max_length=64, required=False, allow_null=True,
                                      allow_blank=True, validators=[
         UniqueValidator(queryset=Product.objects.using("default").all(), message="A product with this barcode exists."),
     ])

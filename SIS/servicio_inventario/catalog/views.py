@@ -6,9 +6,9 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from sis_common.auth.permissions import ADMIN, ReadAnyWriteRoles
+from sis_common.keyset import KeysetPagination
 
 from . import listing, selectors, services
-from .pagination import KeysetPagination
 from .serializers import CategorySerializer, ProductFilterSerializer, ProductSerializer
 
 CATALOGUE_WRITERS = (ADMIN,)

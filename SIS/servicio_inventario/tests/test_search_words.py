@@ -2,9 +2,11 @@
 import itertools
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from catalog import services
 from catalog.models import ProductWord
+from catalog.search import NameWords, search_conditions
 from catalog.services import category_create
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
@@ -59,3 +61,21 @@ def test_search_keeps_the_lists_filters_and_pages(admin_client, make_product):
     assert seen == [p.pk for p in inside] and third["next"] is None
     back = admin_client.get(third["previous"]).json()
     assert [p["id"] for p in back["results"]] == [inside[2].pk, inside[3].pk]
+
+
+def test_codes_are_searched_only_for_a_term_that_could_start_one(admin_client, make_product):
+    coded = make_product(name="Fideos Tika 500 g", sku="TK-500/A", barcode="7750001")
+    named = make(make_product, "Tk Tika fideos")
+    assert ids(admin_client, "search=tk-500") == [coded.pk]  # SKU prefix
+    assert ids(admin_client, "search=775000") == [coded.pk]  # barcode prefix
+    assert ids(admin_client, "search=tika fideos") == [coded.pk, named.pk]  # words: no code has a space
+    # a term with a space is no code's start: only the name is looked at
+    assert search_conditions("tika fideos") == [NameWords(("tika", "fideos"))]
+
+
+def test_the_admin_refuses_a_code_the_api_would_refuse(make_product):
+    product = make(make_product, "Chicha morada Inti")
+    product.sku = "SKU WITH SPACES"
+    with pytest.raises(ValidationError) as refused:
+        product.full_clean()
+    assert "sku" in refused.value.message_dict

@@ -1,11 +1,13 @@
 """Views of the sales API: thin; checkout, services and selectors do the work."""
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sis_common.auth.permissions import require_branch, visible_branches
 from sis_common.idempotency.execution import REPLAY_HEADER, request_key
+from sis_common.keyset import KeysetPagination
 
 from . import checkout, selectors
 from .models import SagaStatus, Sale
@@ -35,10 +37,16 @@ def _answer(submitted: checkout.Submitted, body: dict, kind: str) -> Response:
     return response
 
 
-class SaleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SaleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [RoleAccess]
     serializer_class = SaleSerializer
     lookup_value_regex = r"\d+"
+
+    @extend_schema(parameters=[SaleFilterSerializer], responses=SaleSerializer(many=True))
+    def list(self, request):
+        """Newest first, in keyset pages: no count of every sale, the same cost on any page."""
+        pages = KeysetPagination(request, newest_first=True)
+        return pages.response(SaleSerializer(pages.paginate(self.get_queryset()), many=True).data)
 
     def get_queryset(self):
         if self.action != "list":

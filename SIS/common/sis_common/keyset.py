@@ -85,7 +85,7 @@ class KeysetPagination:
             if isinstance(condition, Q):
                 window = self._window(queryset.filter(condition), backwards)
                 ids.update(window.values_list("pk", flat=True)[: self.size + 1])
-            else:  # an alternative that reads its own index (catalog.search.NameWords)
+            else:  # an alternative that reads its own index (inventory: catalog.search.NameWords)
                 ids.update(condition.window_ids(queryset, anchor=self.anchor, ascending=self._ascending(backwards),
                                                 limit=self.size + 1))
         nearest = sorted(ids, reverse=not self._ascending(backwards))[: self.size + 1]
