@@ -155,6 +155,8 @@ def remember(stack: Stack, result: dict) -> dict:
 
 # measured run for run in turn: their ratio (the gateway's cost) then compares runs under the same load
 PAIRED = ("list", "list-direct")
+# measured on the reference stack (a small catalogue) too, each run right after the same run here
+BY_CATALOGUE_SIZE = frozenset({"list", "search", "list-c1", "search-c1"})
 
 
 def interleaved(selected: list[Scenario]) -> list[list[Scenario]]:
@@ -182,10 +184,31 @@ def adopt_reference(stack: Stack, other: Path) -> None:
     path.write_text(json.dumps(history, indent=1) + "\n")
 
 
-def run(stack: Stack, *, seconds: int, repeats: int, only: list[str] | None = None) -> dict:
-    if not supervisor.running(stack):
+@dataclass
+class Reference:
+    """A second stack seeded with a small catalogue, measured in turn with this one (same code, same moment)."""
+    stack: Stack
+    work: Workload
+    runs: dict[str, Figures] = field(default_factory=dict)
+
+    def measure(self, key: str, seconds: int) -> None:
+        scenario = next(s for s in scenarios(self.stack, self.work) if s.key == key)
+        self.runs.setdefault(key, Figures()).runs.append(run_wrk(scenario, self.work.token, seconds))
+
+    def keep(self, into: Stack, finished: str) -> None:
+        """Its figures under its catalogue size, in its history and in `into`'s."""
+        ran = {s.key: s for s in scenarios(self.stack, self.work)}
+        remember(self.stack, {"scale": self.work.scale, "finished": finished,
+                              "results": [(ran[key], figures, []) for key, figures in self.runs.items()]})
+        adopt_reference(into, history_path(self.stack))
+
+
+def run(stack: Stack, *, seconds: int, repeats: int, only: list[str] | None = None,
+        reference: Stack | None = None) -> dict:
+    if not supervisor.running(stack) or (reference and not supervisor.running(reference)):
         raise SystemExit("no stack is running: start it with bin/up")
     work = prepare_workload(stack)
+    other = Reference(reference, prepare_workload(reference)) if reference else None
     sampler = StackSampler(stack)
     settled = sampler.wait_idle()
     print(f"  stack idle after {settled} s (replicas caught up, background work done)", flush=True)
@@ -203,18 +226,33 @@ def run(stack: Stack, *, seconds: int, repeats: int, only: list[str] | None = No
                 with sampler.measure() as sample:
                     runs[scenario.key][0].runs.append(run_wrk(scenario, work.token, seconds))
                 runs[scenario.key][1].append(sample)
+                if other and scenario.key in BY_CATALOGUE_SIZE:
+                    other.measure(scenario.key, seconds)
         for scenario in group:
             figures, usage = runs[scenario.key]
             results.append((scenario, figures, usage))
             print(f"  {scenario.name}: {figures.median('rps'):.0f} req/s, p50 {figures.median('p50_ms'):.1f} ms, "
                   f"p99 {figures.median('p99_ms'):.1f} ms, errors {figures.total('errors')}", flush=True)
+            if other and scenario.key in other.runs:
+                print(f"    reference stack ({other.work.scale.get('catalogue_size', 0):,} products): p50 "
+                      f"{other.runs[scenario.key].median('p50_ms'):.1f} ms", flush=True)
         sampler.wait_idle(timeout=60)  # the next scenario starts on a quiet stack (replicas caught up)
     result = {"machine": machine(), "idle": idle, "ab": ab, "results": results, "seconds": seconds,
               "repeats": repeats, "scale": work.scale, "search_term": work.search_term,
               "load": {"before": load_before, "after": os.getloadavg()},
               "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if other:
+        other.keep(stack, result["finished"])
     result["history"] = remember(stack, result)
     return result
+
+
+def reference_stack(spec: str) -> Stack:
+    var, _, port = spec.rpartition(":")
+    if not var or not port.isdigit():
+        raise SystemExit(f"--reference wants VAR:PORT (a var directory and its gateway port), not {spec!r}")
+    # the load test reaches a stack through its nginx ports and its var directory, never its databases
+    return Stack(var=Path(var).resolve(), port=int(port))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,13 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", help="comma-separated scenario keys (ab, list, list-direct, search, sale, …)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
-    parser.add_argument("--reference", type=Path,
-                        help="another stack's var/run/loadtest-history.json (seeded small) to compare sizes with")
+    parser.add_argument("--reference", metavar="VAR:PORT",
+                        help="a second running stack seeded small (its var directory and gateway port), measured "
+                             "in turn with this one for the catalogue-size comparison")
     args = parser.parse_args(argv)
-    if args.reference:
-        adopt_reference(Stack.from_env(), args.reference)
     only = [k.strip() for k in args.only.split(",")] if args.only else None
-    result = run(Stack.from_env(), seconds=args.seconds, repeats=args.repeats, only=only)
+    result = run(Stack.from_env(), seconds=args.seconds, repeats=args.repeats, only=only,
+                 reference=reference_stack(args.reference) if args.reference else None)
     print(render(result) if args.no_write or only else write(result))
     if only and not args.no_write:
         print("(a partial run: docs/performance.md left alone; its figures are kept in "

@@ -1,8 +1,10 @@
 """bin/loadtest's bookkeeping: verdicts against the targets, the 10,000-vs-1,000,000 comparison, kept notes."""
 import json
 
+import pytest
+
 from sis_ops import perfreport
-from sis_ops.loadtest import Figures, Scenario, _body_lua, adopt_reference, history_path, interleaved
+from sis_ops.loadtest import Figures, Scenario, _body_lua, adopt_reference, history_path, interleaved, reference_stack
 from sis_ops.stack import Stack
 
 
@@ -82,3 +84,11 @@ def test_the_gateway_and_direct_list_runs_alternate_and_the_rest_run_alone():
                                                              ["sale"]]
     alone = interleaved([Scenario("list-direct", "d", "http://127.0.0.1", 10)])
     assert [[s.key for s in group] for group in alone] == [["list-direct"]]
+
+
+def test_the_reference_stack_is_named_by_its_var_directory_and_gateway_port(tmp_path):
+    stack = reference_stack(f"{tmp_path}/scratch:9000")
+    assert (stack.var, stack.port, stack.url()) == (tmp_path / "scratch", 9000, "http://127.0.0.1:9000")
+    for bad in ("9000", f"{tmp_path}/scratch", f"{tmp_path}:port"):
+        with pytest.raises(SystemExit):
+            reference_stack(bad)
