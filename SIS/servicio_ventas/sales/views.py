@@ -1,7 +1,7 @@
 """Views of the sales API: thin; checkout, services and selectors do the work."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -12,7 +12,8 @@ from sis_common.keyset import KeysetPagination
 from . import checkout, selectors
 from .models import SagaStatus, Sale
 from .permissions import RoleAccess
-from .serializers import ReturnInSerializer, ReturnSerializer, SaleFilterSerializer, SaleInSerializer, SaleSerializer
+from .presentation import return_public, sale_public
+from .serializers import ReturnInSerializer, SaleFilterSerializer, SaleInSerializer, SaleSerializer
 
 RETRY_AFTER_SECONDS = "2"
 
@@ -37,7 +38,7 @@ def _answer(submitted: checkout.Submitted, body: dict, kind: str) -> Response:
     return response
 
 
-class SaleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SaleViewSet(viewsets.GenericViewSet):
     permission_classes = [RoleAccess]
     serializer_class = SaleSerializer
     lookup_value_regex = r"\d+"
@@ -46,7 +47,10 @@ class SaleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def list(self, request):
         """Newest first, in keyset pages: no count of every sale, the same cost on any page."""
         pages = KeysetPagination(request, newest_first=True)
-        return pages.response(SaleSerializer(pages.paginate(self.get_queryset()), many=True).data)
+        return pages.response([sale_public(sale) for sale in pages.paginate(self.get_queryset())])
+
+    def retrieve(self, request, pk=None):
+        return Response(sale_public(self.get_object()))
 
     def get_queryset(self):
         if self.action != "list":
@@ -69,7 +73,7 @@ class SaleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             lines=[(x["product"], x["quantity"]) for x in sale_in["lines"]],
             payments=[(x["method"], x["amount"]) for x in sale_in["payments"]],
         )
-        body = SaleSerializer(selectors.sale_for_answer(submitted.saga)).data
+        body = sale_public(selectors.sale_for_answer(submitted.saga))
         return _answer(submitted, body, "sale")
 
     @action(detail=True, methods=["post"], url_path="returns")
@@ -85,5 +89,5 @@ class SaleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             lines=[(x["product"], x["quantity"]) for x in return_in["lines"]],
             reason=return_in["reason"], refund_method=return_in["refund_method"],
         )
-        body = ReturnSerializer(selectors.return_fresh(return_id=submitted.saga.pk)).data
+        body = return_public(selectors.return_fresh(return_id=submitted.saga.pk))
         return _answer(submitted, body, "return")

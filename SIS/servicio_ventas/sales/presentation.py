@@ -1,0 +1,70 @@
+"""Sales and returns in the API's shape, built as plain dicts.
+
+A page of 50 sales through the nested serializers (SaleSerializer and its
+line, payment and return serializers) cost more than reading the sales, and
+every sale's answer went through them too. The serializers stay the schema
+and the reference: tests/test_presentation.py keeps these dicts equal to them.
+"""
+from __future__ import annotations
+
+from rest_framework.fields import DateTimeField
+
+from .models import SagaStatus, Sale, SaleReturn
+
+_moment = DateTimeField().to_representation
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+def _when(value) -> str | None:
+    return None if value is None else _moment(value)
+
+
+def sale_public(sale: Sale) -> dict:
+    """A sale with its lines (and what was returned of each), payments and returns."""
+    returns = list(sale.returns.all())
+    returned = _returned_by_product(returns)
+    return {
+        "id": sale.pk, "number": sale.number, "branch": sale.branch_id, "status": str(sale.status),
+        "subtotal": _money(sale.subtotal), "tax": _money(sale.tax), "total": _money(sale.total),
+        "paid": _money(sale.paid), "change": _money(sale.change), "tax_rate": f"{sale.tax_rate:.4f}",
+        "lines": [_sale_line(line, returned) for line in sale.lines.all()],
+        "payments": [{"method": p.method, "amount": _money(p.amount)} for p in sale.payments.all()],
+        "returns": [return_public(r) for r in returns],
+        "cashier": sale.user_id, "session": sale.session_id, "business_date": sale.business_date.isoformat(),
+        "created_at": _when(sale.created_at), "completed_at": _when(sale.completed_at), "rejection": sale.rejection,
+    }
+
+
+def _returned_by_product(returns: list[SaleReturn]) -> dict[int, int]:
+    # only completed returns count: a pending one may still be rejected
+    returned: dict[int, int] = {}
+    for sale_return in returns:
+        if sale_return.status == SagaStatus.COMPLETED:
+            for line in sale_return.lines.all():
+                returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
+    return returned
+
+
+def _sale_line(line, returned: dict[int, int]) -> dict:
+    return {"product": line.product_id, "sku": line.sku, "name": line.name, "unit_price": _money(line.unit_price),
+            "quantity": line.quantity, "total": _money(line.total),
+            "returned_quantity": returned.get(line.product_id, 0)}
+
+
+def return_public(sale_return: SaleReturn) -> dict:
+    """A return with its lines and refund."""
+    return {
+        "id": sale_return.pk, "sale": sale_return.sale_id, "branch": sale_return.branch_id,
+        "status": str(sale_return.status),
+        "lines": [{"product": x.product_id, "quantity": x.quantity, "unit_price": _money(x.unit_price),
+                   "total": _money(x.total)} for x in sale_return.lines.all()],
+        "subtotal": _money(sale_return.subtotal), "tax": _money(sale_return.tax),
+        "refund_amount": _money(sale_return.refund_amount), "refund_method": sale_return.refund_method,
+        "refund": {"method": sale_return.refund_method, "amount": _money(sale_return.refund_amount)},
+        "reason": sale_return.reason, "cashier": sale_return.user_id, "session": sale_return.session_id,
+        "created_at": _when(sale_return.created_at), "completed_at": _when(sale_return.completed_at),
+        "rejection": sale_return.rejection,
+    }
