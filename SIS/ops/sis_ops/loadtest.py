@@ -171,19 +171,6 @@ def interleaved(selected: list[Scenario]) -> list[list[Scenario]]:
     return groups
 
 
-def adopt_reference(stack: Stack, other: Path) -> None:
-    """Keep another stack's figures (a scratch stack seeded small: same code, same machine) in this history.
-
-    Seeding only adds data, so the 10,000-product reference for a stack holding
-    1,000,000 comes from a second stack; its figures replace this history's at those sizes.
-    """
-    path = history_path(stack)
-    history = json.loads(path.read_text()) if path.exists() else {}
-    for size, entry in json.loads(other.read_text()).items():
-        history.setdefault(size, {}).update(entry)
-    path.write_text(json.dumps(history, indent=1) + "\n")
-
-
 @dataclass
 class Reference:
     """A second stack seeded with a small catalogue, measured in turn with this one (same code, same moment)."""
@@ -196,11 +183,11 @@ class Reference:
         self.runs.setdefault(key, Figures()).runs.append(run_wrk(scenario, self.work.token, seconds))
 
     def keep(self, into: Stack, finished: str) -> None:
-        """Its figures under its catalogue size, in its history and in `into`'s."""
+        """Its figures in `into`'s history, under its own catalogue size: seeding only adds data, so the
+        small catalogue a large stack is compared with lives on this second stack."""
         ran = {s.key: s for s in scenarios(self.stack, self.work)}
-        remember(self.stack, {"scale": self.work.scale, "finished": finished,
-                              "results": [(ran[key], figures, []) for key, figures in self.runs.items()]})
-        adopt_reference(into, history_path(self.stack))
+        remember(into, {"scale": self.work.scale, "finished": finished,
+                        "results": [(ran[key], figures, []) for key, figures in self.runs.items()]})
 
 
 def run(stack: Stack, *, seconds: int, repeats: int, only: list[str] | None = None,

@@ -4,8 +4,10 @@ import json
 import pytest
 
 from sis_ops import perfreport
-from sis_ops.loadtest import Figures, Scenario, _body_lua, adopt_reference, history_path, interleaved, reference_stack
+from sis_ops.loadtest import (Figures, Reference, Scenario, _body_lua, history_path, interleaved,
+                              reference_stack)
 from sis_ops.stack import Stack
+from sis_ops.workload import Workload
 
 
 def figures(rps: float, p50: float, p99: float, errors: int = 0) -> Figures:
@@ -69,12 +71,13 @@ def test_a_scratch_stacks_figures_become_the_small_catalogue_reference(tmp_path)
     history_path(stack).parent.mkdir(parents=True)
     history_path(stack).write_text(json.dumps({"10008": {"search-c1": {"p50_ms": 9.0}, "sale": {"rps": 40}},
                                                "1000008": {"search-c1": {"p50_ms": 12.0}}}))
-    scratch = tmp_path / "scratch-history.json"
-    scratch.write_text(json.dumps({"10008": {"search-c1": {"p50_ms": 7.5}}}))
-    adopt_reference(stack, scratch)
+    scratch = Reference(Stack(var=tmp_path / "scratch", port=9000),
+                        Workload("token", 1, [1, 2, 3], "Agua mineral", {"catalogue_size": 10008}),
+                        {"search-c1": figures(130, 7.5, 13)})
+    scratch.keep(stack, "2026-01-05 10:00 UTC")
     kept = json.loads(history_path(stack).read_text())
-    assert kept == {"10008": {"search-c1": {"p50_ms": 7.5}, "sale": {"rps": 40}},
-                    "1000008": {"search-c1": {"p50_ms": 12.0}}}
+    assert kept["10008"]["search-c1"]["p50_ms"] == 7.5 and kept["10008"]["sale"] == {"rps": 40}
+    assert kept["1000008"] == {"search-c1": {"p50_ms": 12.0}}
 
 
 def test_the_gateway_and_direct_list_runs_alternate_and_the_rest_run_alone():

@@ -1,38 +1,19 @@
 """No N+1: the list endpoints and the sales' stock move cost a fixed number of SQL statements, whatever the size."""
 import itertools
 import os
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.db import connections
-from django.test.utils import CaptureQueriesContext
 
 from catalog import listing
 from catalog.serializers import ProductSerializer
 from catalog.services import category_create
+from sis_common.testing.queries import statements, statements_for_get as count
 from stock import services
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 BRANCH, OTHER = 301, 302
 _names = (f"QC-{i}" for i in itertools.count())
-
-
-@contextmanager
-def statements():
-    """Every statement sent through either alias while the block runs."""
-    with CaptureQueriesContext(connections["default"]) as primary, \
-            CaptureQueriesContext(connections["replica"]) as replica:
-        captured: list[dict] = []
-        yield captured
-    captured += primary.captured_queries + replica.captured_queries
-
-
-def count(client, url: str) -> int:
-    with statements() as sent:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(sent)
 
 
 def test_product_list_costs_one_statement_at_any_page_size(admin_client, make_product):

@@ -1,36 +1,18 @@
 """No N+1: sales lists, a sale's completion and the daily report cost a fixed number of statements."""
 import itertools
-from contextlib import contextmanager
 
 import pytest
-from django.db import connections, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 
 from sales import services
 from sales.models import Sale, SaleReturn
+from sis_common.testing.queries import statements, statements_for_get as count
 
 from .builders import make_sale
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 BRANCH = 401
 _keys = (f"qc-{i}" for i in itertools.count())
-
-
-@contextmanager
-def statements():
-    """Every statement sent through either alias while the block runs."""
-    with CaptureQueriesContext(connections["default"]) as primary, \
-            CaptureQueriesContext(connections["replica"]) as replica:
-        captured: list[dict] = []
-        yield captured
-    captured += primary.captured_queries + replica.captured_queries
-
-
-def count(client, url: str) -> int:
-    with statements() as sent:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(sent)
 
 
 def sales_with_returns(n: int, branch: int = BRANCH) -> None:
