@@ -58,6 +58,8 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
     assert sale["number"] == f"{shop['code']}-000001"
     assert (sale["subtotal"], sale["tax"], sale["total"], sale["change"]) == ("31.99", "5.76", "37.75", "2.25")
     assert sale["session"] == session["id"] and sale["cashier"] == CASHIER
+    # the creating request answers from what it wrote, without reading the sale back: it must be the sale as stored
+    assert cashier.ok("get", f"/api/sales/{sale['id']}/") == sale
     assert {x["product"]: (x["name"], x["unit_price"], x["total"]) for x in sale["lines"]} == {
         rice: ("Arroz 5kg", "12.50", "25.00"), oil: ("Aceite 1L", "3.99", "3.99"), salt: ("Sal 1kg", "0.75", "3.00")}
 

@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,11 +64,8 @@ def run_ab(url: str, token: str, *, requests: int = 100, concurrency: int = 10) 
 
 
 def run_wrk(scenario: Scenario, token: str, seconds: int) -> dict:
-    script = (LUA / "report.lua").read_text()
-    if scenario.method == "POST":
-        script = (LUA / "sale.lua").read_text() + "\n" + script
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(script + _body_lua(scenario))
+        fh.write(wrk_script(scenario))
     # one wrk thread per ten connections, at most two: wrk shares the two cores with the stack
     threads = max(1, min(2, scenario.concurrency // 10))
     cmd = ["wrk", "-t", str(threads), "-c", str(scenario.concurrency), "-d", f"{seconds}s", "--timeout", "10s",
@@ -84,11 +82,21 @@ def run_wrk(scenario: Scenario, token: str, seconds: int) -> dict:
     return data
 
 
+def wrk_script(scenario: Scenario) -> str:
+    """The Lua wrk runs for a scenario: the report of its figures, and for a POST the bodies in turn."""
+    script = (LUA / "report.lua").read_text()
+    if scenario.method == "POST":
+        script = (LUA / "sale.lua").read_text() + "\n" + script
+    return script + _body_lua(scenario)
+
+
 def _body_lua(scenario: Scenario) -> str:
     if not scenario.bodies:
         return ""
     bodies = ", ".join(f"[[{json.dumps(body)}]]" for body in scenario.bodies)
-    return f'\nwrk.method = "{scenario.method}"\nbodies = {{ {bodies} }}\n'
+    # a fresh tag per run: keys of an earlier run would be answered as replays, not new sales
+    run_tag = uuid.uuid4().hex[:16]
+    return f'\nwrk.method = "{scenario.method}"\nrun_tag = "{run_tag}"\nbodies = {{ {bodies} }}\n'
 
 
 def scenarios(stack: Stack, work: Workload) -> list[Scenario]:

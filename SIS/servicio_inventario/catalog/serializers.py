@@ -42,9 +42,3 @@ class ProductFilterSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class ProductInternalSerializer(serializers.ModelSerializer):
-    """What the sales service needs to price a line."""
-
-    class Meta:
-        model = Product
-        fields = ["id", "sku", "barcode", "name", "price", "is_active"]

@@ -12,7 +12,8 @@ from sis_common.auth.internal import InternalCaller
 from sis_common.idempotency.execution import request_key, run_idempotent
 
 from . import services
-from .serializers import DocumentMoveCreateSerializer, StockDocumentSerializer
+from .presentation import document_public
+from .serializers import DocumentMoveCreateSerializer
 
 SCOPE = "internal-stock-moves"
 
@@ -32,7 +33,6 @@ class StockMoveInternalView(APIView):
             document, movements = services.document_move_apply(kind=data["kind"], branch_id=data["branch"],
                                                                reference=data["reference"], user_id=data["user"],
                                                                lines=data["lines"])
-            return Response(StockDocumentSerializer(document, context={"movements": movements}).data,
-                            status=status.HTTP_201_CREATED)
+            return Response(document_public(document, movements), status=status.HTTP_201_CREATED)
 
         return run_idempotent(key=key, scope=SCOPE, payload=request.data, handler=handler)

@@ -149,18 +149,3 @@ class DocumentMoveCreateSerializer(LinesMixin, serializers.Serializer):
     lines = lines_field()
 
 
-class StockDocumentSerializer(serializers.ModelSerializer):
-    branch = serializers.IntegerField(source="branch_id")
-    user = serializers.IntegerField(source="user_id", allow_null=True)
-    movements = serializers.SerializerMethodField()
-
-    def get_movements(self, document) -> list[dict]:
-        # in line order; the ones just written come in the context, saving a read
-        rows = self.context.get("movements")
-        if rows is None:
-            rows = document.movements.order_by("id")
-        return MovementSerializer(rows, many=True).data
-
-    class Meta:
-        model = StockDocument
-        fields = ["id", "kind", "branch", "reference", "user", "created_at", "movements"]

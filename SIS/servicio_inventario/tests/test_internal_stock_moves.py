@@ -2,6 +2,7 @@
 import pytest
 
 from stock.models import Movement, StockDocument
+from stock.serializers import MovementSerializer
 
 pytestmark = pytest.mark.django_db
 URL = "/internal/inventory/stock-moves/"
@@ -26,6 +27,10 @@ def test_sale_takes_every_line_and_answers_the_document(internal_client, make_pr
                                                                        "reference": "SUC01-000001"}
     assert [(m["product"], m["quantity"], m["balance_after"], m["kind"], m["user"]) for m in answer["movements"]] == [
         (a.pk, -2, 3, "sale", 4), (b.pk, -5, 0, "sale", 4)]
+    # answered from what was written, in the public shape of a movement as stored
+    document = StockDocument.objects.get(pk=answer["id"])
+    assert answer["user"] == 4 and answer["created_at"].startswith(document.created_at.date().isoformat())
+    assert answer["movements"] == MovementSerializer(document.movements.order_by("id"), many=True).data
 
 
 def test_same_key_same_body_is_one_move_and_the_same_answer(internal_client, make_product, receive,

@@ -12,13 +12,15 @@ from .models import CashSession
 METHODS = ("cash", "card", "transfer")
 
 
-def session_open_for(*, user_id: int, branch_id: int, lock: bool = False) -> CashSession | None:
-    """The user's open session at the branch (from the primary; locked when a sale joins it)."""
-    qs = CashSession.objects.using("default").filter(user_id=user_id, branch_id=branch_id,
-                                                     status=CashSession.Status.OPEN)
-    if lock:
-        qs = qs.select_for_update()
-    return qs.first()
+def session_open_id(*, user_id: int, branch_id: int) -> int | None:
+    """The id of the user's open session at the branch, read on the primary and locked: a sale joins it.
+
+    The lock keeps the session open until the sale commits (closing waits), and
+    only the id is read: every sale asks, and a whole session row is not needed.
+    """
+    return (CashSession.objects.using("default").select_for_update()
+            .filter(user_id=user_id, branch_id=branch_id, status=CashSession.Status.OPEN)
+            .values_list("pk", flat=True).first())
 
 
 def session_list(*, branches: frozenset[int] | None, user_id: int | None = None, branch: int | None = None,

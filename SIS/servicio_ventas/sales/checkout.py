@@ -59,15 +59,16 @@ def sale_submit(*, user_id: int, key: str, branch_id: int, lines: list[tuple[int
     draft = _draft(user_id=user_id, key=key, request_hash=request_hash, branch_id=branch_id, lines=lines,
                    payments=payments)
     try:
-        sale = services.sale_create(draft=draft)
+        created = services.sale_create(draft=draft)
     except IntegrityError:
         # a concurrent request with this key stored its sale first
         existing = selectors.sale_by_key(user_id=user_id, key=key)
         if existing is None:
             raise
         return _resume_sale(existing, request_hash)
+    sale = created.sale
     try:
-        sale = saga.sale_drive(sale_id=sale.pk, wait=CREATOR_WAIT_SECONDS)
+        sale = saga.sale_drive_created(created=created, wait=CREATOR_WAIT_SECONDS)
     except saga.SagaBusy:
         pass  # still being driven by a duplicate: answer pending, the outcome is the duplicate's
     return Submitted(sale, replayed=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 
 from django.db import OperationalError, transaction
 
@@ -25,13 +26,26 @@ class SagaBusy(Exception):
     """Another request or the reconciler is driving this saga right now."""
 
 
-def _locked(model, pk: int):
+@contextmanager
+def _busy_when_locked():
+    """NOWAIT's lock error means another driver holds the saga: SagaBusy."""
     try:
-        return model.objects.select_for_update(nowait=True).get(pk=pk)
+        yield
     except OperationalError as exc:
         if exc.args and exc.args[0] in LOCK_BUSY_ERRORS:
             raise SagaBusy from exc
         raise
+
+
+def _locked(model, pk: int):
+    with _busy_when_locked():
+        return model.objects.select_for_update(nowait=True).get(pk=pk)
+
+
+def _locked_progress(model, pk: int) -> tuple[str, int]:
+    """Lock the row and read only what another driver may have changed: status and attempts."""
+    with _busy_when_locked():
+        return model.objects.select_for_update(nowait=True).filter(pk=pk).values_list("status", "attempts").get()
 
 
 def _until_free(drive, pk: int, wait: float):
@@ -50,17 +64,27 @@ def sale_drive(*, sale_id: int, wait: float = 0.0) -> Sale:
     return _until_free(_sale_drive_once, sale_id, wait)
 
 
+def sale_drive_created(*, created: services.CreatedSale, wait: float) -> Sale:
+    """sale_drive for the request that has just stored the sale: it already holds its lines and payments."""
+    return _until_free(lambda sale_id: _sale_drive_once(sale_id, created=created), created.sale.pk, wait)
+
+
 @transaction.atomic
-def _sale_drive_once(sale_id: int) -> Sale:
-    sale = _locked(Sale, sale_id)
+def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) -> Sale:
+    if created is None:
+        sale = _locked(Sale, sale_id)
+        lines, payments = list(sale.lines.all()), None
+    else:
+        # only the lock and the status are read: nothing else of a pending sale changes but its retry bookkeeping
+        sale, lines, payments = created.sale, created.lines, created.payments
+        sale.status, sale.attempts = _locked_progress(Sale, sale_id)
     if sale.status != SagaStatus.PENDING:
-        return sale
-    lines = list(sale.lines.all())
+        return sale if created is None else _locked(Sale, sale_id)
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
                                   reference=f"sale:{sale.pk}", user=sale.user_id,
                                   lines=[(x.product_id, x.quantity) for x in lines])
     if result.outcome is MoveOutcome.MOVED:
-        payments = list(sale.payments.all())
+        payments = list(sale.payments.all()) if payments is None else payments
         sale = services.sale_complete(sale=sale, stock_move_id=result.data.get("id"), lines=lines, payments=payments)
         # a sale completed just now has no returns: the answer needs no further read
         return selectors.sale_with_details(sale, lines=lines, payments=payments, returns=[])

@@ -62,25 +62,35 @@ class SaleDraft:
     settlement: pricing.Settlement
 
 
+@dataclass(frozen=True)
+class CreatedSale:
+    """A sale just stored as pending, with the lines and payments written with it."""
+
+    sale: Sale
+    lines: list[SaleLine]
+    payments: list[Payment]
+
+
 @transaction.atomic
-def sale_create(*, draft: SaleDraft) -> Sale:
+def sale_create(*, draft: SaleDraft) -> CreatedSale:
     """Store the sale `pending`, in the seller's open session at that branch if there is one."""
     now = timezone.now()
-    session = cash_selectors.session_open_for(user_id=draft.user_id, branch_id=draft.branch_id, lock=True)
+    session_id = cash_selectors.session_open_id(user_id=draft.user_id, branch_id=draft.branch_id)
     sale = Sale.objects.create(
-        branch_id=draft.branch_id, branch_code=draft.branch_code, user_id=draft.user_id, session=session,
+        branch_id=draft.branch_id, branch_code=draft.branch_code, user_id=draft.user_id, session_id=session_id,
         idempotency_key=draft.idempotency_key, request_hash=draft.request_hash, saga_key=f"sale-{uuid.uuid4().hex}",
         tax_rate=draft.tax_rate, subtotal=draft.totals.subtotal, tax=draft.totals.tax, total=draft.totals.total,
         paid=draft.settlement.paid, change=draft.settlement.change,
         business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
     )
-    SaleLine.objects.bulk_create([
+    lines = SaleLine.objects.bulk_create([
         SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
                  quantity=line.quantity, total=line.total)
         for line in sorted(draft.lines, key=lambda x: x.product_id)
     ])
-    Payment.objects.bulk_create([Payment(sale=sale, method=m, amount=pricing.money(a)) for m, a in draft.payments])
-    return sale
+    payments = Payment.objects.bulk_create(
+        [Payment(sale=sale, method=m, amount=pricing.money(a)) for m, a in draft.payments])
+    return CreatedSale(sale, lines, payments)
 
 
 def _next_sequence(branch_id: int) -> int:
@@ -184,7 +194,7 @@ def return_create(*, request: ReturnRequest) -> SaleReturn:
     sale_return = SaleReturn.objects.create(
         sale=sale, branch_id=sale.branch_id, user_id=request.user_id, idempotency_key=request.idempotency_key,
         request_hash=request.request_hash, saga_key=f"return-{uuid.uuid4().hex}",
-        session=cash_selectors.session_open_for(user_id=request.user_id, branch_id=sale.branch_id, lock=True),
+        session_id=cash_selectors.session_open_id(user_id=request.user_id, branch_id=sale.branch_id),
         reason=request.reason, refund_method=request.refund_method, subtotal=amounts.subtotal, tax=amounts.tax,
         refund_amount=amounts.total, business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
     )

@@ -27,7 +27,7 @@ def sale_draft(*, branch_id: int, user_id: int, lines: list[tuple[int, str, int]
 
 
 def make_sale(*, complete: bool = True, **kwargs) -> Sale:
-    sale = services.sale_create(draft=sale_draft(**kwargs))
+    sale = services.sale_create(draft=sale_draft(**kwargs)).sale
     if complete:
         with transaction.atomic():
             sale = services.sale_complete(sale=Sale.objects.select_for_update().get(pk=sale.pk), stock_move_id=1)
