@@ -71,20 +71,15 @@ def sale_drive_created(*, created: services.CreatedSale, wait: float) -> Sale:
 
 @transaction.atomic
 def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) -> Sale:
-    if created is None:
-        sale = _locked(Sale, sale_id)
-        lines, payments = list(sale.lines.all()), None
-    else:
-        # only the lock and the status are read: nothing else of a pending sale changes but its retry bookkeeping
-        sale, lines, payments = created.sale, created.lines, created.payments
-        sale.status, sale.attempts = _locked_progress(Sale, sale_id)
+    sale = _locked(Sale, sale_id) if created is None else _created_locked(created)
     if sale.status != SagaStatus.PENDING:
-        return sale if created is None else _locked(Sale, sale_id)
+        return sale
+    lines = list(sale.lines.all()) if created is None else created.lines
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
                                   reference=f"sale:{sale.pk}", user=sale.user_id,
                                   lines=[(x.product_id, x.quantity) for x in lines])
     if result.outcome is MoveOutcome.MOVED:
-        payments = list(sale.payments.all()) if payments is None else payments
+        payments = list(sale.payments.all()) if created is None else created.payments
         sale = services.sale_complete(sale=sale, stock_move_id=result.data.get("id"), lines=lines, payments=payments)
         # a sale completed just now has no returns: the answer needs no further read
         return selectors.sale_with_details(sale, lines=lines, payments=payments, returns=[])
@@ -97,6 +92,19 @@ def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) 
         return services.sale_reject(sale=sale, rejection=_refusal(result))
     log.warning("sale %s stays pending: %s", sale.pk, result.reason)
     return services.saga_postpone(saga=sale, reason=result.reason)
+
+
+def _created_locked(created: services.CreatedSale) -> Sale:
+    """The sale its creating request holds, locked; read afresh only if another driver settled it meanwhile.
+
+    Of a pending sale nothing changes but the retry bookkeeping, so only status and
+    attempts are read: a driver that postponed it has counted an attempt.
+    """
+    status, attempts = _locked_progress(Sale, created.sale.pk)
+    if status != SagaStatus.PENDING:
+        return _locked(Sale, created.sale.pk)
+    created.sale.attempts = attempts
+    return created.sale
 
 
 def return_drive(*, return_id: int, wait: float = 0.0) -> SaleReturn:

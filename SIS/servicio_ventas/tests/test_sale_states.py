@@ -11,7 +11,7 @@ from sales.models import ReturnLine, SagaStatus, Sale, SaleReturn
 from sales.reconciler import reconcile_pass
 from sis_common.errors import DomainError
 
-from .builders import make_sale
+from .builders import make_sale, sale_draft
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
@@ -29,6 +29,21 @@ def test_sale_stays_pending_while_inventory_cannot_be_reached(monkeypatch):
     sale.refresh_from_db()
     assert sale.status == SagaStatus.PENDING and sale.attempts == 2
     assert sale.next_attempt_at > timezone.now()  # backed off, not hammering
+
+
+def test_the_creating_request_drives_with_what_it_wrote_but_counts_attempts_made_meanwhile(monkeypatch):
+    monkeypatch.delenv("EWTTO_INVENTARIO_URL", raising=False)
+    created = services.sale_create(draft=sale_draft(branch_id=103, user_id=7, lines=[(1, "2.00", 1), (2, "3.00", 2)]))
+    assert [(x.product_id, x.quantity) for x in created.lines] == [(1, 1), (2, 2)] and created.payments
+    # a duplicate request drove it first and postponed it: the creator's copy still says 0 attempts
+    services.saga_postpone(saga=Sale.objects.get(pk=created.sale.pk), reason="first try")
+    driven = saga.sale_drive_created(created=created, wait=0)
+    assert driven.status == SagaStatus.PENDING and driven.attempts == 2
+    assert Sale.objects.get(pk=created.sale.pk).attempts == 2
+    # settled meanwhile by someone else: the creator answers the sale as stored, not its own copy
+    Sale.objects.filter(pk=created.sale.pk).update(status=SagaStatus.REJECTED, rejection={"code": "x"})
+    settled = saga.sale_drive_created(created=created, wait=0)
+    assert settled.status == SagaStatus.REJECTED and settled.rejection == {"code": "x"}
 
 
 def test_reconciler_skips_a_sale_someone_else_is_driving(monkeypatch):
