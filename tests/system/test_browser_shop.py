@@ -290,3 +290,33 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
     card = page.locator(f".card[data-branch='{here['id']}']")
     playwright.expect(card.locator(".sales-count")).to_have_text(re.compile(r"\d"))
     playwright.expect(page.get_by_role("link", name=number)).to_be_visible()
+
+
+def test_a_scanned_code_counts_even_when_the_form_is_sent_before_its_lookup_answers(page, gateway, shop):
+    """A scanner types the code and Enter; the clerk clicks Registrar while the product is still being looked up."""
+    here, soap = shop["here"], shop["products"]["soap"]
+    stock = shop["admin"].call("GET", f"/api/inventory/stock/?branch={here['id']}&product={soap['id']}")
+    before = stock["results"][0]["quantity"]
+    sign_in(page, gateway, **shop["manager"])
+    page.get_by_label("Sucursal").select_option(str(here["id"]))
+    go(page, "Entradas y ajustes")
+    held = []  # the lookup's request is held back (not answered by the test) until after the click
+    lookups = re.compile(r".*/api/inventory/products/\?.*search=")
+    page.route(lookups, lambda route: held.append(route))
+    form = page.locator("#movement-form")
+    form.get_by_label("Cantidad").fill("2")
+    form.get_by_label("Producto").fill(soap["barcode"])
+    form.get_by_label("Producto").press("Enter")
+    deadline = 50
+    while not held and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert held, "the picker did not look the code up"
+    form.get_by_role("button", name="Registrar").click()
+    page.wait_for_timeout(300)
+    assert not page.get_by_role("status").count()  # nothing was sent without its product
+    for route in held:
+        route.continue_()
+    page.unroute(lookups)
+    playwright.expect(page.get_by_role("status")).to_contain_text(f"saldo {before + 2}")
+    playwright.expect(page.locator("#movement-form .alert")).to_have_count(0)

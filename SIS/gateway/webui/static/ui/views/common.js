@@ -61,6 +61,8 @@ export function productPicker({ label, name = "product", onPick, required = true
   input.setAttribute("aria-controls", list.id);
   let timer = null;
   let results = [];
+  // a scanner sends the code and Enter, and the form may be sent before that lookup answers
+  let lookup = Promise.resolve();
   const pick = (product) => {
     hidden.value = product.id;
     rememberProducts([product]);
@@ -100,7 +102,7 @@ export function productPicker({ label, name = "product", onPick, required = true
       event.preventDefault();
       clearTimeout(timer);
       // a scanned barcode or an exact SKU is picked at once
-      search().then(() => {
+      lookup = search().then(() => {
         const term = input.value.trim();
         const exact = results.find((p) => p.barcode === term || p.sku === term);
         if (exact || results.length === 1) pick(exact || results[0]);
@@ -125,7 +127,7 @@ export function productPicker({ label, name = "product", onPick, required = true
     h("label", { for: input.id }, label ?? t("common.product")), control,
     h("p", { class: "field-error", id: `${input.id}-error`, hidden: true }));
   input.setAttribute("aria-describedby", `${input.id}-error`);
-  return { node: wrapper, input, value: () => Number(hidden.value) || null, reset: () => {
+  return { node: wrapper, input, value: () => Number(hidden.value) || null, settled: () => lookup, reset: () => {
     hidden.value = "";
     input.value = "";
     replace(chosen);

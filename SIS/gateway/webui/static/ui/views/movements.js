@@ -39,6 +39,7 @@ export default async function movements(ctx) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    await picker.settled();
     const body = { branch: Number(branch.value), product: picker.value(), kind: kind.value,
       quantity: Math.trunc(Number(quantity.value)), note: note.value.trim() };
     if (!body.product) {

@@ -85,7 +85,8 @@ function createForm(ctx, box) {
     `${number(line.quantity)} × ${productName(line.product)} `,
     h("button", { type: "button", class: "link danger", onclick: () => { lines.splice(i, 1); renderLines(); } },
       t("pos.remove"), h("span", { class: "visually-hidden" }, ` ${productName(line.product)}`)))));
-  const addLine = h("button", { type: "button", class: "secondary", onclick: () => {
+  const addLine = h("button", { type: "button", class: "secondary", onclick: async () => {
+    await picker.settled();
     const product = picker.value();
     const quantity = Math.floor(Number(qty.value));
     if (!product || quantity < 1) {
