@@ -30,7 +30,7 @@ def test_the_config_names_gevent_workers_and_they_can_be_loaded():
 @pytest.fixture
 def one_worker_gateway(hung_server, tmp_path):
     """The gateway under gunicorn with its own config and a single worker; inventory hangs, branches is down."""
-    port = closed_port()
+    port = closed_port()  # nobody listens there, so the gateway can bind it
     env = {
         **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "EWTTO_ENV_FILE": "",
         "EWTTO_GUNICORN_BIND": f"127.0.0.1:{port}", "EWTTO_GUNICORN_WORKERS": "1",
