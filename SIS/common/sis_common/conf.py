@@ -58,6 +58,11 @@ def load_env_file() -> None:
         environ.Env.read_env(path, overwrite=False)
 
 
+def trusted_proxies() -> list[str]:
+    """Addresses of our own hops (nginx, the gateway, sibling services): sis_common.forwarded believes them."""
+    return env.list("EWTTO_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1/128"])
+
+
 def databases() -> dict:
     """`default` is the pair's primary, `replica` its replica; both list every node."""
     common = {

@@ -54,6 +54,9 @@ def db_hosts(slug: str) -> tuple[str, str]:
     return f"{slug}-db-1", f"{slug}-db-2"
 
 
+DOCKER_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8"
+
+
 @dataclass(frozen=True)
 class DeploySettings:
     """What the operator decides in deploy/docker/.env: public host names and cookie security."""
@@ -132,6 +135,9 @@ class DockerStack(Stack):
             # the watchdog's files, where the apps see the ops volume
             "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view)),
             "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view)),
+            # our hops are containers of sd_network, whose subnet Docker picks from the private
+            # ranges; only our containers reach the sidecars, and the gateway nginx writes the chain
+            "EWTTO_TRUSTED_PROXIES": DOCKER_NETWORKS,
         })
         if "EWTTO_JWT_PRIVATE_KEY_FILE" in env:
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(SECRETS_MOUNT / self.secrets.jwt_private.name)

@@ -67,3 +67,21 @@ class UserBranch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> branch {self.branch_id}"
+
+
+class SignInOrigin(models.Model):
+    """A username signed in successfully from an address: its users keep signing in when that address is locked.
+
+    Keyed by the folded username (as the lockout counts it), not the user row, so it
+    needs no join and a renamed user starts afresh.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField()
+    last_success = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="accounts_signinorigin_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address}"
