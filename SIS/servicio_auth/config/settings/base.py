@@ -62,6 +62,11 @@ AXES_DISABLE_ACCESS_LOG = True  # successes go to the JSON log; no session is ma
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 
+# a sign-in's session ends this long after it began, however often it is refreshed; a refresh token
+# replayed later than the grace after its rotation revokes its whole session (accounts.tokens)
+EWTTO_JWT_SESSION_SECONDS = env.int("EWTTO_JWT_SESSION_SECONDS", default=7 * 86400)
+EWTTO_REFRESH_REUSE_GRACE_SECONDS = env.int("EWTTO_REFRESH_REUSE_GRACE_SECONDS", default=10)
+
 # demo users may be created (ewtto_bootstrap with EWTTO_DEMO=1); production settings say no
 EWTTO_DEMO_ALLOWED = True
 
