@@ -24,6 +24,7 @@ COMMON_APPS = [
 COMMON_MIDDLEWARE = [
     "sis_common.metrics.middleware.MetricsMiddleware",  # first: times everything, answers /metrics
     "sis_common.request_id.RequestIDMiddleware",
+    "sis_common.errors.JsonMethodNotAllowedMiddleware",
     "sis_common.errors.DatabaseUnavailableMiddleware",
     "sis_common.db.causal.CausalReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
