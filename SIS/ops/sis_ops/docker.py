@@ -145,13 +145,10 @@ class DockerStack(Stack):
         return env
 
     def db_env(self, slug: str) -> dict[str, str]:
-        """The MariaDB image's first-start settings; ewtto_admin is made by deploy/docker/mariadb/initdb.d."""
+        """The first-start settings of deploy/docker/mariadb/entrypoint.sh, which makes ewtto_admin."""
         admin = self.pair_spec(slug).admin
         return {
             # root stays reachable through the socket only; tools use the admin account, as locally
-            "MARIADB_ROOT_PASSWORD": admin.password,
-            "MARIADB_ROOT_HOST": "localhost",
-            "MARIADB_AUTO_UPGRADE": "1",
             "EWTTO_DB_ADMIN_USER": admin.user,
             "EWTTO_DB_ADMIN_PASSWORD": admin.password,
         }
