@@ -91,7 +91,7 @@ def rest_framework() -> dict:
         "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
         "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         "DEFAULT_CONTENT_NEGOTIATION_CLASS": "sis_common.negotiation.JSONFirstNegotiation",
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_PARSER_CLASSES": ["sis_common.parsers.BoundedJSONParser"],
         "DEFAULT_PAGINATION_CLASS": "sis_common.pagination.PageNumberPagination",
         "PAGE_SIZE": 50,
         "EXCEPTION_HANDLER": "sis_common.errors.api_exception_handler",
