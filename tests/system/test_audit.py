@@ -67,7 +67,7 @@ def test_cash_sessions_sales_and_returns_are_audited_replays_are_not(stack, peop
     auditor, cashier, branch = people["auditor"], people["cashier"], people["branch"]
     product = create_product(api(stack, role="admin"), "2.00", 30, branch)
     session = cashier.ok("POST", "/api/sales/cash-sessions/", {"branch": branch, "opening_float": "50.00"},
-                         expect=201)
+                         key=new_key("audit-open"), expect=201)
     only_row(auditor, "sales", cashier.last_request_id, user_id=701, role="cashier", action="create",
              resource="sales/cash-sessions", object_id=str(session["id"]))
 
@@ -87,7 +87,8 @@ def test_cash_sessions_sales_and_returns_are_audited_replays_are_not(stack, peop
                                                              "reason": "dañado"}, key=new_key("audit-ret"),
                expect=201)
     only_row(auditor, "sales", cashier.last_request_id, action="create", resource="sales/{id}/returns")
-    cashier.ok("POST", f"/api/sales/cash-sessions/{session['id']}/close/", {"counted_cash": "57.08"})
+    cashier.ok("POST", f"/api/sales/cash-sessions/{session['id']}/close/", {"counted_cash": "57.08"},
+               key=new_key("audit-close"))
     only_row(auditor, "sales", cashier.last_request_id, action="create",
              resource="sales/cash-sessions/{id}/close", object_id=str(session["id"]))
     # a cashier may not read the trail; an admin may

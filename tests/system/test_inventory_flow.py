@@ -74,20 +74,23 @@ def test_admin_receives_and_transfers_stock_between_two_branches(admin, stack):
     reused = admin("POST", "/api/inventory/movements/", json={**receipt, "quantity": 21},
                    headers={"Idempotency-Key": key}, expect=422)
     assert reused.json()["code"] == "idempotency_key_reused"
-    admin("POST", "/api/inventory/movements/", expect=201,
+    admin("POST", "/api/inventory/movements/", expect=201, headers={"Idempotency-Key": unique("k-")},
           json={"branch": north["id"], "product": juice["id"], "kind": "receipt", "quantity": 5})
 
-    transfer = admin("POST", "/api/inventory/transfers/", expect=201, json={
+    transfer = admin("POST", "/api/inventory/transfers/", expect=201, headers={"Idempotency-Key": unique("k-")}, json={
         "from_branch": north["id"], "to_branch": south["id"],
         "lines": [{"product": water["id"], "quantity": 8}, {"product": juice["id"], "quantity": 5}]}).json()
     assert transfer["status"] == "draft"
     # nothing moves until dispatch
     assert admin("GET", f"/api/inventory/stock/{north['id']}/{water['id']}/", expect=200).json()["quantity"] == 20
-    dispatched = admin("POST", f"/api/inventory/transfers/{transfer['id']}/dispatch/", expect=200).json()
+    dispatched = admin("POST", f"/api/inventory/transfers/{transfer['id']}/dispatch/", expect=200,
+                       headers={"Idempotency-Key": unique("k-")}).json()
     assert dispatched["status"] == "dispatched"
-    refused = admin("POST", f"/api/inventory/transfers/{transfer['id']}/cancel/", expect=409).json()
+    refused = admin("POST", f"/api/inventory/transfers/{transfer['id']}/cancel/", expect=409,
+                    headers={"Idempotency-Key": unique("k-")}).json()
     assert refused["code"] == "invalid_transfer_status"
-    received = admin("POST", f"/api/inventory/transfers/{transfer['id']}/receive/", expect=200).json()
+    received = admin("POST", f"/api/inventory/transfers/{transfer['id']}/receive/", expect=200,
+                     headers={"Idempotency-Key": unique("k-")}).json()
     assert received["status"] == "received"
 
     wait_replica(stack, "inventario")
@@ -133,12 +136,12 @@ def _local(link: str) -> str:
 def test_unknown_and_inactive_branches_are_400(admin):
     product = admin("POST", "/api/inventory/products/", json={"sku": unique("SKU-"), "name": "x", "price": "1"},
                     expect=201).json()
-    unknown = admin("POST", "/api/inventory/movements/", expect=400,
+    unknown = admin("POST", "/api/inventory/movements/", expect=400, headers={"Idempotency-Key": unique("k-")},
                     json={"branch": 987654321, "product": product["id"], "kind": "receipt", "quantity": 1}).json()
     assert unknown["code"] == "unknown_branch" and "branch" in unknown
     closed = admin("POST", "/api/branches/", json={"code": unique("C"), "name": "Cerrada"}, expect=201).json()
     admin("DELETE", f"/api/branches/{closed['id']}/", expect=204)
-    inactive = admin("POST", "/api/inventory/transfers/", expect=400, json={
+    inactive = admin("POST", "/api/inventory/transfers/", expect=400, headers={"Idempotency-Key": unique("k-")}, json={
         "from_branch": closed["id"], "to_branch": 987654321, "lines": [{"product": product["id"], "quantity": 1}]})
     assert inactive.json()["code"] == "inactive_branch" and "from_branch" in inactive.json()
 
@@ -157,7 +160,7 @@ def test_branch_check_with_sucursales_stopped_is_503_not_a_hang(admin, stack):
                        expect=201)
         assert replay.json() == first.json()
         # a branch this stack's inventory never looked up, so no cached answer can stand in
-        answer = admin("POST", "/api/inventory/movements/", expect=503,
+        answer = admin("POST", "/api/inventory/movements/", expect=503, headers={"Idempotency-Key": unique("k-")},
                        json={"branch": 876543210, "product": product["id"], "kind": "receipt", "quantity": 1})
         assert answer.json()["code"] == "service_unavailable"
         assert answer.json()["service"] == "sucursales"

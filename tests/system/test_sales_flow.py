@@ -78,7 +78,7 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
 
     expected_cash = D("100.00") + D("20.00") - D("2.25") - D("4.71")
     closed = cashier.ok("post", f"/api/sales/cash-sessions/{session['id']}/close/",
-                        {"counted_cash": f"{expected_cash:.2f}"}, expect=200)
+                        {"counted_cash": f"{expected_cash:.2f}"}, key=new_key("close"), expect=200)
     assert closed["expected"] == {"cash": f"{expected_cash:.2f}", "card": "20.00", "transfer": "14.75"}
     assert closed["difference"] == {"cash": "0.00", "card": "0.00", "transfer": "0.00", "total": "0.00"}
 

@@ -24,6 +24,7 @@ COMMON_APPS = [
 COMMON_MIDDLEWARE = [
     "sis_common.metrics.middleware.MetricsMiddleware",  # first: times everything, answers /metrics
     "sis_common.request_id.RequestIDMiddleware",
+    "sis_common.errors.JsonMethodNotAllowedMiddleware",
     "sis_common.errors.DatabaseUnavailableMiddleware",
     "sis_common.db.causal.CausalReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -96,7 +97,7 @@ def rest_framework() -> dict:
         "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
         "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
         "DEFAULT_CONTENT_NEGOTIATION_CLASS": "sis_common.negotiation.JSONFirstNegotiation",
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_PARSER_CLASSES": ["sis_common.parsers.BoundedJSONParser"],
         "DEFAULT_PAGINATION_CLASS": "sis_common.pagination.PageNumberPagination",
         "PAGE_SIZE": 50,
         "EXCEPTION_HANDLER": "sis_common.errors.api_exception_handler",

@@ -35,3 +35,21 @@ def test_json_log_line_carries_service_request_id_and_extras():
     line = json.loads(JsonFormatter(service="ventas").format(record))
     assert line["msg"] == "hello world"
     assert line["service"] == "ventas" and line["request_id"] == "rid-1" and line["service_extra"] == 7
+
+
+def test_json_bodies_are_bounded_in_depth_and_refused_with_a_parse_error():
+    import pytest
+    from rest_framework.exceptions import ParseError
+
+    from sis_common.jsonbody import MAX_DEPTH, loads_bounded
+
+    assert loads_bounded(b'{"a": [1, {"b": null}]}') == {"a": [1, {"b": None}]}
+    assert loads_bounded(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)  # at the bound: accepted
+    assert loads_bounded(("ñandú \\u00e9 " + "😀").encode() .join([b'"', b'"'])) == "ñandú \u00e9 😀"
+    for raw in (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), b"[" * 5000, b"[" * 100_000,
+                b'{"a":' * 5000, b"{not json", b"", b"   ", b"NaN", b'{"x": Infinity}', b"\xff\xfe",
+                b'"\\ud800"', b'{"\\udfff": 1}', b'["ok", "\\uDBFF"]'):
+        with pytest.raises(ParseError) as refused:
+            loads_bounded(raw)
+        assert refused.value.get_codes() == "parse_error"
+    assert loads_bounded(b'"\\ud83d\\ude00"') == "😀"  # a surrogate pair is one character

@@ -19,6 +19,7 @@ from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec
 
 from . import events
+from .render import fill
 from .secrets import Secrets
 from .stack import REPO, Stack
 
@@ -42,6 +43,12 @@ OPS_SECRET_PREFIXES = ("db_", "internal_token")
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.,:/=+@%-]*")
 
 
+# the upstream block of a project's nginx.conf: one fixed address, resolved once at start
+UPSTREAM_BLOCK = re.compile(r"^upstream app \{\n.*?^\}\n+", re.MULTILINE | re.DOTALL)
+PROXY_TO_UPSTREAM = "proxy_pass http://app;"
+NEXT_UPSTREAM_OFF = "proxy_next_upstream off;"
+
+
 def app_host(slug: str) -> str:
     return f"{slug}-app"
 
@@ -63,6 +70,9 @@ class DeploySettings:
 
     public_hosts: tuple[str, ...] = ()
     secure_cookies: bool = False
+    # the operator's TLS proxy or load balancer in front of the gateway nginx (address or CIDR),
+    # whose X-Forwarded-For it believes; "unix:" is nobody, as clients connect over TCP
+    trusted_proxy: str = "unix:"
 
     @classmethod
     def from_env(cls) -> "DeploySettings":
@@ -70,6 +80,7 @@ class DeploySettings:
         return cls(
             public_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
             secure_cookies=os.environ.get("DJANGO_SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on"),
+            trusted_proxy=os.environ.get("EWTTO_TRUSTED_PROXY", "").strip() or "unix:",
         )
 
 
@@ -144,13 +155,10 @@ class DockerStack(Stack):
         return env
 
     def db_env(self, slug: str) -> dict[str, str]:
-        """The MariaDB image's first-start settings; ewtto_admin is made by deploy/docker/mariadb/initdb.d."""
+        """The first-start settings of deploy/docker/mariadb/entrypoint.sh, which makes ewtto_admin."""
         admin = self.pair_spec(slug).admin
         return {
             # root stays reachable through the socket only; tools use the admin account, as locally
-            "MARIADB_ROOT_PASSWORD": admin.password,
-            "MARIADB_ROOT_HOST": "localhost",
-            "MARIADB_AUTO_UPGRADE": "1",
             "EWTTO_DB_ADMIN_USER": admin.user,
             "EWTTO_DB_ADMIN_PASSWORD": admin.password,
         }
@@ -169,6 +177,41 @@ class DockerStack(Stack):
         files.update({f"{s.slug}-db": self.db_env(s.slug) for s in self.services})
         files["ops"] = self.ops_env()
         return files
+
+
+def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:") -> str:
+    """A project's nginx.conf for Docker: the app's name resolved per request, not once.
+
+    An app scaled to several containers is one name in Docker's DNS with an address for each
+    (the resolver of deploy/docker/nginx/main.conf re-reads it every second), so nginx spreads
+    requests over every replica and tries the next when one refuses the connection; a request
+    already sent is not repeated unless its method is idempotent (nginx's rule).
+    """
+    if not UPSTREAM_BLOCK.search(template) or PROXY_TO_UPSTREAM not in template:
+        raise ValueError(f"{slug}: nginx.conf has no 'upstream app' block proxied to")
+    body = UPSTREAM_BLOCK.sub("", template, count=1)
+    body = body.replace(PROXY_TO_UPSTREAM, "proxy_pass http://$ewtto_app;")
+    body = body.replace(NEXT_UPSTREAM_OFF, "proxy_next_upstream error;\n        proxy_next_upstream_tries 3;")
+    body = re.sub(r"^server \{\n", "server {\n    set $ewtto_app ${APP_ADDR};\n", body, count=1, flags=re.MULTILINE)
+    return fill(body, {
+        "LISTEN": str(NGINX_PORT),
+        "APP_ADDR": f"{app_host(slug)}:{APP_PORT}",
+        "STATIC_ROOT": f"/app/var/static/{slug}",
+        "SERVICE": slug,
+        "TRUSTED_PROXY": trusted_proxy,
+    })
+
+
+def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:
+    """Every project's rendered server block, copied into the nginx image by its Dockerfile."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for slug in stack.projects:
+        path = directory / f"{slug}.conf"
+        path.write_text(nginx_conf(slug, (stack.project_dir(slug) / "nginx.conf").read_text(),
+                                   trusted_proxy=stack.settings.trusted_proxy))
+        written.append(path)
+    return written
 
 
 def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
@@ -195,9 +238,11 @@ def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
             fh.write("".join(f"{k}={_env_value(k, v)}\n" for k, v in sorted(values.items())))
         os.chmod(path, 0o600)
         written.append(path)
+    nginx_dir = deploy_dir / "nginx" / "rendered"
+    nginx_files = write_nginx_configs(stack, nginx_dir)
     if owner is not None:
         # the deploying user runs docker compose, which reads these files
-        for path in [secrets.directory, *secrets.directory.iterdir(), env_dir, *written]:
+        for path in [secrets.directory, *secrets.directory.iterdir(), env_dir, *written, nginx_dir, *nginx_files]:
             os.chown(path, *owner)
     if app_uid is not None:
         # compose mounts the key files as they are: the containers' user must own them

@@ -63,10 +63,12 @@ def test_every_service_is_on_sd_network_only():
 
 
 def test_only_the_gateway_nginx_publishes_a_port_and_it_is_8000():
-    published = {name: published_ports(s) for name, (_, s) in all_services().items() if s.get("ports")}
-    assert published == {"gateway-nginx": [str(docker.PUBLIC_PORT)]}
+    published = [name for name, (_, s) in all_services().items() if s.get("ports")]
+    assert published == ["gateway-nginx"]
     gateway_nginx = load_compose("gateway")["services"]["gateway-nginx"]
-    assert gateway_nginx["ports"] == [f"{docker.PUBLIC_PORT}:{docker.NGINX_PORT}"]
+    # loopback and 8000 unless deploy/docker/up is told otherwise (deploy/docker/.env, EWTTO_PORT)
+    assert gateway_nginx["ports"] == [
+        f"${{EWTTO_PUBLISH_ADDRESS:-127.0.0.1}}:${{EWTTO_PORT:-{docker.PUBLIC_PORT}}}:{docker.NGINX_PORT}"]
     text = "\n".join(compose_path(p).read_text() for p in PROJECTS)
     assert "network_mode: host" not in text and "\n    expose:" not in text
 
@@ -75,8 +77,13 @@ def test_names_are_unique_across_the_five_files():
     names = [name for p in PROJECTS for name in load_compose(p)["services"]]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     for name, (_, service) in all_services().items():
-        assert service["container_name"] == name  # the address other containers use
-    assert len({load_compose(p)["name"] for p in PROJECTS}) == len(PROJECTS)
+        if name.endswith("-app"):
+            # scalable: the service name is the address, with one entry per container
+            assert "container_name" not in service and "hostname" not in service, name
+        else:
+            assert service["container_name"] == name  # the address other containers use
+    # Compose v1 rejects a top-level name: deploy/docker/up names each project (-p)
+    assert all("name" not in load_compose(p) for p in PROJECTS)
     volumes = [v for p in PROJECTS for v in load_compose(p).get("volumes", {}).values()]
     own = [v["name"] for v in volumes if not v.get("external")]
     assert len(own) == len(set(own)) and all(v["name"].startswith("ewtto-") for v in volumes)
@@ -111,7 +118,7 @@ def test_each_service_has_its_pair_app_and_sidecar():
 
 def database_services():
     for name, (project, service) in all_services().items():
-        if service.get("image", "").startswith("mariadb"):
+        if service.get("image", "").startswith("ewtto/mariadb:"):
             yield name, project, service
 
 
@@ -126,20 +133,26 @@ def test_every_database_keeps_its_data_in_a_named_volume_and_restarts():
         assert service["stop_grace_period"] == "60s"  # a clean InnoDB shutdown, not a kill
 
 
-def test_every_mariadb_container_mounts_the_config_of_the_local_stack():
+MARIADB_DOCKERFILE = docker.DEPLOY_DIR / "mariadb" / "Dockerfile"
+
+
+def test_every_mariadb_image_holds_the_config_of_the_local_stack():
     for name, project, service in database_services():
-        configs = [m for m in mounts(service) if m.is_bind and m.target.endswith(".cnf")]
-        assert len(configs) == 1, name
-        assert resolve(project, configs[0].source) == NODE_CNF.resolve(), f"{name} mounts another config"
-        # conf.d is read last by the image, so node.cnf overrides the image's own defaults
-        assert configs[0].target.startswith("/etc/mysql/conf.d/") and configs[0].read_only
+        assert not [m for m in mounts(service) if m.is_bind], f"{name}: the image holds its files"
+    copies = re.findall(r"^COPY (\S+) (\S+)$", MARIADB_DOCKERFILE.read_text(), re.M)
+    assert ("deploy/mariadb/node.cnf", "/etc/mysql/mariadb.conf.d/90-ewtto-node.cnf") in copies
+    # Debian reads mariadb.conf.d in name order: 90- comes after its own 50-server.cnf
+    assert re.search(r"^ENTRYPOINT \[\"ewtto-mariadb\"\]", MARIADB_DOCKERFILE.read_text(), re.M)
 
 
 def test_mariadb_image_is_the_local_servers_version():
     out = subprocess.run([mariadbd_binary(), "--version"], capture_output=True, text=True, check=True).stdout
     local = re.search(r"Ver (\d+\.\d+)\.", out).group(1)
     for name, _, service in database_services():
-        assert service["image"] == f"mariadb:{local}", f"{name}: {service['image']} but the local stack runs {local}"
+        assert service["image"] == f"ewtto/mariadb:{local}", f"{name}: {service['image']} but the local stack runs {local}"
+    # Debian bookworm's mariadb-server is the 10.11 series, as the local stack
+    text = MARIADB_DOCKERFILE.read_text()
+    assert "FROM debian:bookworm-slim" in text and "mariadb-server" in text and local == "10.11"
 
 
 def test_per_node_values_come_from_the_command_line():
@@ -157,37 +170,30 @@ def test_per_node_values_come_from_the_command_line():
     assert len(server_ids) == len(set(server_ids))
 
 
-def test_databases_get_the_admin_account_script_and_it_is_sourced_not_binlogged():
-    script_dir = docker.DEPLOY_DIR / "mariadb" / "initdb.d"
-    for name, project, service in database_services():
-        init = [m for m in mounts(service) if m.target == "/docker-entrypoint-initdb.d"]
-        assert len(init) == 1 and resolve(project, init[0].source) == script_dir and init[0].read_only, name
-    for script in script_dir.glob("*.sh"):
-        # sourced (not executed) by the image's entrypoint, so it can use docker_process_sql
-        assert not script.stat().st_mode & 0o111, f"{script.name} must not be executable"
-        subprocess.run(["bash", "-n", str(script)], check=True)
-        text = script.read_text()
-        assert text.index("sql_log_bin = 0") < text.index("CREATE USER")
+def test_the_mariadb_entrypoint_makes_the_admin_account_outside_the_binlog():
+    script = docker.DEPLOY_DIR / "mariadb" / "entrypoint.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    text = script.read_text()
+    assert "--skip-log-bin" in text and "--skip-networking" in text  # the first-start server
+    assert text.index("sql_log_bin = 0") < text.index("CREATE USER")
+    assert text.rstrip().endswith('exec mariadbd --user=mysql "$@"')
 
 
-def test_nginx_sidecars_fill_every_placeholder_of_their_template():
+def test_nginx_sidecars_serve_their_project_from_the_rendered_configs():
     for slug, project in projects().items():
         compose = load_compose(project)["services"]
         nginx, app = compose[docker.nginx_host(slug)], compose[docker.app_host(slug)]
-        template = [m for m in mounts(nginx) if m.target == "/etc/nginx/templates/default.conf.template"]
-        assert len(template) == 1 and resolve(project, template[0].source) == REPO / "SIS" / project / "nginx.conf"
-        placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", (REPO / "SIS" / project / "nginx.conf").read_text()))
-        env = environment(nginx)
-        assert set(env) == placeholders, \
-            f"{project}: the template needs {sorted(placeholders)}, compose sets {sorted(env)}"
-        assert env["LISTEN"] == str(docker.NGINX_PORT)
-        assert env["APP_ADDR"] == f"{docker.app_host(slug)}:{docker.APP_PORT}"
-        assert env["SERVICE"] == slug
+        assert nginx["image"] == "ewtto/nginx:latest"
+        assert environment(nginx) == {"EWTTO_SERVICE": slug}
+        rendered = docker.nginx_conf(slug, (REPO / "SIS" / project / "nginx.conf").read_text())
         # nginx serves the static files the app collects: the same volume at the same path
+        static_root = f"/app/var/static/{slug}"
+        assert f"alias {static_root}/;" in rendered
         static_app = {m.target: m.source for m in mounts(app)}
         static_nginx = {m.target: m.source for m in mounts(nginx) if m.read_only and not m.is_bind}
-        assert static_nginx == {env["STATIC_ROOT"]: static_app[env["STATIC_ROOT"]]}
-        assert nginx["depends_on"][docker.app_host(slug)]["restart"] is True
+        assert static_nginx == {static_root: static_app[static_root]}
+        # the app's name is resolved per request, so nginx needs no restart with the app
+        assert "depends_on" not in nginx
 
 
 def test_depends_on_stays_inside_its_file():
@@ -236,16 +242,20 @@ def test_every_daemon_of_the_local_stack_runs_as_a_container():
 
 
 def test_compose_files_need_no_variables_from_the_shell():
-    # no ${...}: a forgotten variable would silently become an empty string
+    # a forgotten variable would silently become an empty string: each one has its default
     for project in PROJECTS:
         text = compose_path(project).read_text()
-        assert "${" not in text and not re.search(r"\$[A-Za-z_]", text), project
+        assert not re.search(r"\$[A-Za-z_]", text), project
+        for variable in re.findall(r"\$\{([^}]*)\}", text):
+            assert re.fullmatch(r"EWTTO_[A-Z_]+:-[0-9.]+", variable), f"{project}: ${{{variable}}} has no default"
         assert yaml.safe_load(text)  # and it parses
 
 
 def test_the_watchdogs_volume_is_written_by_the_ops_containers_and_read_by_the_apps():
     for name, (project, service) in all_services().items():
-        if not service.get("image", "").startswith("ewtto/"):
+        image = service.get("image", "")
+        # the Django images; the databases and nginx have no use for the watchdog's files
+        if not image.startswith("ewtto/") or image.startswith(("ewtto/mariadb:", "ewtto/nginx:")):
             continue
         declared = load_compose(project)["volumes"]
         ops = [m for m in mounts(service) if declared.get(m.source, {}).get("name") == docker.OPS_VOLUME]

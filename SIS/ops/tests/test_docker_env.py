@@ -54,7 +54,8 @@ def code_containers():
     """(project, service, code roots) of every container that runs our Python code."""
     for slug, project in PROJECTS.items():
         for name, service in load_compose(project)["services"].items():
-            if not service.get("image", "").startswith("ewtto/"):
+            image = service.get("image", "")
+            if not image.startswith("ewtto/") or image.startswith(("ewtto/mariadb:", "ewtto/nginx:")):
                 continue
             roots = ops_code_roots() if name.startswith("ops-") else code_roots_of(project)
             yield project, name, roots
@@ -161,7 +162,9 @@ def test_addresses_in_the_settings_are_containers_of_the_compose_files(deploy_di
         for key, url in urls.items():
             host = re.fullmatch(r"http://([a-z0-9-]+)", url).group(1)
             assert host in services and host.endswith("-nginx"), f"{slug}: {key}={url}"
-            assert environment(services[host])["LISTEN"] == str(docker.NGINX_PORT)
+            target = environment(services[host])["EWTTO_SERVICE"]
+            rendered = docker.nginx_conf(target, (SIS / PROJECTS[target] / "nginx.conf").read_text())
+            assert f"listen {docker.NGINX_PORT};" in rendered, f"{host} does not listen where {key} points"
         if "EWTTO_DB_NODES" in env:
             nodes = parse_nodes(env["EWTTO_DB_NODES"])
             assert [n.host for n in nodes] == list(docker.db_hosts(slug))
@@ -190,20 +193,22 @@ def test_ops_containers_see_the_same_pairs_as_the_apps(deploy_dir, monkeypatch):
         assert pair.nodes == tuple(Node(h, docker.DB_PORT) for h in docker.db_hosts(spec.slug))
         assert (pair.app.user, pair.app.password) == (app["EWTTO_DB_USER"], app["EWTTO_DB_PASSWORD"])
         assert pair.database == app["EWTTO_DB_NAME"]
-        # the admin account the initdb script creates on every node is the one the ops tools use
+        # the admin account the MariaDB entrypoint creates on every node is the one the ops tools use
         assert (pair.admin.user, pair.admin.password) == (db["EWTTO_DB_ADMIN_USER"], db["EWTTO_DB_ADMIN_PASSWORD"])
         assert pair.replication.password and pair.replication.password != pair.admin.password
     assert stack.env_for.__func__ is docker.DockerStack.env_for
 
 
-def test_database_containers_get_what_the_image_and_the_initdb_script_need(deploy_dir):
-    script = (docker.DEPLOY_DIR / "mariadb" / "initdb.d" / "10-ewtto-admin.sh").read_text()
-    needed = set(re.findall(r"\$\{([A-Z_]+):\?", script)) | {"MARIADB_ROOT_PASSWORD"}
+def test_database_containers_get_what_the_mariadb_entrypoint_needs(deploy_dir):
+    script = (docker.DEPLOY_DIR / "mariadb" / "entrypoint.sh").read_text()
+    needed = set(re.findall(r"\$\{([A-Z_]+):\?", script))
+    assert needed == {"EWTTO_DB_ADMIN_USER", "EWTTO_DB_ADMIN_PASSWORD"}
+    # root is made socket-only: no root password is handed to the containers
+    assert "--auth-root-authentication-method=socket" in script
     for spec in load_services():
         for host in docker.db_hosts(spec.slug):
             env = container_env(spec.project, host, deploy_dir)
-            assert needed <= set(env), f"{host}: {sorted(needed - set(env))}"
-            assert env["MARIADB_ROOT_HOST"] == "localhost"  # root never over the network
+            assert set(env) == needed, f"{host}: {sorted(set(env) ^ needed)}"
 
 
 def test_secrets_are_made_once_and_kept_private(tmp_path, monkeypatch):
@@ -273,3 +278,27 @@ def test_a_chosen_admin_password_is_kept_for_later_runs(tmp_path, monkeypatch):
     docker.write_config(tmp_path, settings=SETTINGS)
     kept = tmp_path / "secrets" / "admin-password"
     assert kept.read_text() == "chosen-by-the-operator\n" and stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_nginx_in_docker_resolves_the_app_per_request_and_keeps_the_rest_of_the_config():
+    for slug, project in PROJECTS.items():
+        template = (SIS / project / "nginx.conf").read_text()
+        rendered = docker.nginx_conf(slug, template)
+        # no upstream block: its one address would be resolved once, when nginx starts
+        assert "upstream app" not in rendered and "proxy_pass http://app;" not in rendered
+        assert f"set $ewtto_app {docker.app_host(slug)}:{docker.APP_PORT};" in rendered
+        assert rendered.count("proxy_pass http://$ewtto_app;") == template.count("proxy_pass http://app;")
+        # a replica that refuses the connection is skipped: the request had not been sent
+        assert "proxy_next_upstream error;" in rendered and "proxy_next_upstream off;" not in rendered
+        assert not re.search(r"\$\{[A-Z_]+\}", rendered)
+        # everything else the project says is kept (error pages, limits, headers)
+        for line in template.splitlines():
+            if line.strip().startswith(("error_page", "client_max_body_size", "proxy_set_header", "return")):
+                assert line.strip() in rendered, f"{slug}: {line.strip()} lost"
+    main = (docker.DEPLOY_DIR / "nginx" / "main.conf").read_text()
+    assert "resolver 127.0.0.11 valid=1s" in main  # Docker's embedded DNS, re-read each second
+
+
+def test_a_project_nginx_conf_without_the_upstream_fails_loudly():
+    with pytest.raises(ValueError, match="upstream app"):
+        docker.nginx_conf("auth", "server {\n    listen ${LISTEN};\n}\n")

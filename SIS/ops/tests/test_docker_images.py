@@ -49,12 +49,20 @@ def test_compose_builds_this_dockerfile_from_the_repository_root(project):
 
 
 @pytest.mark.parametrize("project", sorted(PROJECTS.values()))
-def test_base_image_is_slim_python_of_our_version(project):
+def test_base_image_is_debian_slim_with_python_of_our_version(project):
     ours = f"{sys.version_info.major}.{sys.version_info.minor}"
     for stage in dockerfile(project):
-        assert re.fullmatch(rf"python:{re.escape(ours)}-slim(-[a-z]+)?", stage.base), \
-            f"{project}: {stage.base} is not python:{ours}-slim (the virtualenv runs {ours})"
-    assert len({s.base for s in dockerfile(project)}) == 1  # the venv is copied between its stages
+        # the one base of every image, built by deploy/docker/base-image where no registry answers
+        assert stage.base == "debian:bookworm-slim", f"{project}: {stage.base}"
+        assert f"python{ours}" in " ".join(stage.all("RUN")).split(), f"{project}: not Debian's python{ours}"
+
+
+def test_the_app_images_share_their_first_layers():
+    """Identical instructions up to the project's own files: the legacy builder reuses the layers."""
+    def common(project):
+        text = (SIS / project / "Dockerfile").read_text().split("\nFROM ", 1)[1]
+        return text[:text.index("COPY deploy/stack.toml")]
+    assert len({common(p) for p in PROJECTS.values()}) == 1
 
 
 @pytest.mark.parametrize("project", sorted(PROJECTS.values()))
@@ -118,13 +126,18 @@ def test_every_copied_file_exists_and_reaches_the_build(project):
 def test_the_image_holds_what_the_containers_run(project):
     copied = {src for s in dockerfile(project) for src in copy_sources(s)}
     # the project, the shared library, the ops tooling and the stack description sis_ops reads
-    assert {f"SIS/{project}", "SIS/common", "SIS/ops", "deploy/stack.toml", "requirements.lock"} <= copied
-    patterns = ignore_patterns(SIS / project / "Dockerfile.dockerignore")
-    for path in runtime_sources(*code_roots_of(project), *ops_code_roots()):
-        relative = path.relative_to(REPO).as_posix()
-        assert not is_ignored(relative, patterns), f"{project}: {relative} would be left out of the image"
-    assert is_ignored(".venv/bin/python", patterns) and is_ignored("var/data/x", patterns)
-    assert is_ignored(f"SIS/{project}/tests/test_x.py", patterns)
+    assert {f"SIS/{project}", "SIS/common", "SIS/ops", "deploy/stack.toml", "deploy/docker/wheels"} <= copied
+    # BuildKit reads the Dockerfile's own ignore file, the legacy builder the context's
+    for ignore_file in (SIS / project / "Dockerfile.dockerignore", REPO / ".dockerignore"):
+        patterns = ignore_patterns(ignore_file)
+        for path in runtime_sources(*code_roots_of(project), *ops_code_roots()):
+            relative = path.relative_to(REPO).as_posix()
+            assert not is_ignored(relative, patterns), f"{ignore_file.name}: {relative} would be left out of the image"
+        for source in copied:
+            assert not is_ignored(source, patterns), f"{ignore_file.name}: COPY {source} is excluded"
+        assert is_ignored(".venv/bin/python", patterns) and is_ignored("var/data/x", patterns)
+        assert is_ignored(f"SIS/{project}/tests/test_x.py", patterns)
+        assert is_ignored("deploy/docker/secrets/jwt-private.pem", patterns)
 
 
 def test_dockerignore_matcher_follows_dockerignore_rules():
@@ -140,10 +153,15 @@ def test_dependencies_come_from_the_lock_less_the_test_only_packages():
             if line and not line.startswith("#")}
     excluded = [line for line in EXCLUDES.read_text().splitlines() if line and not line.startswith("#")]
     assert set(excluded) <= lock, f"not in requirements.lock: {sorted(set(excluded) - lock)}"
+    wheelhouse = (REPO / "deploy" / "docker" / "wheelhouse").read_text()
+    assert "image-excludes.txt" in wheelhouse and "requirements.lock" in wheelhouse
     for project in PROJECTS.values():
         runs = " ".join(dockerfile(project)[0].all("RUN"))
-        assert "-c /app/requirements.lock -r /tmp/runtime.txt" in runs and "pip check" in runs
-        assert "pip install --no-deps -e /app/SIS/common -e /app/SIS/ops" in runs
+        # only the wheelhouse: a build needs no package index
+        assert "--no-index --find-links /wheels --find-links /built -r /wheels/runtime.txt" in runs
+        assert "pip check" in runs
+        final_runs = " ".join(final(project).all("RUN"))
+        assert "/app/SIS/common" in final_runs and "/app/SIS/ops" in final_runs and "ewtto.pth" in final_runs
 
 
 def test_no_code_the_containers_run_imports_a_test_only_package():

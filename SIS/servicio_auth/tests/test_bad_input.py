@@ -102,3 +102,10 @@ def test_user_list_filters(admin_api):
 def test_me_with_odd_headers(client):
     for header in ("Bearer " + HUGE[:8000], "Bearer \u00e9\u00e9", "Bearer " + SQL.replace(" ", ""), "Bearer ..."):
         assert_refused(client.get("/api/auth/me/", HTTP_AUTHORIZATION=header), allowed=(401,))
+
+
+@pytest.mark.parametrize("raw", ["[" * 5000, '{"a":' * 5000, "[" * 65 + "]" * 65, '{"username": NaN}'])
+def test_a_body_nested_past_the_bound_or_not_json_is_a_400_parse_error(client, raw):
+    answer = client.post("/api/auth/token/", raw, content_type="application/json")
+    assert answer.status_code == 400, answer.content[:200]
+    assert answer.json()["code"] == "parse_error"

@@ -19,7 +19,7 @@ from .serializers import (
 )
 
 STOCK_MOVERS = (ADMIN, MANAGER, WAREHOUSE)
-KEY_PARAM = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+KEY_PARAM = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
                              description="Same key + same body → the first answer again; other body → 422.")
 
 
@@ -88,7 +88,7 @@ class MovementListCreateView(StockView):
     @extend_schema(operation_id="movements_create", request=MovementCreateSerializer, parameters=[KEY_PARAM],
                    responses={201: MovementSerializer})
     def post(self, request):
-        key = request_key(request, required=False)
+        key = request_key(request)
         serializer = MovementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -120,7 +120,7 @@ class TransferListCreateView(StockView):
     @extend_schema(operation_id="transfers_create", request=TransferCreateSerializer, parameters=[KEY_PARAM],
                    responses={201: TransferSerializer})
     def post(self, request):
-        key = request_key(request, required=False)
+        key = request_key(request)
         serializer = TransferCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -153,7 +153,7 @@ class TransferActionView(StockView):
 
     @extend_schema(request=None, parameters=[KEY_PARAM], responses=TransferSerializer)
     def post(self, request, pk: int):
-        key = request_key(request, required=False)
+        key = request_key(request)
         transfer = _transfer_or_404(pk)
         require_branch(request, transfer.to_branch if self.action == "receive" else transfer.from_branch)
 

@@ -4,6 +4,8 @@ Creating movements and transfers through the API asks servicio_sucursales about
 the branch; that path is covered by tests/system/test_inventory_flow.py. Here the
 stock is put in place through the service layer.
 """
+from uuid import uuid4
+
 import pytest
 
 from stock import services
@@ -11,6 +13,10 @@ from stock.models import Movement
 
 pytestmark = pytest.mark.django_db
 MINE, OTHER = 201, 202
+
+
+def new_key() -> str:
+    return uuid4().hex
 
 
 def results(response) -> list[dict]:
@@ -78,7 +84,7 @@ def test_movements_list_newest_first_with_filters(admin_client, make_product, re
 def test_read_only_roles_move_nothing(client_for, make_product, role):
     client = client_for(role, branches=[MINE])
     body = {"branch": MINE, "product": make_product().pk, "kind": "receipt", "quantity": 1}
-    assert client.post("/api/inventory/movements/", body, format="json").status_code == 403
+    assert client.post("/api/inventory/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
     assert client.patch(f"/api/inventory/stock/{MINE}/{body['product']}/", {"min_quantity": 1},
                         format="json").status_code == 403
 
@@ -86,10 +92,10 @@ def test_read_only_roles_move_nothing(client_for, make_product, role):
 def test_warehouse_may_not_move_another_branch(client_for, make_product):
     warehouse = client_for("warehouse", branches=[MINE])
     body = {"branch": OTHER, "product": make_product().pk, "kind": "receipt", "quantity": 1}
-    denied = warehouse.post("/api/inventory/movements/", body, format="json")
+    denied = warehouse.post("/api/inventory/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
     assert denied.status_code == 403 and denied.json()["code"] == "branch_forbidden"
     transfer = {"from_branch": OTHER, "to_branch": MINE, "lines": [{"product": body["product"], "quantity": 1}]}
-    assert warehouse.post("/api/inventory/transfers/", transfer, format="json").status_code == 403
+    assert warehouse.post("/api/inventory/transfers/", transfer, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
 
 
 @pytest.mark.parametrize("change, field", [
@@ -113,7 +119,7 @@ def test_warehouse_may_not_move_another_branch(client_for, make_product):
 ])
 def test_invalid_movement_is_400_with_field_message(admin_client, make_product, change, field):
     body = {"branch": MINE, "product": make_product().pk, "kind": "receipt", "quantity": 3, **change}
-    response = admin_client.post("/api/inventory/movements/", body, format="json")
+    response = admin_client.post("/api/inventory/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
     assert response.status_code == 400, response.content
     assert field in response.json()["fields"]
     assert not Movement.objects.filter(branch_id=MINE).exists()
@@ -131,7 +137,7 @@ def test_invalid_movement_is_400_with_field_message(admin_client, make_product, 
 def test_invalid_transfer_is_400_with_field_message(admin_client, make_product, body, field):
     product = make_product()
     full = {"from_branch": MINE, "to_branch": OTHER, "lines": [{"product": product.pk, "quantity": 1}], **body}
-    response = admin_client.post("/api/inventory/transfers/", full, format="json")
+    response = admin_client.post("/api/inventory/transfers/", full, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
     assert response.status_code == 400, response.content
     assert field in response.json()["fields"]
 
@@ -141,14 +147,14 @@ def test_transfer_line_errors_point_at_the_line(admin_client, make_product):
     body = {"from_branch": MINE, "to_branch": OTHER,
             "lines": [{"product": product.pk, "quantity": 1}, {"product": 99999999, "quantity": 1},
                       {"product": product.pk, "quantity": 0}]}
-    lines = admin_client.post("/api/inventory/transfers/", body, format="json").json()["lines"]
+    lines = admin_client.post("/api/inventory/transfers/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).json()["lines"]
     assert set(lines) == {"2"} and "quantity" in lines["2"]
     body["lines"][2]["quantity"] = 1
     body["lines"][2]["product"] = make_product().pk
-    lines = admin_client.post("/api/inventory/transfers/", body, format="json").json()["lines"]
+    lines = admin_client.post("/api/inventory/transfers/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).json()["lines"]
     assert lines == {"1": {"product": ["Unknown product 99999999."]}}
     repeated = {**body, "lines": [{"product": product.pk, "quantity": 1}] * 2}
-    assert "one line" in str(admin_client.post("/api/inventory/transfers/", repeated, format="json").json()["lines"])
+    assert "one line" in str(admin_client.post("/api/inventory/transfers/", repeated, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).json()["lines"])
 
 
 def test_stock_minimum_patch(client_for, make_product, receive):
@@ -170,16 +176,16 @@ def test_transfer_actions_through_the_api(client_for, make_product, receive, led
     transfer = services.transfer_create(from_branch=MINE, to_branch=OTHER, lines=[(product.pk, 4)], user_id=1)
     sender, receiver = client_for("warehouse", branches=[MINE]), client_for("manager", branches=[OTHER])
     # only the destination receives, only the source dispatches
-    assert receiver.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/").status_code == 403
+    assert receiver.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
     dispatched = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY="d-1")
     assert dispatched.status_code == 200 and dispatched.json()["status"] == "dispatched"
     again = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY="d-1")
     assert again.json() == dispatched.json() and again["Idempotent-Replayed"] == "true"
-    refused = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/")
+    refused = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key())
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_transfer_status"
-    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/cancel/").status_code == 409
-    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/receive/").status_code == 403
-    received = receiver.post(f"/api/inventory/transfers/{transfer.pk}/receive/")
+    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/cancel/", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 409
+    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/receive/", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
+    received = receiver.post(f"/api/inventory/transfers/{transfer.pk}/receive/", HTTP_IDEMPOTENCY_KEY=new_key())
     assert received.status_code == 200 and received.json()["status"] == "received"
     assert received.json()["lines"] == [{"product": product.pk, "quantity": 4}]
     assert receiver.get(f"/api/inventory/transfers/{transfer.pk}/").status_code == 200
@@ -192,7 +198,7 @@ def test_transfer_actions_through_the_api(client_for, make_product, receive, led
 def test_dispatch_without_stock_is_409_with_lines(admin_client, make_product):
     product = make_product()
     transfer = services.transfer_create(from_branch=MINE, to_branch=OTHER, lines=[(product.pk, 2)], user_id=1)
-    refused = admin_client.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/")
+    refused = admin_client.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key())
     assert refused.status_code == 409
     assert refused.json()["code"] == "insufficient_stock"
     assert refused.json()["lines"] == [{"branch": MINE, "product": product.pk, "requested": 2, "available": 0}]
@@ -200,5 +206,22 @@ def test_dispatch_without_stock_is_409_with_lines(admin_client, make_product):
 
 
 def test_unknown_transfer_is_json_404(admin_client):
-    response = admin_client.post("/api/inventory/transfers/99999999/dispatch/")
+    response = admin_client.post("/api/inventory/transfers/99999999/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key())
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_every_post_that_moves_stock_needs_an_idempotency_key(admin_client, make_product, receive):
+    product = make_product()
+    receive(MINE, product.pk, 5)
+    transfer = services.transfer_create(from_branch=MINE, to_branch=OTHER, lines=[(product.pk, 1)], user_id=1)
+    for path, body in [
+        ("/api/inventory/movements/", {"branch": MINE, "product": product.pk, "kind": "receipt", "quantity": 1}),
+        ("/api/inventory/transfers/", {"from_branch": MINE, "to_branch": OTHER,
+                                       "lines": [{"product": product.pk, "quantity": 1}]}),
+        (f"/api/inventory/transfers/{transfer.pk}/dispatch/", None),
+        (f"/api/inventory/transfers/{transfer.pk}/cancel/", None),
+    ]:
+        refused = admin_client.post(path, body, format="json")
+        assert refused.status_code == 400, (path, refused.content)
+        assert refused.json()["code"] == "idempotency_key_required"
+    assert Movement.objects.filter(branch_id=MINE).count() == 1  # the stock put in place, nothing more

@@ -1,29 +1,27 @@
 """Serializers of the cash-session API."""
-from decimal import Decimal
-
 from rest_framework import serializers
+
+from sis_common.bounds import id_field, money_field
 
 from .models import CashSession
 
-AMOUNT = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.00")}
-
 
 class SessionOpenSerializer(serializers.Serializer):
-    branch = serializers.IntegerField(min_value=1)
-    opening_float = serializers.DecimalField(**AMOUNT)
+    branch = id_field()
+    opening_float = money_field()
 
 
 class SessionCloseSerializer(serializers.Serializer):
-    counted_cash = serializers.DecimalField(**AMOUNT)
-    counted_card = serializers.DecimalField(**AMOUNT, required=False, allow_null=True, default=None)
-    counted_transfer = serializers.DecimalField(**AMOUNT, required=False, allow_null=True, default=None)
+    counted_cash = money_field()
+    counted_card = money_field(required=False, allow_null=True, default=None)
+    counted_transfer = money_field(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 class SessionFilterSerializer(serializers.Serializer):
-    branch = serializers.IntegerField(min_value=1, required=False)
+    branch = id_field(required=False)
     status = serializers.ChoiceField(choices=CashSession.Status.choices, required=False)
-    cashier = serializers.IntegerField(min_value=1, required=False)
+    cashier = id_field(required=False)
 
 
 def _by_method(cash, card, transfer) -> dict | None:

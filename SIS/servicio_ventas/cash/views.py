@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from sales.permissions import RoleAccess
+from sis_common import branches
 from sis_common.auth.permissions import CASHIER, require_branch, role_of, visible_branches
 from sis_common.idempotency.execution import request_key, run_idempotent
 
@@ -42,6 +43,7 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         opening = data.validated_data
         require_branch(request, opening["branch"])
+        branches.branch_get(opening["branch"])  # 400 unknown_branch / inactive_branch before anything is stored
         user_id = int(request.user.id)
 
         def handler():
@@ -49,7 +51,7 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                                  opening_float=opening["opening_float"])
             return Response(_shown(session), status=status.HTTP_201_CREATED)
 
-        return run_idempotent(key=request_key(request, required=False), scope=f"cash-open:{user_id}",
+        return run_idempotent(key=request_key(request), scope=f"cash-open:{user_id}",
                               payload={k: str(v) for k, v in opening.items()}, handler=handler)
 
     @action(detail=False, methods=["get"])
@@ -78,5 +80,5 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                                  **data.validated_data)
             return Response(_shown(closed))
 
-        return run_idempotent(key=request_key(request, required=False), scope=f"cash-close:{session.pk}",
+        return run_idempotent(key=request_key(request), scope=f"cash-close:{session.pk}",
                               payload={k: str(v) for k, v in data.validated_data.items()}, handler=handler)

@@ -3,11 +3,13 @@ from datetime import timedelta
 
 from rest_framework import serializers
 
+from sis_common.bounds import id_field
+
 MAX_RANGE_DAYS = 366
 
 
 class DailyQuerySerializer(serializers.Serializer):
-    branch = serializers.IntegerField(min_value=1, required=False)
+    branch = id_field(required=False)
     date = serializers.DateField(required=False)
 
 
@@ -15,7 +17,7 @@ class RangeQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     group_by = serializers.ChoiceField(choices=["branch", "cashier"], required=False, default="branch")
-    branch = serializers.IntegerField(min_value=1, required=False)
+    branch = id_field(required=False)
 
     def validate(self, attrs):
         if attrs["date_to"] < attrs["date_from"]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from sis_common import branches
+from sis_common.bounds import MONEY_MAX
 from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 from sis_common.idempotency.execution import fingerprint
@@ -91,15 +92,26 @@ def _draft(*, user_id: int, key: str, request_hash: str, branch_id: int, lines: 
     priced = _priced(lines)
     rate = settings.SALES_TAX_RATE
     totals = pricing.totals((line.total for line in priced), rate)
+    _within_columns(priced, totals)
     try:
         settlement = pricing.settle(totals.total, payments)
     except pricing.PaymentError as exc:
         raise DomainError(exc.detail, exc.code, 400, payments=[exc.detail], total=str(totals.total)) from None
+    if settlement.paid > MONEY_MAX:
+        raise DomainError(f"Payments add up to more than {MONEY_MAX}.", "amount_too_large", 400,
+                          payments=[f"Payments add up to more than {MONEY_MAX}."])
     return services.SaleDraft(
         branch_id=branch_id, branch_code=branch_code, user_id=user_id, idempotency_key=key,
         request_hash=request_hash, tax_rate=rate, lines=priced, payments=payments, totals=totals,
         settlement=settlement,
     )
+
+
+def _within_columns(priced: list[services.PricedLine], totals: pricing.Totals) -> None:
+    """400 amount_too_large for a line or total that a DECIMAL(12,2) column cannot hold."""
+    if totals.total > MONEY_MAX or any(line.total > MONEY_MAX for line in priced):
+        message = f"The sale's amounts may not exceed {MONEY_MAX}."
+        raise DomainError(message, "amount_too_large", 400, lines=[message], total=str(totals.total))
 
 
 def _branch_code(branch_id: int) -> str:

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from sis_common.bounds import id_field, money_field
+
 from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
 
 MAX_LINES = 200
@@ -10,13 +12,13 @@ MAX_PAYMENTS = 10
 
 
 class LineInSerializer(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1)
+    product = id_field()
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
 
 
 class PaymentInSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    amount = money_field(min_value=Decimal("0.01"))
 
 
 def _distinct_products(lines: list[dict]) -> list[dict]:
@@ -29,7 +31,7 @@ def _distinct_products(lines: list[dict]) -> list[dict]:
 
 
 class SaleInSerializer(serializers.Serializer):
-    branch = serializers.IntegerField(min_value=1)
+    branch = id_field()
     lines = LineInSerializer(many=True, allow_empty=False)
     payments = PaymentInSerializer(many=True, allow_empty=False)
 
@@ -53,7 +55,7 @@ class ReturnInSerializer(serializers.Serializer):
 
 
 class SaleFilterSerializer(serializers.Serializer):
-    branch = serializers.IntegerField(min_value=1, required=False)
+    branch = id_field(required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     status = serializers.ChoiceField(choices=SagaStatus.choices, required=False)

@@ -37,6 +37,9 @@ def test_idempotency_key_is_required(client_for):
     ({**BODY, "payments": [{"method": "cash", "amount": "1.001"}]}, "payments"),
     ({**BODY, "payments": []}, "payments"),
     ({**BODY, "branch": "x"}, "branch"),
+    ({**BODY, "branch": 2**63}, "branch"),
+    ({**BODY, "lines": [{"product": 10**19, "quantity": 1}]}, "lines"),
+    ({**BODY, "payments": [{"method": "cash", "amount": "10000000000.00"}]}, "payments"),
     ({"lines": "nope"}, "branch"),
 ])
 def test_bad_input_is_a_400_with_field_messages(client_for, body, field):

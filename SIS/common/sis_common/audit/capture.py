@@ -5,6 +5,9 @@ import json
 import re
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
+
+from sis_common.jsonbody import loads_bounded
 
 REDACTED = "[redacted]"
 SECRET_KEYS = re.compile(r"pass|secret|token|refresh|access|key|csrf", re.IGNORECASE)
@@ -90,8 +93,8 @@ def changes(request, body: bytes) -> dict:
     data: object = {}
     if content_type.startswith("application/json") and body:
         try:
-            data = json.loads(body)
-        except ValueError:
+            data = loads_bounded(body)
+        except ParseError:  # refused by the API's parser too; the trail keeps that it was not JSON
             data = {"_unparsed": True}
     elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         data = {k: (v if len(v) > 1 else v[0]) for k, v in request.POST.lists()}

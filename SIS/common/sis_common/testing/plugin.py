@@ -39,3 +39,22 @@ def client_for():
 @pytest.fixture
 def admin_client(client_for):
     return client_for("admin")
+
+
+@pytest.fixture
+def known_branches():
+    """Branches 1-9 as servicio_sucursales last answered them (active), for a project's tests that run without it.
+
+    The real lookup, unknown and inactive branches included, is covered through a whole stack in tests/system.
+    """
+    import time
+
+    from sis_common import branches
+
+    until = time.monotonic() + 3600
+    with branches._lock:
+        branches._cache.update({i: (until, {"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True})
+                                for i in range(1, 10)})
+    yield
+    with branches._lock:
+        branches._cache.clear()

@@ -18,6 +18,7 @@ INSTALLED_APPS = ["django.contrib.staticfiles", "drf_spectacular_sidecar", "edge
 MIDDLEWARE = [
     "sis_common.metrics.middleware.MetricsMiddleware",  # first: times every request, answers /metrics (loopback only)
     "sis_common.request_id.RequestIDMiddleware",
+    "sis_common.errors.JsonMethodNotAllowedMiddleware",
     "edge.authentication.EdgeAuthenticationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",

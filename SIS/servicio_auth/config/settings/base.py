@@ -74,6 +74,7 @@ EWTTO_DEMO_ALLOWED = True
 # the same gateway does not overwrite them
 SESSION_COOKIE_NAME = "ewtto_admin_auth"
 SESSION_COOKIE_PATH = "/admin/auth/"
+CSRF_FAILURE_VIEW = "sis_common.errors.csrf_failure"
 SPECTACULAR_SETTINGS = {"TITLE": "E-WTTO auth", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
 
 LANGUAGE_CODE = "es"
