@@ -3,8 +3,8 @@
 - The method must be one the sale was paid with; each method refunds at most what
   it brought in: card and transfer their amounts, cash what was tendered minus the
   change given back (change only ever comes out of cash), less earlier refunds by
-  that method (rejected returns do not count). Without a method, the sale's first
-  payment's method is used.
+  that method (rejected returns do not count). Without a method: cash when the
+  sale took cash, else the sale's first payment's method.
 - A return of another cashier's sale, or of a sale completed more than
   EWTTO_RETURN_DAYS ago, needs a manager: the caller's role (manager, admin) or a
   manager's approval in the request (`approval: {token}`, a manager's or admin's
@@ -49,7 +49,8 @@ def refunded_by_method(sale: Sale) -> dict[str, Decimal]:
 def refund_method_check(*, sale: Sale, method: str | None, amount: Decimal) -> str:
     """The method this refund goes back by; 400 when the sale was not paid that way or not that much."""
     paid = paid_by_method(sale)
-    method = method or next(iter(paid), PaymentMethod.CASH)
+    if method is None:
+        method = PaymentMethod.CASH if PaymentMethod.CASH in paid else next(iter(paid), PaymentMethod.CASH)
     if method not in paid:
         raise DomainError(f"Sale {sale.pk} was not paid by {method}; refunds go back the way it was paid.",
                           "refund_method_not_paid", 400, methods=sorted(paid))

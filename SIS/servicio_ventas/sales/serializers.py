@@ -53,7 +53,7 @@ class ApprovalSerializer(serializers.Serializer):
 class ReturnInSerializer(serializers.Serializer):
     lines = LineInSerializer(many=True, allow_empty=False)
     reason = serializers.CharField(max_length=255, allow_blank=True, required=False, default="")
-    # one of the sale's own methods (sales.refunds); none: the sale's first payment's
+    # one of the sale's own methods (sales.refunds); none: cash if the sale took cash, else its first method
     refund_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, allow_null=True,
                                             default=None)
     approval = ApprovalSerializer(required=False, allow_null=True, default=None)
