@@ -24,6 +24,7 @@ COMMON_APPS = [
 COMMON_MIDDLEWARE = [
     "sis_common.metrics.middleware.MetricsMiddleware",  # first: times everything, answers /metrics
     "sis_common.request_id.RequestIDMiddleware",
+    "sis_common.errors.JsonMethodNotAllowedMiddleware",
     "sis_common.errors.DatabaseUnavailableMiddleware",
     "sis_common.db.causal.CausalReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -56,6 +57,11 @@ def load_env_file() -> None:
     path = os.environ.get("EWTTO_ENV_FILE")
     if path and Path(path).is_file():
         environ.Env.read_env(path, overwrite=False)
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses of our own hops (nginx, the gateway, sibling services): sis_common.forwarded believes them."""
+    return env.list("EWTTO_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1/128"])
 
 
 def databases() -> dict:

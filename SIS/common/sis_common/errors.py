@@ -124,5 +124,31 @@ def json_400(request, exception=None):
     return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: JSON for the APIs; the admins' browser pages keep Django's own page."""
+    if request.path.startswith(("/api/", "/health")):
+        return JsonResponse({"detail": "CSRF check failed.", "code": "csrf_failed"}, status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
+
+
 def json_403(request, exception=None):
     return JsonResponse({"detail": "Forbidden.", "code": "permission_denied"}, status=403)
+
+
+class JsonMethodNotAllowedMiddleware:
+    """A 405 from a plain Django view (require_safe, the admin) answers JSON too, its Allow header kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or "json" in response.get("Content-Type", ""):
+            return response
+        answer = JsonResponse({"detail": f'Method "{request.method}" not allowed.', "code": "method_not_allowed"},
+                              status=405)
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer

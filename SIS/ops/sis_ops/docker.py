@@ -61,12 +61,18 @@ def db_hosts(slug: str) -> tuple[str, str]:
     return f"{slug}-db-1", f"{slug}-db-2"
 
 
+DOCKER_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8"
+
+
 @dataclass(frozen=True)
 class DeploySettings:
     """What the operator decides in deploy/docker/.env: public host names and cookie security."""
 
     public_hosts: tuple[str, ...] = ()
     secure_cookies: bool = False
+    # the operator's TLS proxy or load balancer in front of the gateway nginx (address or CIDR),
+    # whose X-Forwarded-For it believes; "unix:" is nobody, as clients connect over TCP
+    trusted_proxy: str = "unix:"
 
     @classmethod
     def from_env(cls) -> "DeploySettings":
@@ -74,6 +80,7 @@ class DeploySettings:
         return cls(
             public_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
             secure_cookies=os.environ.get("DJANGO_SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on"),
+            trusted_proxy=os.environ.get("EWTTO_TRUSTED_PROXY", "").strip() or "unix:",
         )
 
 
@@ -139,6 +146,9 @@ class DockerStack(Stack):
             # the watchdog's files, where the apps see the ops volume
             "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view)),
             "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view)),
+            # our hops are containers of sd_network, whose subnet Docker picks from the private
+            # ranges; only our containers reach the sidecars, and the gateway nginx writes the chain
+            "EWTTO_TRUSTED_PROXIES": DOCKER_NETWORKS,
         })
         if "EWTTO_JWT_PRIVATE_KEY_FILE" in env:
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(SECRETS_MOUNT / self.secrets.jwt_private.name)
@@ -169,7 +179,7 @@ class DockerStack(Stack):
         return files
 
 
-def nginx_conf(slug: str, template: str) -> str:
+def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:") -> str:
     """A project's nginx.conf for Docker: the app's name resolved per request, not once.
 
     An app scaled to several containers is one name in Docker's DNS with an address for each
@@ -192,6 +202,7 @@ def nginx_conf(slug: str, template: str) -> str:
         "APP_ADDR": f"{app_host(slug)}:{APP_PORT}",
         "STATIC_ROOT": f"/app/var/static/{slug}",
         "SERVICE": slug,
+        "TRUSTED_PROXY": trusted_proxy,
     })
 
 
@@ -217,7 +228,8 @@ def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:
     written = []
     for slug in stack.projects:
         path = directory / f"{slug}.conf"
-        path.write_text(nginx_conf(slug, (stack.project_dir(slug) / "nginx.conf").read_text()))
+        path.write_text(nginx_conf(slug, (stack.project_dir(slug) / "nginx.conf").read_text(),
+                                   trusted_proxy=stack.settings.trusted_proxy))
         written.append(path)
     return written
 
