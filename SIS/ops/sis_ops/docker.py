@@ -184,15 +184,19 @@ def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:") -> str
 
     An app scaled to several containers is one name in Docker's DNS with an address for each
     (the resolver of deploy/docker/nginx/main.conf re-reads it every second), so nginx spreads
-    requests over every replica and tries the next when one refuses the connection; a request
-    already sent is not repeated unless its method is idempotent (nginx's rule).
+    requests over every replica and tries the next when one refuses or drops the connection
+    (within 5 s, so a slow answer is never asked twice); a request already sent is not repeated
+    unless its method is idempotent (nginx's rule).
     """
     if not UPSTREAM_BLOCK.search(template) or PROXY_TO_UPSTREAM not in template:
         raise ValueError(f"{slug}: nginx.conf has no 'upstream app' block proxied to")
     body = UPSTREAM_BLOCK.sub("", template, count=1)
     body = body.replace(PROXY_TO_UPSTREAM, "proxy_pass http://$ewtto_app;")
-    body = body.replace(NEXT_UPSTREAM_OFF, "proxy_next_upstream error;\n        proxy_next_upstream_tries 3;")
+    body = body.replace(NEXT_UPSTREAM_OFF, ("proxy_next_upstream error timeout;\n        proxy_next_upstream_tries 3;\n"
+                                                  "        proxy_next_upstream_timeout 5s;"))
     body = re.sub(r"^server \{\n", "server {\n    set $ewtto_app ${APP_ADDR};\n", body, count=1, flags=re.MULTILINE)
+    if "error_page 504" not in body:
+        body = _connect_timeout_as_bad_gateway(body)
     return fill(body, {
         "LISTEN": str(NGINX_PORT),
         "APP_ADDR": f"{app_host(slug)}:{APP_PORT}",
@@ -200,6 +204,22 @@ def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:") -> str
         "SERVICE": slug,
         "TRUSTED_PROXY": trusted_proxy,
     })
+
+
+def _connect_timeout_as_bad_gateway(body: str) -> str:
+    """A sidecar answers 502 (the service is down), not 504, when no replica took the connection.
+
+    A container that crashed leaves its address in the resolver's answer for up to a second, and
+    a connection to an address nobody holds times out instead of being refused, as it would be on
+    the local stack; a timeout after the connection was made stays a 504.
+    """
+    body = body.replace("proxy_pass http://$ewtto_app;",
+                        "proxy_pass http://$ewtto_app;\n        error_page 504 = @ewtto_no_connection;", 1)
+    named = ("\n    location @ewtto_no_connection {\n"
+             "        if ($upstream_connect_time ~ \"^[-,: ]*$\") {\n            return 502;\n        }\n"
+             "        return 504;\n    }\n}\n")
+    end = body.rstrip().rfind("}")
+    return body[:end].rstrip("\n") + "\n" + named + body[end + 1:].lstrip("\n")
 
 
 def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:

@@ -1,0 +1,160 @@
+"""The Docker deployment for real: built from nothing, started with deploy/docker/up, used through
+its one published port, broken on purpose, stopped and started again. The tests run in order on
+one deployment (conftest.py)."""
+import concurrent.futures
+import subprocess
+import time
+from decimal import Decimal as D
+
+import requests
+
+from deployment import (
+    NETWORK, SERVICES, Api, compose, containers, crash, docker, inspect, new_key, shop, wait_for,
+)
+
+GATEWAY_IMAGE = "ewtto/gateway:latest"
+
+
+def every_service_healthy(health: dict) -> bool:
+    services = health.get("services", {})
+    return health.get("status") == "ok" and set(services) == set(SERVICES) and all(
+        s["status"] == "ok" and s["db"]["primary"] and s["db"]["replica"] for s in services.values())
+
+
+def test_up_from_nothing_makes_every_service_healthy(deployment):
+    for image in ("debian:bookworm-slim", "ewtto/mariadb:10.11", "ewtto/nginx:latest", GATEWAY_IMAGE):
+        pass  # built by up below when missing; listed for the figures of docs/deploy-vps.md
+    result = deployment.up()
+    print(f"\n[figures] deploy/docker/up from nothing to healthy: {deployment.up_seconds:.0f} s")
+    health = deployment.health()
+    assert every_service_healthy(health), health
+    for slug, service in health["services"].items():
+        nodes = {n["role"]: n for n in service["db"]["nodes"]}
+        assert set(nodes) == {"primary", "replica"}, (slug, service["db"])
+        assert not nodes["primary"]["read_only"] and nodes["replica"]["read_only"]
+        assert nodes["replica"]["io_running"] and nodes["replica"]["sql_running"], (slug, nodes["replica"])
+        assert nodes["primary"]["node"].startswith(f"{slug}-db-")
+    assert "E-WTTO is up" in result.stdout
+    # every image has the one base: its first layer is the base image's
+    base = inspect_image("debian:bookworm-slim")["RootFS"]["Layers"][0]
+    for image in ("ewtto/mariadb:10.11", "ewtto/nginx:latest", GATEWAY_IMAGE, "ewtto/servicio_ventas:latest"):
+        assert inspect_image(image)["RootFS"]["Layers"][0] == base, image
+
+
+def inspect_image(image: str) -> dict:
+    import json
+    return json.loads(docker("image", "inspect", image).stdout)[0]
+
+
+def test_only_the_gateway_port_is_published_and_only_on_loopback(deployment):
+    published = {}
+    for container in docker("ps", "-q", "--filter", f"network={NETWORK}").stdout.split():
+        info = inspect(container)
+        for port, bindings in (info["NetworkSettings"]["Ports"] or {}).items():
+            for binding in bindings or []:
+                published.setdefault(info["Name"].lstrip("/"), []).append((binding["HostIp"], binding["HostPort"], port))
+    assert published == {"gateway-nginx": [("127.0.0.1", str(deployment.port), "80/tcp")]}
+    running = docker("ps", "--filter", f"network={NETWORK}", "--format", "{{.Names}}").stdout.split()
+    # 8 database nodes, 4 apps and 4 sidecars, the reconciler, the gateway, its nginx and the watchdog
+    assert len(running) == 20, sorted(running)
+
+
+def probe(network: str, host: str, port: int) -> str:
+    """What a throwaway container on `network` gets when it opens host:port."""
+    code = ("import socket,sys\n"
+            "try:\n"
+            f"    socket.create_connection(({host!r}, {port}), timeout=2).close(); print('open')\n"
+            "except socket.gaierror: print('unknown')\n"
+            "except OSError as e: print('closed')\n")
+    return docker("run", "--rm", "--network", network, "--entrypoint", "python", "--user", "10001",
+                  GATEWAY_IMAGE, "-c", code, timeout=60).stdout.strip()
+
+
+def test_containers_reach_each_other_on_sd_network_only(deployment):
+    for name in docker("ps", "--filter", f"network={NETWORK}", "--format", "{{.Names}}").stdout.split():
+        networks = inspect(name)["NetworkSettings"]["Networks"]
+        assert set(networks) == {NETWORK}, (name, sorted(networks))
+    db_ip = inspect("ventas-db-1")["NetworkSettings"]["Networks"][NETWORK]["IPAddress"]
+    assert probe(NETWORK, "ventas-db-1", 3306) == "open"
+    other = "ewtto-test-elsewhere"
+    docker("network", "create", other)
+    try:
+        # another network's container neither resolves the names nor reaches the addresses
+        assert probe(other, "ventas-db-1", 3306) == "unknown"
+        assert probe(other, db_ip, 3306) == "closed"
+    finally:
+        docker("network", "rm", other)
+    # on the host, Docker listens on one address and port only: the gateway's, on loopback
+    listening = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True, check=True).stdout
+    docker_ports = sorted({line.split()[3] for line in listening.splitlines() if '"docker-proxy"' in line})
+    assert docker_ports == [f"127.0.0.1:{deployment.port}"], docker_ports
+
+
+def test_a_shop_day_through_the_gateway(deployment):
+    admin = deployment.login()
+    here = shop(admin)
+    rice, oil = here["products"]
+    sale = admin.ok("post", "/api/sales/", {
+        "branch": here["branch"],
+        "lines": [{"product": rice, "quantity": 2}, {"product": oil, "quantity": 1}],
+        "payments": [{"method": "card", "amount": "20.00"}, {"method": "cash", "amount": "20.00"}],
+    }, key=new_key("sale"), expect=201)
+    assert sale["status"] == "completed" and sale["number"] == f"{here['code']}-000001"
+    assert D(sale["total"]) + D(sale["change"]) == D("40.00")
+    refund = admin.ok("post", f"/api/sales/{sale['id']}/returns/",
+                      {"lines": [{"product": oil, "quantity": 1}], "reason": "envase roto"},
+                      key=new_key("return"), expect=201)
+    assert refund["status"] == "completed" and refund["refund"]["method"] == "cash"
+    stock = wait_for(lambda: admin.ok("get", f"/api/inventory/stock/{here['branch']}/{rice}/")["quantity"] == 998,
+                     timeout=15)
+    assert stock, "the sale's stock move did not arrive"
+    report = wait_for(lambda: (r := admin.ok("get", "/api/sales/reports/daily/", branch=here["branch"],
+                                             date=sale["business_date"]))["sales_count"] == 1 and r, timeout=15)
+    assert report, "the daily report does not show the sale"
+    assert report["total"] == sale["total"]
+    assert report["by_payment_method"]["card"] == "20.00"
+    assert report["returns_total"] == refund["refund"]["amount"]
+
+
+def test_a_crashed_app_container_answers_503_fast_and_restarts_by_its_policy(deployment):
+    admin = deployment.login()
+    [app] = containers("ventas-app")
+    restarts = inspect(app)["RestartCount"]
+    crash(app)
+    answers = []
+    for _ in range(40):
+        started = time.monotonic()
+        answer = admin.get("/api/sales/", page_size=1)
+        answers.append((answer.status_code, time.monotonic() - started, answer))
+        if answer.status_code == 200 and len(answers) > 1:
+            break
+        time.sleep(0.25)
+    down = [(code, seconds, a) for code, seconds, a in answers if code != 200]
+    assert down, "no request saw the app down: the crash did not happen"
+    for code, seconds, answer in down:
+        assert code == 503 and seconds < 2, (code, seconds, answer.text)
+        assert answer.headers["Content-Type"].startswith("application/json") and answer.json()["code"]
+    assert answers[-1][0] == 200, "the app did not come back"
+    assert inspect(app)["RestartCount"] == restarts + 1  # the same container, restarted by Docker
+
+
+def count_rows(node: str, database: str, table: str) -> int:
+    out = docker("exec", node, "mariadb", "--socket=/run/mysqld/mysqld.sock", "-uroot", "-N", "-e",
+                 f"SELECT COUNT(*) FROM `{database}`.`{table}`").stdout
+    return int(out.strip())
+
+
+def test_down_then_up_keeps_every_row(deployment):
+    admin = deployment.login()
+    here = shop(admin)
+    sale = admin.ok("post", "/api/sales/", {
+        "branch": here["branch"], "lines": [{"product": here["products"][0], "quantity": 1}],
+        "payments": [{"method": "cash", "amount": "20.00"}]}, key=new_key("sale"), expect=201)
+    deployment.down()
+    assert not docker("ps", "-q", "--filter", f"network={NETWORK}").stdout.split()
+    deployment.up()
+    assert every_service_healthy(deployment.health())
+    admin = deployment.login()
+    assert admin.seen(f"/api/sales/{sale['id']}/")["number"] == sale["number"]
+    assert admin.seen(f"/api/branches/{here['branch']}/")["code"] == here["code"]
+    assert admin.seen(f"/api/inventory/stock/{here['branch']}/{here['products'][0]}/")["quantity"] == 999
