@@ -289,3 +289,48 @@ def test_a_hung_inventario_primary_is_fenced_through_the_docker_api(deployment):
     fenced = [e for e in watchdog_events() if e.get("event") == "fenced_process" and e.get("node", "").startswith(primary)]
     assert fenced, "the watchdog did not fence the hung primary"
     assert rejoined(deployment, admin.bearer, primary), pair_nodes(deployment, admin.bearer, "inventario")
+
+
+def served_sales_requests(container: str) -> float:
+    """Requests to the sales API this container's workers answered (its /metrics, on its loopback)."""
+    from prometheus_client.parser import text_string_to_metric_families
+    text = docker("exec", container, "python", "-c",
+                  "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8000/metrics').read().decode())"
+                  ).stdout
+    return sum(s.value for family in text_string_to_metric_families(text) for s in family.samples
+               if s.name == "ewtto_http_requests_total" and s.labels.get("route", "").startswith("api/sales"))
+
+
+def test_scaled_ventas_app_spreads_requests_and_a_lost_replica_costs_no_request(deployment):
+    admin = deployment.login()
+    compose("ventas", "up", "--detach", "--no-build", "--scale", "ventas-app=3", "ventas-app")
+    try:
+        apps = containers("ventas-app")
+        assert len(apps) == 3
+        assert wait_for(lambda: all(inspect(c)["State"].get("Health", {}).get("Status") == "healthy" for c in apps),
+                        timeout=90, every=1), "the new replicas did not become healthy"
+        time.sleep(2)  # the sidecar's resolver re-reads the name every second
+        before = {c: served_sales_requests(c) for c in apps}
+        for _ in range(90):
+            assert admin.get("/api/sales/", page_size=1).status_code == 200
+        spread = {c: served_sales_requests(c) - before[c] for c in apps}
+        print(f"\n[figures] 90 requests over 3 ventas-app replicas: {sorted(spread.values())}")
+        assert sum(spread.values()) >= 90 and all(n >= 15 for n in spread.values()), spread
+        # one replica goes away for good (an operator's docker kill: no restart)
+        docker("kill", apps[0])
+        lost_at, answers = time.monotonic(), []
+        for _ in range(120):
+            answers.append((time.monotonic() - lost_at, admin.get("/api/sales/", page_size=1).status_code))
+        failed = [(round(t, 2), code) for t, code in answers if code != 200]
+        print(f"[figures] a replica killed: {len(failed)} of {len(answers)} requests failed: {failed[:5]}")
+        assert not failed, failed
+        # writes too, over the two replicas left
+        here = shop(admin)
+        for _ in range(5):
+            admin.ok("post", "/api/sales/", {"branch": here["branch"],
+                                             "lines": [{"product": here["products"][0], "quantity": 1}],
+                                             "payments": [{"method": "cash", "amount": "20.00"}]},
+                     key=new_key("scaled"), expect=201)
+    finally:
+        compose("ventas", "up", "--detach", "--no-build", "--scale", "ventas-app=1", "ventas-app")
+    assert len(containers("ventas-app")) == 1
