@@ -111,6 +111,11 @@ class DockerStack(Stack):
                   if k.startswith("EWTTO_SECRET_")}
         return Secrets(SECRETS_MOUNT, values)
 
+    def node_processes(self):
+        """The database containers, through the engine's socket (mounted into the watchdog only)."""
+        from .dockerapi import DockerNodes
+        return DockerNodes()
+
     # addresses inside sd_network
     def nginx_port(self, slug: str) -> int:
         return NGINX_PORT

@@ -159,6 +159,11 @@ class Stack:
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(self.secrets.jwt_private)
         return env
 
+    def node_processes(self):
+        """Who runs the database nodes, for the watchdog's fence: supervisor here."""
+        from .processes import SupervisedNodes
+        return SupervisedNodes(self)
+
     def project_dir(self, slug: str) -> Path:
         return REPO / "SIS" / (gateway_spec()["project"] if slug == "gateway" else self.service(slug).project)
 
