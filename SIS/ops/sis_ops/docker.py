@@ -73,6 +73,8 @@ class DeploySettings:
     # the operator's TLS proxy or load balancer in front of the gateway nginx (address or CIDR),
     # whose X-Forwarded-For it believes; "unix:" is nobody, as clients connect over TCP
     trusted_proxy: str = "unix:"
+    # TLS is terminated in front of the gateway (the operator's proxy): https, HSTS, secure cookies
+    tls: bool = False
 
     @classmethod
     def from_env(cls) -> "DeploySettings":
@@ -81,6 +83,7 @@ class DeploySettings:
             public_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
             secure_cookies=os.environ.get("DJANGO_SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on"),
             trusted_proxy=os.environ.get("EWTTO_TRUSTED_PROXY", "").strip() or "unix:",
+            tls=os.environ.get("EWTTO_TLS", "0").lower() in ("1", "true", "yes", "on"),
         )
 
 
@@ -143,7 +146,8 @@ class DockerStack(Stack):
         env.update({
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_ALLOWED_HOSTS": self.allowed_hosts(slug),
-            "DJANGO_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
+            "DJANGO_SECURE_COOKIES": "1" if self.settings.secure_cookies or self.settings.tls else "0",
+            "EWTTO_TLS": "1" if self.settings.tls else "0",
             "EWTTO_GUNICORN_BIND": f"0.0.0.0:{APP_PORT}",
             "EWTTO_JWT_PUBLIC_KEY_FILE": str(SECRETS_MOUNT / self.secrets.jwt_public.name),
             # what supervisord gives every local process
@@ -184,7 +188,7 @@ class DockerStack(Stack):
         return files
 
 
-def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:") -> str:
+def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:", tls: bool = False) -> str:
     """A project's nginx.conf for Docker: the app's name resolved per request, not once.
 
     An app scaled to several containers is one name in Docker's DNS with an address for each
@@ -208,6 +212,7 @@ def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:") -> str
         "STATIC_ROOT": f"/app/var/static/{slug}",
         "SERVICE": slug,
         "TRUSTED_PROXY": trusted_proxy,
+        "PUBLIC_SCHEME": "https" if tls else "$scheme",
     })
 
 
@@ -234,7 +239,7 @@ def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:
     for slug in stack.projects:
         path = directory / f"{slug}.conf"
         path.write_text(nginx_conf(slug, (stack.project_dir(slug) / "nginx.conf").read_text(),
-                                   trusted_proxy=stack.settings.trusted_proxy))
+                                   trusted_proxy=stack.settings.trusted_proxy, tls=stack.settings.tls))
         written.append(path)
     return written
 

@@ -40,6 +40,7 @@ def write_nginx(stack: Stack, slug: str) -> Path:
         "STATIC_ROOT": str(stack.var / "static" / slug),
         "SERVICE": slug,
         "TRUSTED_PROXY": stack.trusted_proxy,
+        "PUBLIC_SCHEME": "$scheme",  # the local stack has no TLS proxy in front
     }))
     main = run / "nginx.conf"
     main.write_text(fill((REPO / "deploy" / "nginx" / "main.conf").read_text(), {

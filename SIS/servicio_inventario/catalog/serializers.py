@@ -29,6 +29,7 @@ class ProductSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.using("default").all(), required=False,
                                                   allow_null=True)
     price = serializers.DecimalField(**MONEY)
+    # shown to admin, manager and warehouse only (catalog.visibility)
     cost = serializers.DecimalField(**MONEY, required=False)
 
     class Meta:
