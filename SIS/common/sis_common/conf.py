@@ -121,3 +121,14 @@ def simple_jwt() -> dict:
         "AUTH_HEADER_TYPES": ("Bearer",),
         "LEEWAY": 5,
     }
+
+
+def spectacular(title: str, **extra) -> dict:
+    """drf-spectacular settings of a project's API: its title, plus the error answers every operation has."""
+    return {
+        "TITLE": title, "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False,
+        "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                                 "sis_common.openapi.add_error_responses"],
+        "COMPONENT_SPLIT_REQUEST": True,
+        **extra,
+    }

@@ -86,7 +86,52 @@ def _validation_body(exc: ValidationError) -> dict:
     detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
     # a field named like a reserved key (a branch's `code`) must not replace the machine code:
     # every field message is also under `fields`, where no name collides
-    return {**detail, "detail": "Invalid input.", "code": "invalid", "fields": detail}
+    return {**detail, "detail": "Invalid input.", "code": _validation_code(exc.get_codes()), "fields": detail}
+
+
+def _drf_field_codes() -> frozenset[str]:
+    from rest_framework import fields, relations, serializers
+
+    classes = [c for module in (fields, relations, serializers) for c in vars(module).values()
+               if isinstance(c, type) and hasattr(c, "default_error_messages")]
+    return frozenset(code for c in classes for code in c.default_error_messages)
+
+
+# refusals of well-formed input that only the service can know, under a name of their own
+KNOWN_REFUSALS = {"unique": "duplicate", "does_not_exist": "unknown_reference"}
+_FIELD_CODES: frozenset[str] | None = None
+
+
+def _validation_code(codes) -> str:
+    """`invalid` for malformed input (what a schema states); a rule's own code when it is the only refusal.
+
+    A serializer raising ValidationError(message, code="unknown_product") for every failing field answers
+    `code: "unknown_product"`, so clients (and the fuzz suite) tell a well-formed request naming what does
+    not exist from a malformed one.
+    """
+    global _FIELD_CODES
+    if _FIELD_CODES is None:
+        _FIELD_CODES = _drf_field_codes()
+    found = set(_flat(codes))
+    if len(found) != 1:
+        return "invalid"
+    code = found.pop()
+    if code == "does_not_exist" and isinstance(codes, dict) and len(codes) == 1:
+        return f"unknown_{next(iter(codes))}"  # a related id that names nothing: unknown_category
+    if code in KNOWN_REFUSALS:
+        return KNOWN_REFUSALS[code]
+    return "invalid" if code in _FIELD_CODES or code in ("invalid", "error") else code
+
+
+def _flat(codes):
+    if isinstance(codes, dict):
+        for value in codes.values():
+            yield from _flat(value)
+    elif isinstance(codes, list):
+        for value in codes:
+            yield from _flat(value)
+    else:
+        yield codes
 
 
 def _first_code(codes) -> str:

@@ -106,9 +106,9 @@ def _pk(row) -> int:
 
 
 def _page_size(raw: str | None) -> int:
-    if raw in (None, ""):
+    if raw is None:
         return DEFAULT_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIZE:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= MAX_SIZE):
         raise ValidationError({SIZE_PARAM: [f"A whole number from 1 to {MAX_SIZE}."]})
     return int(raw)
 
@@ -120,6 +120,7 @@ def _decode(raw: str | None) -> tuple[str, int | None]:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    if len(text) < 2 or text[0] not in "ab" or not text[1:].isdigit() or len(text) > 21:
-        raise ValidationError({CURSOR_PARAM: ["Invalid cursor."]})
+    if len(text) < 2 or text[0] not in "ab" or not (text[1:].isascii() and text[1:].isdigit()) or len(text) > 21:
+        # a cursor is opaque: one that is a string but not ours is well formed, so it has a code of its own
+        raise ValidationError({CURSOR_PARAM: ["Invalid cursor."]}, code="invalid_cursor")
     return text[0], int(text[1:])

@@ -2,6 +2,8 @@
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
+from sis_common.query import QuerySerializer
+
 from .models import ROLE_CHOICES, User
 
 USERNAME_MAX = 150
@@ -73,7 +75,7 @@ class PasswordChangeSerializer(serializers.Serializer):
     new_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
 
 
-class UserFilterSerializer(serializers.Serializer):
+class UserFilterSerializer(QuerySerializer):
     search = serializers.CharField(required=False, max_length=100)
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -1,11 +1,12 @@
 """Views of the auth API: thin, the work is in services and selectors."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sis_common.auth.permissions import AdminOnly
+from sis_common.openapi import errors
 
 from . import selectors, services
 from .serializers import (
@@ -25,7 +26,9 @@ class TokenObtainView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenObtainSerializer, responses=TokenPairSerializer)
+    @extend_schema(request=TokenObtainSerializer, responses={
+        200: TokenPairSerializer, **errors(d401="Wrong username or password, or the user is disabled.",
+                                           d429="Locked out after repeated failures; retry after Retry-After.")})
     def post(self, request):
         data = _valid(TokenObtainSerializer, request.data)
         # axes marks the Django request (lockout state), not DRF's wrapper
@@ -37,7 +40,8 @@ class TokenRefreshView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RefreshSerializer, responses=TokenPairSerializer)
+    @extend_schema(request=RefreshSerializer, responses={
+        200: TokenPairSerializer, **errors(d401="The refresh token is invalid, expired or already used.")})
     def post(self, request):
         return Response(services.token_refresh(raw=_valid(RefreshSerializer, request.data)["refresh"]))
 
@@ -69,6 +73,7 @@ class PasswordChangeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(list=extend_schema(parameters=[UserFilterSerializer]))
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [AdminOnly]
     serializer_class = UserSerializer

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from sis_common.auth.permissions import ADMIN, ReadAnyWriteRoles
 from sis_common.keyset import KeysetPagination
+from sis_common.openapi import KeysetSchema
 
 from . import listing, selectors, services
 from .serializers import CategorySerializer, ProductFilterSerializer, ProductSerializer
@@ -51,6 +52,7 @@ class ProductListCreateView(generics.GenericAPIView):
     permission_classes = [ReadAnyWriteRoles]
     write_roles = CATALOGUE_WRITERS
     serializer_class = ProductSerializer
+    pagination_class = KeysetSchema  # what the schema shows of the KeysetPagination the list uses
 
     @extend_schema(operation_id="products_list", parameters=[ProductFilterSerializer],
                    responses=ProductSerializer(many=True))
