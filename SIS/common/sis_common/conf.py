@@ -19,6 +19,7 @@ COMMON_APPS = [
     "rest_framework",
     "drf_spectacular",
     "sis_common.audit",  # the audit trail, in each service's own database
+    "sis_common.strict",  # JSON types as the schemas state them
 ]
 
 COMMON_MIDDLEWARE = [
@@ -130,5 +131,6 @@ def spectacular(title: str, **extra) -> dict:
         "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                                  "sis_common.openapi.add_error_responses"],
         "COMPONENT_SPLIT_REQUEST": True,
+        "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
         **extra,
     }

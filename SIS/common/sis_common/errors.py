@@ -112,15 +112,15 @@ def _validation_code(codes) -> str:
     global _FIELD_CODES
     if _FIELD_CODES is None:
         _FIELD_CODES = _drf_field_codes()
-    found = set(_flat(codes))
-    if len(found) != 1:
-        return "invalid"
-    code = found.pop()
-    if code == "does_not_exist" and isinstance(codes, dict) and len(codes) == 1:
-        return f"unknown_{next(iter(codes))}"  # a related id that names nothing: unknown_category
-    if code in KNOWN_REFUSALS:
-        return KNOWN_REFUSALS[code]
-    return "invalid" if code in _FIELD_CODES or code in ("invalid", "error") else code
+    found = list(dict.fromkeys(_flat(codes)))
+    if any(code in _FIELD_CODES and code not in KNOWN_REFUSALS or code in ("invalid", "error") for code in found):
+        return "invalid"  # something is malformed: that comes first
+    code = found[0] if found else "invalid"  # several refusals: every one is in the field messages
+    if code == "does_not_exist":
+        field = next((name for name, value in codes.items() if "does_not_exist" in _flat(value)), None) \
+            if isinstance(codes, dict) else None
+        return f"unknown_{field}" if field else "unknown_reference"  # a related id naming nothing: unknown_category
+    return KNOWN_REFUSALS.get(code, code)
 
 
 def _flat(codes):

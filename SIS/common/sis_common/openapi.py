@@ -105,8 +105,8 @@ def _error(code: int) -> dict:
 def _typed_path_ids(operation: dict) -> None:
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
-        if parameter.get("in") == "path" and (schema.get("type") == "integer" or schema.get("pattern", "").startswith(
-                ("^\\d+$", "^[0-9]{1,18}$", "^\\d"))):
+        if parameter.get("in") == "path" and (schema.get("type") == "integer"
+                                              or schema.get("pattern", "").startswith(("^\\d", "^[0-9]"))):
             parameter["schema"] = dict(PATH_ID)
 
 

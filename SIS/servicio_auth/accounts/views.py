@@ -66,7 +66,8 @@ class MeView(APIView):
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    @extend_schema(request=PasswordChangeSerializer, responses={
+        204: None, **errors(d429="Locked out after repeated wrong old passwords; retry after Retry-After.")})
     def post(self, request):
         services.user_password_change(request=request._request, user_id=request.user.pk,
                                       **_valid(PasswordChangeSerializer, request.data))

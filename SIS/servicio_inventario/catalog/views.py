@@ -23,6 +23,7 @@ class CategoryListCreateView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.category_list()
 
+    @extend_schema(operation_id="categories_create", request=CategorySerializer, responses={201: CategorySerializer})
     def post(self, request):
         serializer = CategorySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -70,6 +71,7 @@ class ProductListCreateView(generics.GenericAPIView):
             rows = pages.paginate_with(partial(selectors.product_window, **options))
         return pages.response([listing.public(row) for row in rows])
 
+    @extend_schema(operation_id="products_create", request=ProductSerializer, responses={201: ProductSerializer})
     def post(self, request):
         serializer = ProductSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -49,8 +49,8 @@ class LinesMixin:
         return [(line["product"], line["quantity"]) for line in lines]
 
 
-def lines_field() -> serializers.ListSerializer:
-    return LineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+def lines_field() -> serializers.ListField:
+    return serializers.ListField(child=LineSerializer(), min_length=1, max_length=MAX_LINES)
 
 
 class MovementCreateSerializer(serializers.Serializer):
@@ -96,6 +96,7 @@ class MovementFilterSerializer(QuerySerializer):
 class StockSerializer(serializers.ModelSerializer):
     branch = serializers.IntegerField(source="branch_id")
     product = serializers.IntegerField(source="product_id")
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="null: never stocked here")
 
     class Meta:
         model = Stock
@@ -109,7 +110,9 @@ class StockFilterSerializer(QuerySerializer):
 
 
 class StockMinSerializer(serializers.Serializer):
-    min_quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
+    """A PATCH: what is sent changes, an empty body changes nothing."""
+
+    min_quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, required=False)
 
 
 class TransferCreateSerializer(LinesMixin, serializers.Serializer):

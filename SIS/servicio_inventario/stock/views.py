@@ -65,6 +65,8 @@ class StockDetailView(StockView):
         require_branch(request, branch)
         serializer = StockMinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data:
+            return self.get(request, branch, product)
         if selectors.stock_get(branch=branch, product=product) is None:
             # a new row: the product and the branch must exist
             if product not in existing_product_ids(ids=[product]):

@@ -169,7 +169,9 @@ def test_stock_minimum_patch(client_for, make_product, receive):
     response = manager.patch(f"/api/inventory/stock/{MINE}/{product.pk}/", {"min_quantity": 4}, format="json")
     assert response.status_code == 200
     assert (response.json()["min_quantity"], response.json()["is_low"]) == (4, True)
-    for bad in ({"min_quantity": -1}, {"min_quantity": "x"}, {}):
+    unchanged = manager.patch(f"/api/inventory/stock/{MINE}/{product.pk}/", {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json()["min_quantity"] == 4  # a PATCH of nothing
+    for bad in ({"min_quantity": -1}, {"min_quantity": "x"}, {"min_quantity": "4"}, {"min_quantity": True}):
         assert manager.patch(f"/api/inventory/stock/{MINE}/{product.pk}/", bad, format="json").status_code == 400
     assert manager.patch(f"/api/inventory/stock/{OTHER}/{product.pk}/", {"min_quantity": 1},
                          format="json").status_code == 403

@@ -20,7 +20,7 @@ class BranchSerializer(serializers.ModelSerializer):
 
 
 class BranchFilterSerializer(QuerySerializer):
-    search = serializers.CharField(required=False, max_length=100)
+    search = serializers.CharField(required=False, max_length=100, allow_blank=True)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
     city = serializers.CharField(required=False, max_length=80)
 
