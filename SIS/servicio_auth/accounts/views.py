@@ -6,6 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sis_common.auth.permissions import AdminOnly
+from sis_common.auth.roles import ALL_BRANCHES_ROLES
+from sis_common.branches import branch_get
 from sis_common.openapi import errors
 
 from . import selectors, services
@@ -88,12 +90,27 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
     def create(self, request):
-        user = services.user_create(**_valid(UserCreateSerializer, request.data))
+        fields = _valid(UserCreateSerializer, request.data)
+        _check_branches(fields.get("role"), fields.get("branches"))
+        user = services.user_create(**fields)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UserUpdateSerializer, responses=UserSerializer)
     def partial_update(self, request, pk=None):
         current = self.get_object()
         fields = _valid(UserUpdateSerializer, request.data)
+        _check_branches(fields.get("role", current.role), fields.get("branches"), current.branches)
         user = services.user_update(user_id=current.pk, acting_user_id=request.user.pk, **fields)
         return Response(UserSerializer(user).data)
+
+
+def _check_branches(role: str | None, branches: list[int] | None, current: frozenset[int] = frozenset()) -> None:
+    """400 unknown_branch / inactive_branch for a branch newly given to a user, asked of servicio_sucursales.
+
+    Branches the user already has are not asked again: one deactivated since stays until it is taken away.
+    Admins and auditors keep no branches, so theirs are not asked either.
+    """
+    if role in ALL_BRANCHES_ROLES or not branches:
+        return
+    for branch in sorted(set(branches) - set(current)):
+        branch_get(branch, field="branches")
