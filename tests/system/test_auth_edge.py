@@ -24,14 +24,37 @@ def unique(prefix: str) -> str:
 
 
 def address() -> str:
-    """A client address of its own (X-Forwarded-For from loopback), so lockouts never spill between tests."""
+    """A client address of its own, so lockouts and rate limits never spill between tests.
+
+    Any 127.x.y.z is this machine's loopback: a client bound to one really connects from
+    it, which is the only address the gateway's nginx believes (a sent X-Forwarded-For is not).
+    """
     n = uuid.uuid4().int
-    return f"198.18.{n % 250}.{n // 250 % 250 + 1}"
+    return f"127.{n % 250 + 1}.{n // 250 % 250}.{n // 62500 % 250 + 1}"
 
 
-def login(gateway: str, username: str, password: str = PASSWORD, *, client_address: str | None = None):
-    return requests.post(f"{gateway}/api/auth/token/", json={"username": username, "password": password},
-                         headers={"X-Forwarded-For": client_address or address()}, timeout=TIMEOUT)
+class SourceAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def client_from(source: str | None = None) -> requests.Session:
+    """A session whose connections come from `source` (a fresh loopback address by default)."""
+    session = requests.Session()
+    session.mount("http://", SourceAddress(source or address()))
+    return session
+
+
+def login(gateway: str, username: str, password: str = PASSWORD, *, client_address: str | None = None,
+          headers: dict | None = None):
+    with client_from(client_address) as http:
+        return http.post(f"{gateway}/api/auth/token/", json={"username": username, "password": password},
+                         headers=headers, timeout=TIMEOUT)
 
 
 def bearer(token: str) -> dict:
@@ -118,8 +141,7 @@ def test_missing_or_malformed_authorization_is_refused_at_the_edge(gateway):
 
 
 def test_token_refresh_health_docs_ui_and_admin_need_no_token(gateway):
-    refused = requests.post(f"{gateway}/api/auth/token/", json={"username": unique("x"), "password": "x"},
-                            headers={"X-Forwarded-For": address()}, timeout=TIMEOUT)
+    refused = login(gateway, unique("x"), "x")
     assert (refused.status_code, refused.json()["code"]) == (401, "no_active_account")  # the service's answer
     dead = requests.post(f"{gateway}/api/auth/token/refresh/", json={"refresh": "x.y.z"}, timeout=TIMEOUT)
     assert (dead.status_code, dead.json()["code"]) == (401, "token_not_valid")
@@ -218,30 +240,60 @@ def test_roles_are_enforced_in_every_service(gateway, make_user, branches):
 
 # --- lockout ----------------------------------------------------------------------------------------------
 
-def test_repeated_failures_lock_that_user_with_429_and_not_the_others(gateway, make_user, branches):
+def test_repeated_failures_lock_that_user_at_that_address_with_429_and_nobody_else(gateway, make_user, branches):
     victim, bystander = make_user("cashier", [branches[0]]), make_user("cashier", [branches[0]])
     attacker, elsewhere = address(), address()
     statuses = [login(gateway, victim["username"], "wrong", client_address=attacker).status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 401, 429]
-    locked = login(gateway, victim["username"], client_address=elsewhere)
+    locked = login(gateway, victim["username"], client_address=attacker)
     assert locked.status_code == 429
     assert locked.json()["code"] == "locked_out" and "try again" in locked.json()["detail"]
     assert int(locked.headers["Retry-After"]) > 0
+    # the victim at their own till, and another user at the attacker's address, still sign in
+    assert login(gateway, victim["username"], client_address=elsewhere).status_code == 200
     assert login(gateway, bystander["username"], client_address=attacker).status_code == 200
+
+
+def test_a_forged_forwarded_for_rotated_per_attempt_does_not_reset_the_count(gateway, make_user):
+    # the probe of the issue: a different X-Forwarded-For on each failure, all from one real address
+    victim, attacker = make_user("cashier", [1]), address()
+    statuses = [login(gateway, victim["username"], "wrong", client_address=attacker,
+                      headers={"X-Forwarded-For": f"203.0.113.{i + 1}"}).status_code for i in range(8)]
+    assert statuses == [401] * 4 + [429] * 4
+
+
+def test_username_case_and_accents_count_as_one_user(gateway, make_user):
+    victim, attacker = make_user("cashier", [1]), address()
+    name = victim["username"]
+    spellings = [name.upper(), name.capitalize(), f"{name} ", name.replace("c", "\u00e7", 1), name.title()]
+    statuses = [login(gateway, spelling, "wrong", client_address=attacker).status_code for spelling in spellings]
+    assert statuses == [401] * 4 + [429]
+
+
+def test_sign_in_floods_from_one_address_are_rate_limited_by_nginx(gateway):
+    attacker = address()
+    with client_from(attacker) as http:
+        answers = [http.post(f"{gateway}/api/auth/token/", json={"username": unique("flood"), "password": "x"},
+                             timeout=TIMEOUT) for _ in range(30)]
+    limited = [a for a in answers if a.status_code == 429]
+    assert len(limited) >= 5  # the burst lets about 20 through, the rest wait for the rate
+    assert {a.json()["code"] for a in limited} <= {"rate_limited", "locked_out"}
+    assert any(a.json()["code"] == "rate_limited" and a.headers["Retry-After"] for a in limited)
+    # another address is not slowed down
+    assert login(gateway, unique("x"), "x").status_code == 401
 
 
 # --- admin single sign-on ---------------------------------------------------------------------------------
 
 def admin_sign_in(gateway: str, project: str, username: str,
                   password: str) -> tuple[requests.Session, requests.Response]:
-    session = requests.Session()
+    session = client_from()
     form = session.get(f"{gateway}/admin/{project}/login/", timeout=TIMEOUT)
     assert form.status_code == 200
     token = CSRF_INPUT.search(form.text).group(1)
     answer = session.post(f"{gateway}/admin/{project}/login/?next=/admin/{project}/", allow_redirects=False,
                           data={"username": username, "password": password, "csrfmiddlewaretoken": token,
-                                "next": f"/admin/{project}/"},
-                          headers={"X-Forwarded-For": address()}, timeout=TIMEOUT)
+                                "next": f"/admin/{project}/"}, timeout=TIMEOUT)
     return session, answer
 
 

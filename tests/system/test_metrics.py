@@ -55,5 +55,7 @@ def test_metrics_are_not_public(stack):
     # the gateway's own /metrics: its requests by route, for a scraper on loopback only
     gateway = scrape(stack.url())
     assert any(name == "ewtto_http_requests_total" for name, _ in gateway)
-    public = requests.get(f"{stack.url()}/metrics", headers={"X-Forwarded-For": "198.51.100.4"}, timeout=10)
+    # a client outside loopback, as the gateway app sees one behind its nginx (which writes the chain)
+    public = requests.get(f"http://127.0.0.1:{stack.app_port('gateway')}/metrics",
+                          headers={"X-Forwarded-For": "198.51.100.4"}, timeout=10)
     assert public.status_code == 403

@@ -4,21 +4,23 @@ import time
 
 import requests
 
+from sales_support import token
 from sis_ops.stackload import StackSampler
 
 
-def hammer(url: str, until: float) -> None:
+def hammer(url: str, headers: dict, until: float) -> None:
     with requests.Session() as session:
         while time.monotonic() < until:
-            session.get(url, timeout=5)
+            session.get(url, headers=headers, timeout=5)
 
 
 def test_a_busy_stack_is_waited_for_and_a_quiet_one_is_not(stack):
     sampler = StackSampler(stack)
     assert sampler.wait_idle(window=1, timeout=60) < 60  # a stack at rest settles
-    # health checks through the gateway reach every service and database: well above the idle threshold
-    until = time.monotonic() + 6
-    workers = [threading.Thread(target=hammer, args=(stack.url() + "/health", until)) for _ in range(3)]
+    # reads through the gateway, nginx, gunicorn and the replica: well above the idle threshold
+    until, headers = time.monotonic() + 6, {"Authorization": f"Bearer {token(stack, role='admin')}"}
+    workers = [threading.Thread(target=hammer, args=(stack.url() + "/api/branches/", headers, until))
+               for _ in range(3)]
     for worker in workers:
         worker.start()
     time.sleep(0.5)

@@ -60,6 +60,40 @@ def load_env_file() -> None:
         environ.Env.read_env(path, overwrite=False)
 
 
+def tls_settings(allowed_hosts: list[str]) -> dict:
+    """Production settings for TLS in front of the gateway (EWTTO_TLS=1, set by deploy/docker from its .env).
+
+    The operator's TLS proxy reaches the gateway's nginx, which then tells every hop
+    behind `X-Forwarded-Proto: https` (and nothing else does): requests count as secure,
+    cookies are sent over TLS only, browsers are told to stay on HTTPS (HSTS), and the
+    admins' forms accept posts from the public https origins.
+    """
+    tls = env.bool("EWTTO_TLS", default=False)
+    secure_cookies = tls or env.bool("DJANGO_SECURE_COOKIES", default=True)
+    settings = {
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "CSRF_COOKIE_SECURE": secure_cookies,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "SECURE_HSTS_SECONDS": 0,
+        "CSRF_TRUSTED_ORIGINS": [],
+    }
+    if tls:
+        settings.update({
+            "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+            "SECURE_HSTS_SECONDS": env.int("EWTTO_HSTS_SECONDS", default=365 * 86400),
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": env.bool("EWTTO_HSTS_INCLUDE_SUBDOMAINS", default=False),
+            "CSRF_TRUSTED_ORIGINS": [f"https://{host}" for host in allowed_hosts if "*" not in host
+                                     and not host.startswith(".")],
+        })
+    return settings
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses of our own hops (nginx, the gateway, sibling services): sis_common.forwarded believes them."""
+    return env.list("EWTTO_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1/128"])
+
+
 def databases() -> dict:
     """`default` is the pair's primary, `replica` its replica; both list every node."""
     common = {

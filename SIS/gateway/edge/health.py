@@ -1,10 +1,18 @@
-"""The system's health: every service's own /health, fetched in parallel with a short timeout."""
+"""The system's health: every service's own /health, fetched in parallel with a short timeout.
+
+Public callers get each service's status from an answer at most CACHE_SECONDS old;
+operators (sis_common.health.may_see_details) get the full, fresh answer.
+"""
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import urllib3
+
+from sis_common.clients import INTERNAL_TOKEN_HEADER
+from sis_common.health import ShortCache
 
 from .breaker import breaker
 from .routes import SERVICES
@@ -18,7 +26,9 @@ def service_health(service: str) -> dict:
     # the circuit is this gateway process's view of the service, seen by the API proxy
     circuit = breaker(service).state
     try:
-        answer = pool(service).urlopen("GET", "/health", timeout=HEALTH_TIMEOUT, retries=False)
+        # the internal token: the service hands its node details to the gateway, which decides who sees them
+        answer = pool(service).urlopen("GET", "/health", timeout=HEALTH_TIMEOUT, retries=False,
+                                       headers={INTERNAL_TOKEN_HEADER: os.environ.get("EWTTO_INTERNAL_TOKEN", "")})
         body = json.loads(answer.data)
     except (urllib3.exceptions.HTTPError, ValueError) as exc:
         return {"status": "down", "error": f"unreachable: {exc.__class__.__name__}", "circuit": circuit}
@@ -31,3 +41,24 @@ def system_health() -> dict:
     statuses = {r["status"] for r in results.values()}
     overall = "ok" if statuses == {"ok"} else ("down" if statuses == {"down"} else "degraded")
     return {"status": overall, "services": results, "watchdog": watchdog_summary()}
+
+
+_system = ShortCache(system_health)
+
+
+def public_health() -> dict:
+    """Status only, per service, from a recent answer: no node addresses, GTIDs or errors."""
+    body = _system.get()
+    return {"status": body["status"],
+            "services": {name: {"status": result["status"]} for name, result in body["services"].items()}}
+
+
+def detailed_health() -> dict:
+    body = system_health()
+    _system.put(body)
+    return body
+
+
+def forget() -> None:
+    """Drop the cached answer (tests pointing upstreams elsewhere)."""
+    _system.clear()

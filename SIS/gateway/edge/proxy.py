@@ -21,8 +21,10 @@ HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
     "trailer", "trailers", "transfer-encoding", "upgrade", "content-length",
 })
-# set by the gateway from what it saw, never trusted from the client as they are
-OWN_HEADERS = frozenset({"host", "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"})
+# set by the gateway from what it saw, never trusted from the client as they are; the internal
+# token is for service-to-service calls and never comes from a client
+OWN_HEADERS = frozenset({"host", "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+                         "x-internal-token"})
 REQUEST_DROP = HOP_BY_HOP | OWN_HEADERS
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 

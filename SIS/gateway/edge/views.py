@@ -5,14 +5,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from urllib3.exceptions import HTTPError
 
+from sis_common.health import may_see_details
+
 from . import docs, proxy
-from .health import system_health
+from .health import detailed_health, public_health
 from .routes import API_TO_SERVICE
 
 
 @require_safe
 def health(request):
-    body = system_health()
+    body = detailed_health() if may_see_details(request) else public_health()
     return JsonResponse(body, status=503 if body["status"] == "down" else 200)
 
 

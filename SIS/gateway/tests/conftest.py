@@ -78,12 +78,15 @@ def dead_upstreams(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_edge_state():
-    """Circuits and pools are per process; no test sees another's."""
+    """Circuits, pools and the cached health are per process; no test sees another's."""
+    from edge import health
     from edge.breaker import breaker
     from edge.upstream import pool
 
     breaker.cache_clear()
     pool.cache_clear()
+    health.forget()
     yield
     breaker.cache_clear()
     pool.cache_clear()
+    health.forget()

@@ -121,7 +121,19 @@ def server_version(pair: PairSpec, node: Node) -> str:
 
 
 def backup_pair(pair: PairSpec, root: Path, *, allow_primary: bool = False, label: str = "") -> BackupSet:
-    """Take one backup of `pair` into <root>/<service>/<stamp>/ and return it (verified)."""
+    """Take one backup of `pair` into <root>/<service>/<stamp>/ and return it (verified).
+
+    A backup is the whole database: its directories are 0700 and its files 0600.
+    """
+    previous = os.umask(0o077)
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _backup_pair(pair, root, allow_primary=allow_primary, label=label)
+    finally:
+        os.umask(previous)
+
+
+def _backup_pair(pair: PairSpec, root: Path, *, allow_primary: bool, label: str) -> BackupSet:
     source = pick_source(pair, allow_primary=allow_primary)
     started = datetime.now(timezone.utc)
     directory = backupset.service_dir(root, pair.service)

@@ -60,6 +60,13 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
         removed = backupset.apply_retention(root, slug, keep=args.keep, keep_days=args.keep_days)
         print(f"{slug}: {taken.describe()} in {time.monotonic() - started:.1f} s"
               + (f"; retention removed {len(removed)}" if removed else ""))
+        try:
+            copied = binlog.archive(stack.pair_spec(slug), root)
+        except (binlog.BinlogError, OSError) as exc:
+            print(f"{slug}: BINLOG ARCHIVE FAILED: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{slug}: binary logs archived ({len(copied)} file(s) copied)")
     return 1 if failed else 0
 
 

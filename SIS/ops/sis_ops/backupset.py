@@ -18,6 +18,8 @@ DUMP = "dump.sql.gz"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 PARTIAL_PREFIX = ".partial-"
+# beside the backups of a service, not one of them: the archived binary logs (binlog.archive)
+BINLOG_ARCHIVE = "binlogs"
 STAMP = "%Y%m%dT%H%M%SZ"
 
 
@@ -132,7 +134,8 @@ def _candidates(root: Path, service: str) -> list[Path]:
     directory = service_dir(root, service)
     if not directory.is_dir():
         return []
-    return [p for p in sorted(directory.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    return [p for p in sorted(directory.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and p.name != BINLOG_ARCHIVE]
 
 
 def choose(sets: list[BackupSet], at: datetime | None) -> BackupSet | None:

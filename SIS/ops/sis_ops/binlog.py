@@ -1,11 +1,12 @@
-"""Transactions logged after a backup, read from a live node's binary logs, for point-in-time restore.
+"""Transactions logged after a backup, for point-in-time restore: from a live node's binary logs or the archive.
 
-The binary logs are not copied into the backups: they are read from the pair
-at restore time with `mariadb-binlog --read-from-remote-server`, from the
-primary or, when it is gone, the replica (with log_slave_updates every node
-logs every transaction under its original GTID). Each node keeps them for
-binlog_expire_logs_seconds (7 days, deploy/mariadb/node.cnf): that is the
-point-in-time window, so backups must be taken more often than that.
+At restore time they are read from the pair with `mariadb-binlog
+--read-from-remote-server`, from the primary or, when it is gone, the replica
+(with log_slave_updates every node logs every transaction under its original
+GTID). Each node keeps them for binlog_expire_logs_seconds (7 days,
+deploy/mariadb/node.cnf). Every backup run also archives them next to the
+backups (archive()): when the nodes' logs do not reach back to the backup (a
+lost data disk, a rebuilt node), the archive is read instead.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from sis_common.mariadb.nodes import Credentials, Node, session
 from sis_common.mariadb.replication import PairSpec, probe
 
-from . import dbtools
+from . import backupset, dbtools
 
 GTID_EVENT = re.compile(r"^#(\d{6}\s+\d{1,2}:\d\d:\d\d) server id \d+ .*\bGTID (\d+-\d+-\d+)")
 GTID_LIST = re.compile(r"(\d+)-(\d+)-(\d+)")
@@ -144,3 +145,82 @@ def summarise(path: Path) -> Extract:
 
 def gtids_in(path: Path) -> list[str]:
     return [gtid for _, gtid in _gtid_events(path)]
+
+
+# --- the archive next to the backups ---------------------------------------------------------------------
+# Each backup run copies the pair's binary logs, raw as the server wrote them, to
+# <backups>/<service>/binlogs/<node>/ (mode 0600), so point-in-time restore still
+# works when the nodes' own logs are gone with their data disk.
+
+ARCHIVE = backupset.BINLOG_ARCHIVE
+GTID_LIST_EVENT = re.compile(r"Gtid list \[([^\]]*)\]")
+
+
+def archive_root(root: Path, service: str) -> Path:
+    return root / service / ARCHIVE
+
+
+def archive(pair: PairSpec, root: Path) -> list[str]:
+    """Copy the binary logs the archive lacks (and the growing newest one again); the names copied."""
+    node = source_node(pair)
+    target = archive_root(root, pair.service) / f"{node.host}_{node.port}"
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with session(node, pair.admin) as cur:
+        cur.execute("SHOW BINARY LOGS")
+        logs = [(row["Log_name"], int(row["File_size"])) for row in cur.fetchall()]
+    wanted = [name for name, size in logs
+              if not (target / name).exists() or (target / name).stat().st_size != size]
+    if not wanted:
+        return []
+    with dbtools.credentials_file(pair.admin) as option_file:
+        result = subprocess.run(dbtools.argv("mariadb-binlog", node, option_file, "--read-from-remote-server",
+                                             "--raw", f"--result-file={target}/", *wanted),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dbtools.utc_env())
+    if result.returncode != 0:
+        raise BinlogError(f"archiving binary logs of {node} failed: {result.stderr.decode(errors='replace').strip()}")
+    for name in wanted:
+        (target / name).chmod(0o600)
+    return wanted
+
+
+def _archived_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.is_file() and re.search(r"\.\d{6}$", p.name))
+
+
+def _file_start(path: Path) -> str:
+    """The GTID list a local binlog file starts after (its Gtid_list event)."""
+    result = subprocess.run(["mariadb-binlog", "--base64-output=never", "--stop-position=2048", str(path)],
+                            capture_output=True, env=dbtools.utc_env())
+    found = GTID_LIST_EVENT.search(result.stdout.decode(errors="replace"))
+    return found.group(1) if found else ""
+
+
+def archived_coverage(root: Path, service: str, since_gtid: str) -> list[Path] | None:
+    """The archived files of one node holding every transaction after `since_gtid`, or None."""
+    base = archive_root(root, service)
+    if not base.is_dir():
+        return None
+    for directory in sorted(d for d in base.iterdir() if d.is_dir()):
+        files = _archived_files(directory)
+        if files and at_or_before(_file_start(files[0]), since_gtid):
+            return files
+    return None
+
+
+def extract_archived(files: list[Path], *, since_gtid: str, stop_at: datetime | None, out: Path) -> Extract:
+    """Like extract(), from archived files instead of a live node."""
+    options = ["--skip-annotate-row-events"]
+    if since_gtid:
+        options.append(f"--start-position={since_gtid}")
+    if stop_at is not None:
+        options.append(f"--stop-datetime={stop_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}")
+    with open(out, "wb") as target:
+        result = subprocess.run(["mariadb-binlog", *options, *map(str, files)], stdout=target,
+                                stderr=subprocess.PIPE, env=dbtools.utc_env())
+    errors = result.stderr.decode(errors="replace").strip()
+    if result.returncode != 0 and "expected GTID state" not in errors:  # that one: nothing logged since
+        raise BinlogError(f"mariadb-binlog on the archive failed: {errors}")
+    if result.returncode != 0:
+        out.write_bytes(b"")
+        return Extract(out, 0, "", None)
+    return summarise(out)

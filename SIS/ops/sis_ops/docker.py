@@ -61,12 +61,20 @@ def db_hosts(slug: str) -> tuple[str, str]:
     return f"{slug}-db-1", f"{slug}-db-2"
 
 
+DOCKER_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8"
+
+
 @dataclass(frozen=True)
 class DeploySettings:
     """What the operator decides in deploy/docker/.env: public host names and cookie security."""
 
     public_hosts: tuple[str, ...] = ()
     secure_cookies: bool = False
+    # the operator's TLS proxy or load balancer in front of the gateway nginx (address or CIDR),
+    # whose X-Forwarded-For it believes; "unix:" is nobody, as clients connect over TCP
+    trusted_proxy: str = "unix:"
+    # TLS is terminated in front of the gateway (the operator's proxy): https, HSTS, secure cookies
+    tls: bool = False
 
     @classmethod
     def from_env(cls) -> "DeploySettings":
@@ -74,6 +82,8 @@ class DeploySettings:
         return cls(
             public_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
             secure_cookies=os.environ.get("DJANGO_SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on"),
+            trusted_proxy=os.environ.get("EWTTO_TRUSTED_PROXY", "").strip() or "unix:",
+            tls=os.environ.get("EWTTO_TLS", "0").lower() in ("1", "true", "yes", "on"),
         )
 
 
@@ -100,6 +110,11 @@ class DockerStack(Stack):
         values = {k.removeprefix("EWTTO_SECRET_").lower(): v for k, v in os.environ.items()
                   if k.startswith("EWTTO_SECRET_")}
         return Secrets(SECRETS_MOUNT, values)
+
+    def node_processes(self):
+        """The database containers, through the engine's socket (mounted into the watchdog only)."""
+        from .dockerapi import DockerNodes
+        return DockerNodes()
 
     # addresses inside sd_network
     def nginx_port(self, slug: str) -> int:
@@ -131,7 +146,8 @@ class DockerStack(Stack):
         env.update({
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_ALLOWED_HOSTS": self.allowed_hosts(slug),
-            "DJANGO_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
+            "DJANGO_SECURE_COOKIES": "1" if self.settings.secure_cookies or self.settings.tls else "0",
+            "EWTTO_TLS": "1" if self.settings.tls else "0",
             "EWTTO_GUNICORN_BIND": f"0.0.0.0:{APP_PORT}",
             "EWTTO_JWT_PUBLIC_KEY_FILE": str(SECRETS_MOUNT / self.secrets.jwt_public.name),
             # what supervisord gives every local process
@@ -139,6 +155,9 @@ class DockerStack(Stack):
             # the watchdog's files, where the apps see the ops volume
             "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view)),
             "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view)),
+            # our hops are containers of sd_network, whose subnet Docker picks from the private
+            # ranges; only our containers reach the sidecars, and the gateway nginx writes the chain
+            "EWTTO_TRUSTED_PROXIES": DOCKER_NETWORKS,
         })
         if "EWTTO_JWT_PRIVATE_KEY_FILE" in env:
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(SECRETS_MOUNT / self.secrets.jwt_private.name)
@@ -169,26 +188,48 @@ class DockerStack(Stack):
         return files
 
 
-def nginx_conf(slug: str, template: str) -> str:
+def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:", tls: bool = False) -> str:
     """A project's nginx.conf for Docker: the app's name resolved per request, not once.
 
     An app scaled to several containers is one name in Docker's DNS with an address for each
     (the resolver of deploy/docker/nginx/main.conf re-reads it every second), so nginx spreads
-    requests over every replica and tries the next when one refuses the connection; a request
-    already sent is not repeated unless its method is idempotent (nginx's rule).
+    requests over every replica and tries the next when one refuses or drops the connection
+    (within 5 s, so a slow answer is never asked twice); a request already sent is not repeated
+    unless its method is idempotent (nginx's rule).
     """
     if not UPSTREAM_BLOCK.search(template) or PROXY_TO_UPSTREAM not in template:
         raise ValueError(f"{slug}: nginx.conf has no 'upstream app' block proxied to")
     body = UPSTREAM_BLOCK.sub("", template, count=1)
     body = body.replace(PROXY_TO_UPSTREAM, "proxy_pass http://$ewtto_app;")
-    body = body.replace(NEXT_UPSTREAM_OFF, "proxy_next_upstream error;\n        proxy_next_upstream_tries 3;")
+    body = body.replace(NEXT_UPSTREAM_OFF, ("proxy_next_upstream error timeout;\n        proxy_next_upstream_tries 3;\n"
+                                                  "        proxy_next_upstream_timeout 5s;"))
     body = re.sub(r"^server \{\n", "server {\n    set $ewtto_app ${APP_ADDR};\n", body, count=1, flags=re.MULTILINE)
+    if "error_page 504" not in body:
+        body = _connect_timeout_as_bad_gateway(body)
     return fill(body, {
         "LISTEN": str(NGINX_PORT),
         "APP_ADDR": f"{app_host(slug)}:{APP_PORT}",
         "STATIC_ROOT": f"/app/var/static/{slug}",
         "SERVICE": slug,
+        "TRUSTED_PROXY": trusted_proxy,
+        "PUBLIC_SCHEME": "https" if tls else "$scheme",
     })
+
+
+def _connect_timeout_as_bad_gateway(body: str) -> str:
+    """A sidecar answers 502 (the service is down), not 504, when no replica took the connection.
+
+    A container that crashed leaves its address in the resolver's answer for up to a second, and
+    a connection to an address nobody holds times out instead of being refused, as it would be on
+    the local stack; a timeout after the connection was made stays a 504.
+    """
+    body = body.replace("proxy_pass http://$ewtto_app;",
+                        "proxy_pass http://$ewtto_app;\n        error_page 504 = @ewtto_no_connection;", 1)
+    named = ("\n    location @ewtto_no_connection {\n"
+             "        if ($upstream_connect_time ~ \"^[-,: ]*$\") {\n            return 502;\n        }\n"
+             "        return 504;\n    }\n}\n")
+    end = body.rstrip().rfind("}")
+    return body[:end].rstrip("\n") + "\n" + named + body[end + 1:].lstrip("\n")
 
 
 def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:
@@ -197,7 +238,8 @@ def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:
     written = []
     for slug in stack.projects:
         path = directory / f"{slug}.conf"
-        path.write_text(nginx_conf(slug, (stack.project_dir(slug) / "nginx.conf").read_text()))
+        path.write_text(nginx_conf(slug, (stack.project_dir(slug) / "nginx.conf").read_text(),
+                                   trusted_proxy=stack.settings.trusted_proxy, tls=stack.settings.tls))
         written.append(path)
     return written
 

@@ -39,6 +39,8 @@ def write_nginx(stack: Stack, slug: str) -> Path:
         "APP_ADDR": f"127.0.0.1:{stack.app_port(slug)}",
         "STATIC_ROOT": str(stack.var / "static" / slug),
         "SERVICE": slug,
+        "TRUSTED_PROXY": stack.trusted_proxy,
+        "PUBLIC_SCHEME": "$scheme",  # the local stack has no TLS proxy in front
     }))
     main = run / "nginx.conf"
     main.write_text(fill((REPO / "deploy" / "nginx" / "main.conf").read_text(), {

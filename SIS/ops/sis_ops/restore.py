@@ -60,7 +60,9 @@ class Plan:
             f"  backup     {self.backup.describe()}",
             "  checksums  verified (sha256 of dump and manifest)",
         ]
-        if self.binlog_source is None:
+        if self.binlog_source is None and self.events is not None:
+            lines.append(f"  binlogs    read from the archive next to the backups after GTID {self.backup.gtid or '(start)'}")
+        elif self.binlog_source is None:
             lines.append(f"  binlogs    none: the data stops at the backup's GTID {self.backup.gtid}")
         else:
             lines.append(f"  binlogs    read from {self.binlog_source} after GTID {self.backup.gtid or '(start)'}")
@@ -100,10 +102,19 @@ def plan(*, service: str, backup: BackupSet, at: datetime | None, source: PairSp
     if source is None:
         result.notes.append("binary logs not used (--no-binlog): transactions after the backup are not restored")
         return result
-    node = binlog.source_node(source)
-    result.binlog_source = node
-    result.events = binlog.extract(node, source.admin, since_gtid=backup.gtid, stop_at=at,
-                                   out=workdir / "binlog-events.sql")
+    out = workdir / "binlog-events.sql"
+    try:
+        node = binlog.source_node(source)
+        result.binlog_source = node
+        result.events = binlog.extract(node, source.admin, since_gtid=backup.gtid, stop_at=at, out=out)
+    except binlog.BinlogError as live_problem:
+        # the nodes' own logs are gone or do not reach back: the copies archived with the backups
+        archived = binlog.archived_coverage(backup.path.parents[1], service, backup.gtid)
+        if archived is None:
+            raise
+        result.binlog_source = None
+        result.events = binlog.extract_archived(archived, since_gtid=backup.gtid, stop_at=at, out=out)
+        result.notes.append(f"binary logs read from the archive ({archived[0].parent}): {live_problem}")
     return result
 
 

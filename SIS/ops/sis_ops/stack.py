@@ -60,6 +60,9 @@ class Stack:
     var: Path
     port: int = 8000
     db_port_base: int = 3300
+    # the operator's proxy in front of the gateway nginx (address or CIDR), whose X-Forwarded-For
+    # nginx believes; "unix:" trusts nobody (clients reach the gateway over TCP only)
+    trusted_proxy: str = "unix:"
 
     @classmethod
     def from_env(cls) -> "Stack":
@@ -71,6 +74,7 @@ class Stack:
             var=Path(os.environ.get("EWTTO_VAR", REPO / "var")).resolve(),
             port=int(os.environ.get("EWTTO_PORT", 8000)),
             db_port_base=int(os.environ.get("EWTTO_DB_PORT_BASE", 3300)),
+            trusted_proxy=os.environ.get("EWTTO_TRUSTED_PROXY") or "unix:",
         )
 
     @cached_property
@@ -154,6 +158,11 @@ class Stack:
         if slug == "auth":
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(self.secrets.jwt_private)
         return env
+
+    def node_processes(self):
+        """Who runs the database nodes, for the watchdog's fence: supervisor here."""
+        from .processes import SupervisedNodes
+        return SupervisedNodes(self)
 
     def project_dir(self, slug: str) -> Path:
         return REPO / "SIS" / (gateway_spec()["project"] if slug == "gateway" else self.service(slug).project)

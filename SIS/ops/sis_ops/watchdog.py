@@ -12,13 +12,12 @@ import time
 
 from .events import EventLog, control_dir, event_log_path, now_iso, read_state, state_path, write_state
 from .pairwatch import PairWatch, Settings
-from .processes import SupervisedNodes
 from .stack import Stack
 
 
 def build(stack: Stack, settings: Settings, events: EventLog) -> list[PairWatch]:
     previous = (read_state(state_path(stack)) or {}).get("pairs", {})
-    processes = SupervisedNodes(stack)
+    processes = stack.node_processes()
     return [
         PairWatch(stack.pair_spec(spec.slug), settings, events, control_dir(stack), processes=processes,
                   memory=previous.get(spec.slug))

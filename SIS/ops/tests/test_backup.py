@@ -323,3 +323,42 @@ def test_in_place_restore_after_a_switchover_brings_the_pair_back_replicating(tm
     finally:
         own.close()
         shutil.rmtree(tmp_path / "backups", ignore_errors=True)
+
+
+def test_backups_are_private_and_the_binlogs_archived_beside_them_restore_after_the_nodes_lose_theirs(
+        pair, root, scratch, tmp_path):
+    spec = pair.spec
+    primary = primary_of(spec)
+    run(spec, primary, f"CREATE TABLE {DB}.kept (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40))",
+        f"INSERT INTO {DB}.kept (name) VALUES ('in the backup')")
+    caught_up(spec)
+    taken = backup.backup_pair(spec, root)
+    # the whole database: nobody but its owner may read it
+    for path in [root, taken.path.parent, taken.path, *taken.path.iterdir()]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+    run(spec, primary, f"INSERT INTO {DB}.kept (name) VALUES ('after the backup')")
+    copied = binlog.archive(spec, root)
+    assert copied
+    archived = [p for p in binlog.archive_root(root, "bk").rglob("*") if p.is_file()]
+    assert archived and all(p.stat().st_mode & 0o777 == 0o600 for p in archived)
+    assert binlog.archive(spec, root) != copied or len(copied) == 1  # only the growing newest file again
+    assert [b.path for b in backupset.list_sets(root, "bk")] == [taken.path]  # the archive is not a backup
+    assert backupset.damaged(root, "bk") == []
+    # the data disk is lost: every node's binary logs before now are gone
+    for node in spec.nodes:
+        run(spec, node, "FLUSH BINARY LOGS")
+    caught_up(spec)
+    for node in spec.nodes:
+        deadline = time.monotonic() + 10  # a file the replica's reader still holds is kept: wait it out
+        while len(run(spec, node, "SHOW BINARY LOGS")) > 1 and time.monotonic() < deadline:
+            run(spec, node, f"PURGE BINARY LOGS TO '{run(spec, node, 'SHOW BINARY LOGS')[-1]['Log_name']}'")
+            time.sleep(0.2)
+        assert len(run(spec, node, "SHOW BINARY LOGS")) == 1
+    with pytest.raises(binlog.BinlogError):
+        binlog.extract(primary, spec.admin, since_gtid=taken.gtid, stop_at=None, out=tmp_path / "x.sql")
+    the_plan = restore.plan(service="bk", backup=taken, at=None, source=spec, target="fresh", workdir=tmp_path)
+    assert the_plan.events.transactions >= 1 and "archive" in the_plan.describe()
+    copy = scratch()
+    restore.load_pair(copy.spec, copy.spec.nodes[0], taken, the_plan.events)
+    assert names(copy.spec, copy.spec.nodes[0], "kept") == ["in the backup", "after the backup"]

@@ -265,3 +265,15 @@ def test_the_watchdogs_volume_is_written_by_the_ops_containers_and_read_by_the_a
             assert (ops[0].target, ops[0].read_only) == (str(docker.DockerStack().var), False), name
         else:
             assert (ops[0].target, ops[0].read_only) == (str(docker.OPS_READ_MOUNT), True), name
+
+
+def test_only_the_watchdog_reaches_the_docker_engine():
+    socket = "/var/run/docker.sock"
+    holders = [name for name, (_, service) in all_services().items()
+               if any(m.source == socket for m in mounts(service))]
+    assert holders == ["ops-watchdog"]
+    watchdog = load_compose("gateway")["services"]["ops-watchdog"]
+    assert [m for m in mounts(watchdog) if m.source == socket][0].target == socket
+    # the socket's group, not root: deploy/docker/up reads it from the socket
+    assert watchdog["group_add"] == ["${EWTTO_DOCKER_GID:-0}"] and watchdog["user"] == "10001:10001"
+    assert "EWTTO_DOCKER_GID=\"$(stat -c %g /var/run/docker.sock" in (docker.DEPLOY_DIR / "up").read_text()

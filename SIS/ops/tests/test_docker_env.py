@@ -289,11 +289,17 @@ def test_nginx_in_docker_resolves_the_app_per_request_and_keeps_the_rest_of_the_
         assert f"set $ewtto_app {docker.app_host(slug)}:{docker.APP_PORT};" in rendered
         assert rendered.count("proxy_pass http://$ewtto_app;") == template.count("proxy_pass http://app;")
         # a replica that refuses the connection is skipped: the request had not been sent
-        assert "proxy_next_upstream error;" in rendered and "proxy_next_upstream off;" not in rendered
+        assert "proxy_next_upstream error timeout;" in rendered and "proxy_next_upstream off;" not in rendered
+        assert "proxy_next_upstream_timeout 5s;" in rendered  # below the read timeout: no slow answer asked twice
+        if slug != "gateway":
+            # no connection to any replica is the service down (502, the gateway's 503), not slow
+            assert "error_page 504 = @ewtto_no_connection;" in rendered
         assert not re.search(r"\$\{[A-Z_]+\}", rendered)
         # everything else the project says is kept (error pages, limits, headers)
         for line in template.splitlines():
-            if line.strip().startswith(("error_page", "client_max_body_size", "proxy_set_header", "return")):
+            # (a line naming a placeholder is filled in: checked above)
+            if line.strip().startswith(("error_page", "client_max_body_size", "proxy_set_header", "return")) \
+                    and "${" not in line:
                 assert line.strip() in rendered, f"{slug}: {line.strip()} lost"
     main = (docker.DEPLOY_DIR / "nginx" / "main.conf").read_text()
     assert "resolver 127.0.0.11 valid=1s" in main  # Docker's embedded DNS, re-read each second
@@ -302,3 +308,17 @@ def test_nginx_in_docker_resolves_the_app_per_request_and_keeps_the_rest_of_the_
 def test_a_project_nginx_conf_without_the_upstream_fails_loudly():
     with pytest.raises(ValueError, match="upstream app"):
         docker.nginx_conf("auth", "server {\n    listen ${LISTEN};\n}\n")
+
+
+def test_tls_in_front_switches_on_https_settings_and_nginx_says_https(monkeypatch):
+    monkeypatch.setenv("EWTTO_TLS", "1")
+    monkeypatch.setenv("EWTTO_TRUSTED_PROXY", "172.18.0.1")
+    settings = docker.DeploySettings.from_env()
+    assert settings.tls and settings.trusted_proxy == "172.18.0.1"
+    template = (SIS / PROJECTS["gateway"] / "nginx.conf").read_text()
+    rendered = docker.nginx_conf("gateway", template, trusted_proxy=settings.trusted_proxy, tls=settings.tls)
+    assert "set_real_ip_from 172.18.0.1;" in rendered
+    assert "proxy_set_header X-Forwarded-Proto https;" in rendered
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in rendered
+    plain = docker.nginx_conf("gateway", template)
+    assert "set_real_ip_from unix:;" in plain and "proxy_set_header X-Forwarded-Proto $scheme;" in plain

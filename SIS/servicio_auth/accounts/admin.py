@@ -2,7 +2,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from . import services
 from .models import User, UserBranch
 
 
@@ -25,7 +24,5 @@ class AccountAdmin(UserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and ("is_active" in form.changed_data and not obj.is_active):
-            services.user_tokens_revoke(user=obj)
+    # a password set here (the change-password form too) or a disabled account ends the user's
+    # sessions: User.save does it, whoever saves

@@ -32,6 +32,12 @@ class User(AbstractUser):
     class Meta:
         ordering = ["id"]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_credentials = (user.__dict__.get("password"), user.__dict__.get("is_active"))
+        return user
+
     def save(self, *args, **kwargs):
         # the Django-admin flags always follow the role, whoever saves the user
         self.is_staff = self.role in STAFF_ROLES
@@ -40,6 +46,14 @@ class User(AbstractUser):
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
         super().save(*args, **kwargs)
+        # a new password (API, admin form, reset, manage.py changepassword) or a disabled account
+        # ends every session, whoever saved it: one rule, here
+        password, active = getattr(self, "_loaded_credentials", (self.password, self.is_active))
+        if (password is not None and self.password != password) or (active and not self.is_active):
+            from .tokens import user_sessions_revoke
+
+            user_sessions_revoke(user=self, reason="credentials_changed")
+        self._loaded_credentials = (self.password, self.is_active)
 
     @property
     def all_branches(self) -> bool:
@@ -67,3 +81,42 @@ class UserBranch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> branch {self.branch_id}"
+
+
+class SignInOrigin(models.Model):
+    """A username signed in successfully from an address: its users keep signing in when that address is locked.
+
+    Keyed by the folded username (as the lockout counts it), not the user row, so it
+    needs no join and a renamed user starts afresh.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField()
+    last_success = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="accounts_signinorigin_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address}"
+
+
+class SessionFamily(models.Model):
+    """One sign-in and every refresh token rotated from it: they live and die together.
+
+    A refresh token carries its family's id (claim `sid`). A replayed, already rotated
+    token revokes the family (someone holds a copy), and no refresh outlives `ends_at`
+    however often the session is refreshed.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_families")
+    started_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="session_family_user_live")]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,7 +23,9 @@ from . import selectors
 from .errors import InvalidCredentials, TokenInvalid, UserInactive
 from .lockout import LockedOut
 from .models import User, UserBranch
-from .tokens import TokenPair, refresh_claims, token_pair_issue
+from .tokens import (
+    TokenPair, family_of, refresh_claims, session_revoke, token_pair_issue,
+)
 
 log = logging.getLogger("accounts.security")
 
@@ -46,27 +50,52 @@ def token_obtain(*, request: HttpRequest, username: str, password: str) -> Token
     return pair
 
 
-@transaction.atomic
 def token_refresh(*, raw: str) -> TokenPair:
-    """Rotate: the old refresh token dies, the new pair carries the user's current role and branches."""
+    """Rotate: the old refresh token dies, the new pair carries the user's current role and branches.
+
+    A token already rotated or logged out coming back means a copy is in other hands: its
+    whole session is revoked (committed before the refusal), unless it comes back within
+    EWTTO_REFRESH_REUSE_GRACE_SECONDS, which is a client retrying or two tabs racing.
+    """
+    outcome = _rotate(raw)
+    if outcome == REUSED:
+        raise TokenInvalid("Token is blacklisted.")
+    return outcome
+
+
+REUSED = "reused"
+
+
+@transaction.atomic
+def _rotate(raw: str) -> TokenPair | str:
     claims = refresh_claims(raw)
     outstanding = _locked_outstanding(claims)
-    if BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise TokenInvalid("Token is blacklisted.")
+    family = family_of(claims)
+    blacklisted = BlacklistedToken.objects.filter(token=outstanding).first()
+    if blacklisted is not None:
+        grace = timedelta(seconds=settings.EWTTO_REFRESH_REUSE_GRACE_SECONDS)
+        if family.revoked_at is None and timezone.now() - blacklisted.blacklisted_at > grace:
+            session_revoke(family=family, reason="refresh_reused")
+            log.warning("refresh token reused: session revoked",
+                        extra={"user_id": claims["user_id"], "session": family.pk, "jti": claims["jti"]})
+        return REUSED
+    if family.revoked_at is not None or family.ends_at <= timezone.now():
+        raise TokenInvalid("The session has ended; sign in again.")
     user = selectors.user_for_request(user_id=claims["user_id"])
     if user is None or not user.is_active:
         raise UserInactive()
     BlacklistedToken.objects.create(token=outstanding)
-    return token_pair_issue(user=user)
+    return token_pair_issue(user=user, family=family)
 
 
 @transaction.atomic
 def token_logout(*, raw: str, user_id: int) -> None:
-    """Kill the caller's refresh token (again is fine)."""
+    """End the caller's session: its refresh token and every one rotated from it (again is fine)."""
     claims = refresh_claims(raw)
     if int(claims["user_id"]) != int(user_id):
         raise PermissionDenied("This refresh token belongs to another user.", code="token_not_owned")
     BlacklistedToken.objects.get_or_create(token=_locked_outstanding(claims))
+    session_revoke(family=family_of(claims), reason="logout")
 
 
 def _locked_outstanding(claims: dict) -> OutstandingToken:
@@ -74,15 +103,6 @@ def _locked_outstanding(claims: dict) -> OutstandingToken:
     if outstanding is None:  # signed by our key but never issued by this service's records
         raise TokenInvalid()
     return outstanding
-
-
-@transaction.atomic
-def user_tokens_revoke(*, user: User) -> int:
-    """Blacklist every live refresh token of the user; access tokens die within their 15 minutes."""
-    live = list(OutstandingToken.objects.select_for_update().filter(
-        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True))
-    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in live], ignore_conflicts=True)
-    return len(live)
 
 
 def _scopes_for(role: str, branches: list[int] | None, current: frozenset[int] = frozenset()) -> list[int]:
@@ -149,18 +169,13 @@ def user_update(*, user_id: int, acting_user_id: int | None = None, **fields) ->
         if name in fields:
             setattr(user, name, fields[name])
     user.role = role
-    revoke = False
     if "is_active" in fields:
-        revoke = user.is_active and not fields["is_active"]
         user.is_active = fields["is_active"]
     if fields.get("password"):
         _validate_password(fields["password"], user)
         user.set_password(fields["password"])
-        revoke = True
-    user.save()
+    user.save()  # a new password or a disabled account ends the user's sessions (User.save)
     _set_scopes(user, scopes)
-    if revoke:
-        user_tokens_revoke(user=user)
     log.info("user updated", extra={"username": user.username, "fields": sorted(k for k in fields if k != "password")})
     return User.objects.using("default").prefetch_related("branch_scopes").get(pk=user.pk)
 
@@ -186,8 +201,7 @@ def _password_replace(*, user_id: int, new_password: str) -> None:
     user = User.objects.select_for_update().get(pk=user_id)
     _validate_password(new_password, user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
-    user_tokens_revoke(user=user)
+    user.save(update_fields=["password"])  # ends the user's sessions (User.save)
     log.info("password changed", extra={"username": user.username})
 
 

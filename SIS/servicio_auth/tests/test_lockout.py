@@ -27,9 +27,10 @@ def test_a_username_locks_after_repeated_failures_with_a_clear_429(make_user, lo
     assert "try again in 15 minutes" in body["detail"]
     assert body["retry_after_seconds"] == 900
     assert locked["Retry-After"] == "900"
-    # the right password does not get through while locked, from this or any other address
+    # the right password does not get through while locked from this address ...
     assert login(user.username).status_code == 429
-    assert login(user.username, from_address="203.0.113.9").status_code == 429
+    # ... but the user signing in from an address that has not failed still gets in
+    assert login(user.username, from_address="203.0.113.9").status_code == 200
 
 
 def test_a_locked_user_does_not_lock_other_users_at_the_same_address(make_user, login):
@@ -46,19 +47,59 @@ def test_usernames_are_counted_case_insensitively(make_user, login):
     assert login(user.username).status_code == 429
 
 
-def test_an_address_spraying_many_usernames_locks_that_address_only(make_user, login):
+def test_spellings_the_database_takes_for_the_same_user_count_as_one(make_user, login):
+    # utf8mb4_unicode_ci signs "ÁLVARO", "alvaro " and "a\u200blvaro" in as álvaro: so they must count as álvaro
+    user = make_user(username="álvaro")
+    spellings = ["ÁLVARO", "alvaro", "Álvaro ", "a\u200blvaro", "ALVARO"]
+    assert [login(name).status_code for name in spellings[:1]] == [200]  # the database does match them
+    assert [login(name, "wrong-password").status_code for name in spellings] == [401] * (USER_LIMIT - 1) + [429]
+    assert login(user.username).status_code == 429
+
+
+def test_rotating_addresses_gets_one_guess_per_address_once_the_username_is_under_attack(make_user, login):
     user = make_user()
+    total = settings.EWTTO_LOCKOUT_USERNAME_FAILURES
+    # a botnet: each address stays under the per-address limit
+    answers = [login(user.username, "wrong-password", from_address=f"192.0.2.{i // 2 + 1}").status_code
+               for i in range(total)]
+    assert answers == [401] * (total - 1) + [429]
+    # from now on an address that has failed is refused, even with the right password ...
+    assert login(user.username, from_address="192.0.2.1").status_code == 429
+    # ... a new attacking address gets a single guess, after which even the right password is refused ...
+    assert login(user.username, "wrong-password", from_address="198.18.0.1").status_code == 429
+    assert login(user.username, from_address="198.18.0.1").status_code == 429
+    # ... and the user at a clean address signs in
+    assert login(user.username, from_address="198.18.7.7").status_code == 200
+
+
+def test_forged_forwarded_for_from_outside_our_hops_does_not_rotate_the_address(make_user, client):
+    # a client talking to the service directly (not through our loopback hops) cannot pick its address
+    user = make_user()
+    statuses = [client.post("/api/auth/token/", {"username": user.username, "password": "bad"},
+                            content_type="application/json", REMOTE_ADDR="198.51.100.200",
+                            HTTP_X_FORWARDED_FOR=f"10.9.{i}.1").status_code for i in range(USER_LIMIT)]
+    assert statuses == [401] * (USER_LIMIT - 1) + [429]
+
+
+def test_an_address_spraying_many_usernames_locks_that_address_for_usernames_new_to_it(make_user, login):
+    till, newcomer = make_user(), make_user()
+    assert login(till.username, from_address="203.0.113.50").status_code == 200  # the shop's till, yesterday
     for i in range(settings.EWTTO_LOCKOUT_ADDRESS_FAILURES):
         login(f"guess{i}", "wrong-password", from_address="203.0.113.50")
-    assert login(user.username, from_address="203.0.113.50").status_code == 429
-    assert login(user.username, from_address="203.0.113.51").status_code == 200
+    assert login(f"guess{i + 1}", "wrong-password", from_address="203.0.113.50").status_code == 429
+    assert login(newcomer.username, from_address="203.0.113.50").status_code == 429
+    # the users who sign in from there keep signing in, the admin too; elsewhere nothing changed
+    assert login(till.username, from_address="203.0.113.50").status_code == 200
+    assert login(newcomer.username, from_address="203.0.113.51").status_code == 200
 
 
-def test_a_success_clears_the_users_own_failures(make_user, login):
+def test_a_success_clears_the_users_own_failures_at_that_address_only(make_user, login):
     user = make_user()
     fail(login, user.username, USER_LIMIT - 1)
+    fail(login, user.username, 3, from_address="203.0.113.60")
     assert login(user.username).status_code == 200
     assert fail(login, user.username, USER_LIMIT - 1) == [401] * (USER_LIMIT - 1)
+    assert AccessAttempt.objects.get(username=user.username, ip_address="203.0.113.60").failures_since_start == 3
 
 
 def test_the_lock_ends_after_the_cooling_period(make_user, login):

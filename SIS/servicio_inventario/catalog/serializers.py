@@ -29,6 +29,7 @@ class ProductSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.using("default").all(), required=False,
                                                   allow_null=True)
     price = money_field()
+    # shown to admin, manager and warehouse only (catalog.visibility)
     cost = money_field(required=False)
 
     class Meta:

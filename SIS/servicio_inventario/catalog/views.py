@@ -10,6 +10,7 @@ from sis_common.keyset import KeysetPagination
 from sis_common.openapi import KeysetSchema
 
 from . import listing, selectors, services
+from .visibility import shown
 from .serializers import CategorySerializer, ProductFilterSerializer, ProductSerializer
 
 CATALOGUE_WRITERS = (ADMIN,)
@@ -69,7 +70,7 @@ class ProductListCreateView(generics.GenericAPIView):
             rows = pages.paginate(listing.as_rows(selectors.product_list(**options)), any_of=any_of)
         else:
             rows = pages.paginate_with(partial(selectors.product_window, **options))
-        return pages.response([listing.public(row) for row in rows])
+        return pages.response([shown(listing.public(row), request) for row in rows])
 
     @extend_schema(operation_id="products_create", request=ProductSerializer, responses={201: ProductSerializer})
     def post(self, request):
@@ -86,6 +87,9 @@ class ProductDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.product_list()
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(shown(ProductSerializer(self.get_object()).data, request))
 
     def patch(self, request, pk: int):
         current = self.get_object()

@@ -1,4 +1,6 @@
 """Catalogue API: categories, products, validation, search, filters and keyset pages."""
+from decimal import Decimal
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +177,21 @@ def test_internal_products_bad_ids_are_400(internal_client, query):
 def test_internal_products_need_the_internal_token(admin_client, make_product):
     product = make_product()
     assert admin_client.get(f"/internal/inventory/products/?ids={product.pk}").status_code == 403
+
+
+@pytest.mark.parametrize(("role", "sees_cost"), [("admin", True), ("manager", True), ("warehouse", True),
+                                                 ("cashier", False), ("auditor", False)])
+def test_cost_is_shown_only_to_the_roles_that_buy_stock(client_for, make_product, role, sees_cost):
+    product = make_product(sku=f"COST-{role}", cost=Decimal("0.80"))
+    client = client_for(role, [1])
+    listed = [p for p in client.get("/api/inventory/products/?search=COST-").json()["results"]
+              if p["id"] == product.pk]
+    one = client.get(f"/api/inventory/products/{product.pk}/").json()
+    for shape in (listed[0], one):
+        assert ("cost" in shape) is sees_cost, shape
+        assert shape["price"]
+    if sees_cost:
+        assert one["cost"] == "0.80"
 
 
 def test_an_unknown_category_is_400_unknown_category(admin_client):

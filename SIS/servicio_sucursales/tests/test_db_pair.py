@@ -1,5 +1,6 @@
 """The database pair under a real project: replication, routing, causal reads, failover of roles."""
 import itertools
+import re
 
 import pytest
 from django.db import connections, transaction
@@ -11,6 +12,7 @@ from sis_common.mariadb.nodes import session
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 _codes = (f"T{i:05d}" for i in itertools.count())
+GTID = re.compile(r"^\d+-\d+-\d+$")
 
 
 def create_branch(client, **extra):
@@ -114,3 +116,45 @@ def test_setup_replication_twice_leaves_pair_healthy(db_pair):
     assert first["primary"] == second["primary"]
     _, replica = replication.current_roles(db_pair.spec)
     assert replication.probe(replica, db_pair.spec.admin).replication_healthy
+
+
+def test_a_forged_causal_token_costs_no_wait(admin_client, db_pair):
+    # the attacker's classic: a GTID far ahead, which the replica would wait for in MASTER_GTID_WAIT
+    create_branch(admin_client)
+    wait_replica_caught_up(db_pair)
+    admin_client.cookies.clear()
+    forged = ["0-1-99999999999", "0-1-99999999999:1tZ:abc", "x" * 600]
+    for token in forged:
+        with CaptureQueriesContext(connections["replica"]) as replica_q, \
+                CaptureQueriesContext(connections["default"]) as primary_q:
+            answer = admin_client.get("/api/branches/", HTTP_X_CAUSAL_TOKEN=token)
+        assert answer.status_code == 200
+        sql = [q["sql"] for q in replica_q.captured_queries + primary_q.captured_queries]
+        assert not any("MASTER_GTID_WAIT" in q for q in sql), token
+        assert any("branches_branch" in q for q in (q["sql"] for q in replica_q.captured_queries)), token
+
+
+def test_the_services_own_token_is_signed_and_waited_for(admin_client, db_pair):
+    created = create_branch(admin_client)
+    token = created["X-Causal-Token"]
+    gtid, _, _ = token.partition(":")
+    assert GTID.match(gtid) and token != gtid
+    admin_client.cookies.clear()
+    with CaptureQueriesContext(connections["replica"]) as replica_q:
+        assert admin_client.get("/api/branches/", HTTP_X_CAUSAL_TOKEN=token).status_code == 200
+    waits = [q["sql"] for q in replica_q.captured_queries if "MASTER_GTID_WAIT" in q["sql"]]
+    assert len(waits) == 1 and gtid in waits[0]
+    # the same GTID with another signature, or someone else's service's token, is just ignored
+    with CaptureQueriesContext(connections["replica"]) as replica_q:
+        admin_client.get("/api/branches/", HTTP_X_CAUSAL_TOKEN=gtid + ":" + token.split(":", 1)[1][::-1])
+    assert not any("MASTER_GTID_WAIT" in q["sql"] for q in replica_q.captured_queries)
+
+
+def test_a_valid_token_waits_at_most_the_bound(settings):
+    from sis_common.db import router
+
+    settings.DATABASES["replica"]["CAUSAL_WAIT_SECONDS"] = 30
+    with CaptureQueriesContext(connections["replica"]) as replica_q:
+        router.wait_for_gtid("0-1-99999999999")
+    (wait,) = [q["sql"] for q in replica_q.captured_queries if "MASTER_GTID_WAIT" in q["sql"]]
+    assert float(wait.rsplit(", ", 1)[1].rstrip(")")) == router.MAX_WAIT_SECONDS

@@ -20,7 +20,7 @@ from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 from sis_common.idempotency.execution import fingerprint
 
-from . import inventory, pricing, saga, selectors, services
+from . import inventory, pricing, refunds, saga, selectors, services
 from .models import SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
@@ -141,16 +141,17 @@ def _priced(lines: list[tuple[int, int]]) -> list[services.PricedLine]:
             for p, q in lines]
 
 
-def return_submit(*, user_id: int, key: str, sale: Sale, lines: list[tuple[int, int]], reason: str,
-                  refund_method: str) -> Submitted:
+def return_submit(*, user_id: int, role: str, key: str, sale: Sale, lines: list[tuple[int, int]], reason: str,
+                  refund_method: str | None, approval: dict | None = None) -> Submitted:
     request_hash = fingerprint({"sale": sale.pk, "lines": sorted(lines), "reason": reason,
                                 "refund_method": refund_method})
     existing = selectors.return_by_key(user_id=user_id, key=key)
     if existing is not None:
         return _resume_return(existing, request_hash)
+    approved_by = refunds.return_authorize(sale=sale, user_id=user_id, role=role, approval=approval)
     request = services.ReturnRequest(sale_id=sale.pk, user_id=user_id, idempotency_key=key,
                                      request_hash=request_hash, lines=lines, reason=reason,
-                                     refund_method=refund_method)
+                                     refund_method=refund_method, approved_by=approved_by)
     try:
         sale_return = services.return_create(request=request)
     except IntegrityError:

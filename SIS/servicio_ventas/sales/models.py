@@ -107,6 +107,8 @@ class SaleReturn(SagaFields):
     subtotal = models.DecimalField(**MONEY)
     tax = models.DecimalField(**MONEY)
     refund_amount = models.DecimalField(**MONEY)
+    # the manager who approved a return the cashier could not make alone (sales.refunds)
+    approved_by = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -64,7 +64,8 @@ def return_public(sale_return: SaleReturn) -> dict:
         "subtotal": _money(sale_return.subtotal), "tax": _money(sale_return.tax),
         "refund_amount": _money(sale_return.refund_amount), "refund_method": sale_return.refund_method,
         "refund": {"method": sale_return.refund_method, "amount": _money(sale_return.refund_amount)},
-        "reason": sale_return.reason, "cashier": sale_return.user_id, "session": sale_return.session_id,
+        "reason": sale_return.reason, "cashier": sale_return.user_id, "approved_by": sale_return.approved_by,
+        "session": sale_return.session_id,
         "created_at": _when(sale_return.created_at), "completed_at": _when(sale_return.completed_at),
         "rejection": sale_return.rejection,
     }

@@ -46,11 +46,19 @@ class SaleInSerializer(serializers.Serializer):
         return _distinct_products(lines)
 
 
+class ApprovalSerializer(serializers.Serializer):
+    """A manager's consent to a return the cashier may not make alone: the manager's access token."""
+
+    token = serializers.CharField(max_length=4096)
+
+
 class ReturnInSerializer(serializers.Serializer):
     lines = _lines()
     reason = serializers.CharField(max_length=255, allow_blank=True, required=False, default="")
-    refund_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False,
-                                            default=PaymentMethod.CASH)
+    # one of the sale's own methods (sales.refunds); none: cash if the sale took cash, else its first method
+    refund_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, allow_null=True,
+                                            default=None)
+    approval = ApprovalSerializer(required=False, allow_null=True, default=None)
 
     def validate_lines(self, lines):
         return _distinct_products(lines)
@@ -81,7 +89,7 @@ class ReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = SaleReturn
         fields = ["id", "sale", "branch", "status", "lines", "subtotal", "tax", "refund_amount", "refund_method",
-                  "refund", "reason", "cashier", "session", "created_at", "completed_at", "rejection"]
+                  "refund", "reason", "cashier", "approved_by", "session", "created_at", "completed_at", "rejection"]
 
     def get_refund(self, obj) -> dict:
         return {"method": obj.refund_method, "amount": f"{obj.refund_amount:.2f}"}

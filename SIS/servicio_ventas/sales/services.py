@@ -17,7 +17,7 @@ from reports import services as report_services
 from reports.services import LineAmount
 from sis_common.errors import DomainError
 
-from . import pricing
+from . import pricing, refunds
 from .models import BranchCounter, Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
 
 
@@ -163,7 +163,8 @@ class ReturnRequest:
     request_hash: str
     lines: list[tuple[int, int]]
     reason: str
-    refund_method: str
+    refund_method: str | None
+    approved_by: int | None = None
 
 
 def _returned_so_far(sale: Sale) -> tuple[dict[int, int], Decimal, Decimal]:
@@ -190,13 +191,16 @@ def return_create(*, request: ReturnRequest) -> SaleReturn:
     subtotal = sum((pricing.line_total(price, quantity) for _, quantity, price in lines), pricing.ZERO)
     amounts = pricing.refund(rate=sale.tax_rate, returned_before=returned_before,
                              refunded_before=refunded_before, returning=subtotal)
+    # under the sale's lock: two returns cannot both take the last of what the card paid
+    method = refunds.refund_method_check(sale=sale, method=request.refund_method, amount=amounts.total)
     now = timezone.now()
     sale_return = SaleReturn.objects.create(
         sale=sale, branch_id=sale.branch_id, user_id=request.user_id, idempotency_key=request.idempotency_key,
         request_hash=request.request_hash, saga_key=f"return-{uuid.uuid4().hex}",
         session_id=cash_selectors.session_open_id(user_id=request.user_id, branch_id=sale.branch_id),
-        reason=request.reason, refund_method=request.refund_method, subtotal=amounts.subtotal, tax=amounts.tax,
-        refund_amount=amounts.total, business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
+        reason=request.reason, refund_method=method, subtotal=amounts.subtotal, tax=amounts.tax,
+        refund_amount=amounts.total, approved_by=request.approved_by, business_date=business_date(now),
+        next_attempt_at=_first_attempt_at(now),
     )
     ReturnLine.objects.bulk_create([
         ReturnLine(sale_return=sale_return, product_id=product, quantity=quantity, unit_price=price,

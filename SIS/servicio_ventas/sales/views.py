@@ -5,7 +5,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from sis_common.auth.permissions import require_branch, visible_branches
+from sis_common.auth.permissions import require_branch, role_of, visible_branches
 from sis_common.idempotency.execution import REPLAY_HEADER, request_key
 from sis_common.keyset import KeysetPagination
 from sis_common.openapi import ERROR, IDEMPOTENCY_KEY, KeysetSchema, errors
@@ -108,9 +108,9 @@ class SaleViewSet(viewsets.GenericViewSet):
         require_branch(request, sale.branch_id)
         return_in = data.validated_data
         submitted = checkout.return_submit(
-            user_id=int(request.user.id), key=key, sale=sale,
+            user_id=int(request.user.id), role=role_of(request), key=key, sale=sale,
             lines=[(x["product"], x["quantity"]) for x in return_in["lines"]],
-            reason=return_in["reason"], refund_method=return_in["refund_method"],
+            reason=return_in["reason"], refund_method=return_in["refund_method"], approval=return_in["approval"],
         )
         body = return_public(selectors.return_fresh(return_id=submitted.saga.pk))
         return _answer(submitted, body, "return")

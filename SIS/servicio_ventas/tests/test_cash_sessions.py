@@ -67,22 +67,22 @@ def _return(sale, user_id, lines, method):
 def test_close_shows_expected_counted_and_difference(client_for):
     cashier = client_for("cashier", [1], user_id=21)
     session_id = open_session(cashier, opening="50.00").json()["id"]
-    # 11.80 paid 20.00 cash -> 8.20 change; 23.60 paid 10.00 cash + 13.60 card; 5.90 by transfer
+    # 11.80 paid 20.00 cash -> 8.20 change; 23.60 paid 20.00 cash + 3.60 card; 5.90 by transfer
     make_sale(branch_id=1, user_id=21, lines=[(1, "10.00", 1)], payments=[("cash", "20.00")])
     second = make_sale(branch_id=1, user_id=21, lines=[(2, "10.00", 2)],
-                       payments=[("cash", "10.00"), ("card", "13.60")])
+                       payments=[("cash", "20.00"), ("card", "3.60")])
     make_sale(branch_id=1, user_id=21, lines=[(3, "5.00", 1)], payments=[("transfer", "5.90")])
     make_sale(branch_id=1, user_id=22, lines=[(3, "5.00", 1)])  # another cashier: not in this session
-    _return(second, 21, [(2, 1)], "cash")  # refunds 11.80 in cash
+    _return(second, 21, [(2, 1)], "cash")  # refunds 11.80 in cash (of the 20.00 it brought)
     live = cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()
-    assert live["expected"] == {"cash": "60.00", "card": "13.60", "transfer": "5.90"}  # 50+11.80+10-11.80
-    closed = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "59.50"},
+    assert live["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}  # 50+11.80+20-11.80
+    closed = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "69.50"},
                           **keyed())
     assert closed.status_code == 200, closed.content
     body = closed.json()
     assert body["status"] == "closed"
-    assert body["expected"] == {"cash": "60.00", "card": "13.60", "transfer": "5.90"}
-    assert body["counted"] == {"cash": "59.50", "card": "13.60", "transfer": "5.90"}
+    assert body["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}
+    assert body["counted"] == {"cash": "69.50", "card": "3.60", "transfer": "5.90"}
     assert body["difference"] == {"cash": "-0.50", "card": "0.00", "transfer": "0.00", "total": "-0.50"}
     again = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "1.00"}, **keyed())
     assert again.status_code == 409 and again.json()["code"] == "cash_session_closed"

@@ -33,7 +33,7 @@ def a_return(sale, lines, *, outcome: str) -> SaleReturn:
 def sales_of_every_shape() -> list[int]:
     plain = make_sale(branch_id=BRANCH, user_id=7, lines=[(3, "1.05", 3)], payments=[("cash", "10")])
     returned = make_sale(branch_id=BRANCH, user_id=7, lines=[(1, "2.50", 4), (2, "0.99", 1)],
-                         payments=[("card", "5.00"), ("cash", "20.00")])
+                         payments=[("card", "11.00"), ("cash", "20.00")])
     a_return(returned, [(1, 2)], outcome="completed")
     a_return(returned, [(1, 1)], outcome="pending")
     a_return(returned, [(2, 1)], outcome="rejected")

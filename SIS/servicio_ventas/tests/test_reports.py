@@ -58,7 +58,7 @@ def test_daily_report_equals_the_sum_of_its_sales(client_for):
 
 
 def test_returns_show_beside_sales_and_net(client_for):
-    sale = make_sale(branch_id=3, user_id=1, lines=[(1, "10.00", 2)])
+    sale = make_sale(branch_id=3, user_id=1, lines=[(1, "10.00", 2)], payments=[("card", "23.60")])
     created = services.return_create(request=services.ReturnRequest(
         sale_id=sale.pk, user_id=1, idempotency_key="r", request_hash="x", lines=[(1, 1)], reason="",
         refund_method="card"))

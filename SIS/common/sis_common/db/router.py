@@ -8,6 +8,8 @@ from . import routing
 
 PRIMARY = "default"
 REPLICA = "replica"
+# whatever the settings say: a read waiting for its token's write holds a worker, so it stays short
+MAX_WAIT_SECONDS = 1.0
 
 
 class PrimaryReplicaRouter:
@@ -45,7 +47,7 @@ def wait_for_gtid(gtid: str) -> bool:
     conn.ensure_connection()
     if getattr(conn, "on_primary", False):
         return True
-    timeout = float(settings.DATABASES[REPLICA].get("CAUSAL_WAIT_SECONDS", 0.5))
+    timeout = min(float(settings.DATABASES[REPLICA].get("CAUSAL_WAIT_SECONDS", 0.5)), MAX_WAIT_SECONDS)
     with conn.cursor() as cur:
         cur.execute("SELECT MASTER_GTID_WAIT(%s, %s)", [gtid, timeout])
         return cur.fetchone()[0] == 0

@@ -52,4 +52,6 @@ USE_TZ = True
 STATIC_URL = "/static/gateway/"
 STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+# our own hops: X-Forwarded-For is believed only through these (sis_common.forwarded)
+EWTTO_TRUSTED_PROXIES = conf.trusted_proxies()
 LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))

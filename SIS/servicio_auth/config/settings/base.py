@@ -44,12 +44,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Brute-force protection (accounts.lockout): a username locks after AXES_FAILURE_LIMIT failures,
-# an address after EWTTO_LOCKOUT_ADDRESS_FAILURES; both cool off after the last failure.
+# Brute-force protection (accounts.lockout has the rules): a username locks at one address after
+# AXES_FAILURE_LIMIT failures, everywhere but at clean addresses after EWTTO_LOCKOUT_USERNAME_FAILURES,
+# an address for usernames new to it after EWTTO_LOCKOUT_ADDRESS_FAILURES; all cool off.
 AXES_HANDLER = "accounts.lockout.UserOrAddressHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("EWTTO_LOCKOUT_USER_FAILURES", default=5)
+EWTTO_LOCKOUT_USERNAME_FAILURES = env.int("EWTTO_LOCKOUT_USERNAME_FAILURES", default=20)
 EWTTO_LOCKOUT_ADDRESS_FAILURES = env.int("EWTTO_LOCKOUT_ADDRESS_FAILURES", default=20)
+EWTTO_LOCKOUT_KNOWN_DAYS = env.int("EWTTO_LOCKOUT_KNOWN_DAYS", default=30)
 AXES_COOLOFF_TIME = timedelta(seconds=env.int("EWTTO_LOCKOUT_COOLOFF_SECONDS", default=900))
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
@@ -57,9 +60,12 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successes go to the JSON log; no session is made for an API sign-in
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# our proxies (nginx, the gateway, sibling services): X-Forwarded-For is believed only through these
-EWTTO_TRUSTED_PROXIES = env.list("EWTTO_TRUSTED_PROXIES", default=[
-    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"])
+
+
+# a sign-in's session ends this long after it began, however often it is refreshed; a refresh token
+# replayed later than the grace after its rotation revokes its whole session (accounts.tokens)
+EWTTO_JWT_SESSION_SECONDS = env.int("EWTTO_JWT_SESSION_SECONDS", default=7 * 86400)
+EWTTO_REFRESH_REUSE_GRACE_SECONDS = env.int("EWTTO_REFRESH_REUSE_GRACE_SECONDS", default=10)
 
 # demo users may be created (ewtto_bootstrap with EWTTO_DEMO=1); production settings say no
 EWTTO_DEMO_ALLOWED = True
@@ -78,4 +84,6 @@ USE_TZ = True
 STATIC_URL = f"/static/{EWTTO_SERVICE}/"
 STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+# our own hops: X-Forwarded-For is believed only through these (sis_common.forwarded)
+EWTTO_TRUSTED_PROXIES = conf.trusted_proxies()
 LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))

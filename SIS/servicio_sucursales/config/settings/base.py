@@ -42,4 +42,6 @@ CSRF_COOKIE_NAME = f"ewtto_csrf_{EWTTO_SERVICE}"
 CSRF_FAILURE_VIEW = "sis_common.errors.csrf_failure"
 STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+# our own hops: X-Forwarded-For is believed only through these (sis_common.forwarded)
+EWTTO_TRUSTED_PROXIES = conf.trusted_proxies()
 LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))

@@ -94,7 +94,11 @@ function returnForm(ctx, sale, box) {
       name: `qty-${line.product}`, disabled: left <= 0, inputmode: "numeric" }) };
   });
   const reason = h("input", { name: "reason", maxlength: "255" });
-  const method = select("refund_method", ["cash", "card", "transfer"].map((m) => [m, t(`method.${m}`)]), "cash");
+  // refunds go back the way the sale was paid (the service refuses any other method)
+  const paidWith = [...new Set((sale.payments || []).map((p) => p.method))];
+  const methods = paidWith.length ? paidWith : ["cash"];
+  const method = select("refund_method", methods.map((m) => [m, t(`method.${m}`)]),
+    methods.includes("cash") ? "cash" : methods[0]);
   const submit = h("button", { type: "submit", class: "primary" }, t("returns.submit"));
   const form = h("form", { class: "return-form", "aria-labelledby": "return-title" },
     h("h2", { id: "return-title" }, t("returns.title")),
