@@ -254,16 +254,16 @@ def test_repeated_failures_lock_that_user_at_that_address_with_429_and_nobody_el
     assert login(gateway, bystander["username"], client_address=attacker).status_code == 200
 
 
-def test_a_forged_forwarded_for_rotated_per_attempt_does_not_reset_the_count(gateway, make_user):
+def test_a_forged_forwarded_for_rotated_per_attempt_does_not_reset_the_count(gateway, make_user, branches):
     # the probe of the issue: a different X-Forwarded-For on each failure, all from one real address
-    victim, attacker = make_user("cashier", [1]), address()
+    victim, attacker = make_user("cashier", [branches[0]]), address()
     statuses = [login(gateway, victim["username"], "wrong", client_address=attacker,
                       headers={"X-Forwarded-For": f"203.0.113.{i + 1}"}).status_code for i in range(8)]
     assert statuses == [401] * 4 + [429] * 4
 
 
-def test_username_case_and_accents_count_as_one_user(gateway, make_user):
-    victim, attacker = make_user("cashier", [1]), address()
+def test_username_case_and_accents_count_as_one_user(gateway, make_user, branches):
+    victim, attacker = make_user("cashier", [branches[0]]), address()
     name = victim["username"]
     spellings = [name.upper(), name.capitalize(), f"{name} ", name.replace("c", "\u00e7", 1), name.title()]
     statuses = [login(gateway, spelling, "wrong", client_address=attacker).status_code for spelling in spellings]
