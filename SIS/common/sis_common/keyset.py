@@ -16,6 +16,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from sis_common.query import once
+
 CURSOR_PARAM = "cursor"
 SIZE_PARAM = "page_size"
 DEFAULT_SIZE = 50
@@ -31,8 +33,8 @@ class KeysetPagination:
     def __init__(self, request, *, newest_first: bool = False):
         self.request = request
         self.newest_first = newest_first
-        self.size = _page_size(request.query_params.get(SIZE_PARAM))
-        self.direction, self.anchor = _decode(request.query_params.get(CURSOR_PARAM))
+        self.size = _page_size(once(request.query_params, SIZE_PARAM))
+        self.direction, self.anchor = _decode(once(request.query_params, CURSOR_PARAM))
         self.next_anchor = self.previous_anchor = None
 
     def paginate(self, queryset: QuerySet, *, any_of: list | None = None) -> list:

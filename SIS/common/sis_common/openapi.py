@@ -5,7 +5,7 @@
 - `add_error_responses` (a POSTPROCESSING_HOOK): the answers every operation
   can give whatever its view, from the request path (gateway and nginx included):
   401/403 when it needs a token, 404 with a path id, 400 with a body or query,
-  406 for an Accept other than JSON, 413/415 with a body, 409/422 with an
+  406 for an Accept other than JSON, 414 for a request line past 8 KiB, 413/415 with a body, 409/422 with an
   Idempotency-Key, 503 (with Retry-After) and 504 always. A view's own
   declaration of a code wins.
 - `KeysetSchema`: the list shape of `sis_common.keyset.KeysetPagination` for
@@ -47,6 +47,7 @@ DESCRIPTIONS = {
     406: "Only JSON is served.",
     409: "Conflict: the same Idempotency-Key is still being processed, or the object's state refuses this.",
     413: "Request body too large.",
+    414: "Request line (path and query) too long.",
     415: "Only `application/json` bodies are accepted.",
     422: "This Idempotency-Key was used with another body.",
     429: "Too many attempts; retry later.",
@@ -119,7 +120,7 @@ def add_error_responses(result, generator, request, public):
                 continue
             _typed_path_ids(operation)
             params = operation.get("parameters", [])
-            codes = {406, 503, 504}
+            codes = {406, 414, 503, 504}
             if _has_security(operation, result):
                 codes |= {401, 403}
             if any(p.get("in") == "path" for p in params) or any(p.get("name") == "page" for p in params):

@@ -8,6 +8,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _Base
 from rest_framework.response import Response
 
+from sis_common.query import once
+
 MAX_PAGE = 10**9
 
 
@@ -22,11 +24,11 @@ class PageNumberPagination(_Base):
     max_page_size = 200
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
+        raw = once(request.query_params, self.page_size_query_param)
         return self.page_size if raw is None else _whole(raw, self.page_size_query_param, self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param)
+        raw = once(request.query_params, self.page_query_param)
         return 1 if raw is None else _whole(raw, self.page_query_param, MAX_PAGE)
 
     def get_paginated_response(self, data):

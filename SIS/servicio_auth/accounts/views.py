@@ -43,7 +43,8 @@ class TokenRefreshView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=RefreshSerializer, responses={
-        200: TokenPairSerializer, **errors(d401="The refresh token is invalid, expired or already used.")})
+        200: TokenPairSerializer, **errors(d401="The refresh token is invalid, expired or already used.",
+                                           d429="Too many refreshes from this address; retry after Retry-After.")})
     def post(self, request):
         return Response(services.token_refresh(raw=_valid(RefreshSerializer, request.data)["refresh"]))
 

@@ -6,8 +6,9 @@ takes 12, an integer field takes "12", true or "1_000", a boolean takes 0,
 request the schema calls invalid must be refused. Installed (apps.StrictTypesConfig)
 once per process:
 
-- in a JSON body, a string field takes only strings, an integer field only
-  numbers (not booleans, not strings), a boolean field only true or false;
+- in a JSON body, a string field takes only strings (at most max_length of them
+  before the spaces around are trimmed), an integer field only numbers (not
+  booleans, not strings), a boolean field only true or false;
 - in a query string, where every value is text, an integer is ASCII digits
   with an optional minus, a boolean is "true" or "false".
 """
@@ -29,6 +30,9 @@ def _strict_char(original):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        # the schema's maxLength counts what was sent, before DRF trims the spaces around it
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length, length=len(data))
         return original(self, data)
     return to_internal_value
 
