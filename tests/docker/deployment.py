@@ -94,7 +94,7 @@ class Deployment:
         started = time.monotonic()
         result = subprocess.run([str(DEPLOY / "up")], capture_output=True, text=True, env=env, timeout=1200)
         self.up_seconds = time.monotonic() - started
-        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:] + nodes_report()
         return result
 
     def down(self) -> None:
@@ -170,6 +170,18 @@ def shop(admin: Api) -> dict:
     answer = admin.post("/api/sales/cash-sessions/", {"branch": branch, "opening_float": "100.00"}, key=new_key("open"))
     assert answer.status_code == 201 or answer.json().get("code") == "cash_session_open", answer.text
     return {"branch": branch, "code": code, "products": products}
+
+
+def nodes_report() -> str:
+    """What each database node says of itself and its accounts, for a failure's message."""
+    lines = []
+    for slug in SERVICES:
+        for node in (f"{slug}-db-1", f"{slug}-db-2"):
+            sql = "SELECT @@read_only, @@gtid_binlog_pos; SELECT user, host FROM mysql.user ORDER BY user"
+            out = docker("exec", node, "mariadb", "-uroot", "-N", "-e", sql, check=False, timeout=30)
+            lines.append(f"--- {node}: {out.stdout.split()} {out.stderr.strip()[-200:]}")
+            lines.append(docker("logs", "--tail", "5", node, check=False).stderr.strip()[-600:])
+    return "\n" + "\n".join(lines)
 
 
 def wipe() -> None:

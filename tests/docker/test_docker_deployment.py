@@ -57,6 +57,14 @@ def test_only_the_gateway_port_is_published_and_only_on_loopback(deployment):
     running = docker("ps", "--filter", f"network={NETWORK}", "--format", "{{.Names}}").stdout.split()
     # 8 database nodes, 4 apps and 4 sidecars, the reconciler, the gateway, its nginx and the watchdog
     assert len(running) == 20, sorted(running)
+    usage = docker("stats", "--no-stream", "--format", "{{.MemUsage}}", *running, timeout=120).stdout.split("\n")
+    units = {"B": 1, "KiB": 2 ** 10, "MiB": 2 ** 20, "GiB": 2 ** 30}
+    total = 0.0
+    for line in filter(None, usage):
+        used = line.split("/")[0].strip()
+        number = used.rstrip("BKMGi")
+        total += float(number) * units[used[len(number):]]
+    print(f"\n[figures] {len(running)} containers, memory in use {total / 2 ** 20:.0f} MiB (docker stats)")
 
 
 def probe(network: str, host: str, port: int) -> str:
