@@ -1,4 +1,5 @@
 """The whole stack through the gateway: every service healthy with its primary and replica."""
+import pytest
 
 
 def test_gateway_health_shows_every_service_with_primary_and_replica(gateway, http, stack):
@@ -74,9 +75,29 @@ def test_an_outsider_polling_health_opens_no_database_connections(stack, http):
 
 
 def test_health_floods_from_one_address_are_rate_limited(gateway):
-    from test_auth_edge import client_from
+    from test_auth_edge import address, flood
 
-    with client_from() as http:
-        answers = [http.get(f"{gateway}/health", timeout=10) for _ in range(60)]
+    answers = flood(f"{gateway}/health", address(), 60, method="GET")
     limited = [a for a in answers if a.status_code == 429]
-    assert limited and all(a.json()["code"] == "rate_limited" for a in limited)
+    assert len(limited) >= 10 and all(a.json()["code"] == "rate_limited" for a in limited)
+    assert all(a.status_code in (200, 429) for a in answers)
+
+
+def test_the_stack_serves_with_dml_only_accounts_and_migrated_with_the_schema_owner(stack, gateway, http):
+    import MySQLdb
+
+    from sis_common.mariadb import replication
+    from sis_common.mariadb.nodes import connect
+
+    assert http.get(f"{gateway}/health", timeout=10).json()["status"] == "ok"  # migrated, serving
+    for spec in stack.services:
+        pair = stack.pair_spec(spec.slug)
+        assert stack.env_for(spec.slug)["EWTTO_DB_USER"] == pair.app.user != pair.migrator.user
+        primary, _ = replication.current_roles(pair)
+        conn = connect(primary, pair.app, database=pair.database)
+        try:
+            with conn.cursor() as cur, pytest.raises(MySQLdb.OperationalError) as refused:
+                cur.execute("CREATE TABLE stolen (id INT)")
+            assert refused.value.args[0] == 1142, spec.slug
+        finally:
+            conn.close()

@@ -62,6 +62,7 @@ def db_hosts(slug: str) -> tuple[str, str]:
 
 
 DOCKER_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8"
+MIGRATE_ENV_SUFFIX = "-migrate.env"
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,17 @@ def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write("".join(f"{k}={_env_value(k, v)}\n" for k, v in sorted(values.items())))
+        os.chmod(path, 0o600)
+        written.append(path)
+    for slug in (s.slug for s in stack.services):
+        # the schema owner's account, for deploy/docker/up's one-off migrate container only:
+        # the serving containers' env files hold the DML-only app account
+        migrator = stack.pair_spec(slug).migrator
+        path = env_dir / f"{slug}{MIGRATE_ENV_SUFFIX}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"EWTTO_DB_USER={_env_value('EWTTO_DB_USER', migrator.user)}\n"
+                     f"EWTTO_DB_PASSWORD={_env_value('EWTTO_DB_PASSWORD', migrator.password)}\n")
         os.chmod(path, 0o600)
         written.append(path)
     nginx_dir = deploy_dir / "nginx" / "rendered"

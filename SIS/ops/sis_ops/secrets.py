@@ -22,6 +22,7 @@ class Secrets:
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
         wanted = ["db_admin", "db_repl", "internal_token", *(f"db_app_{s}" for s in services),
+                  *(f"db_migrate_{s}" for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]
         missing = [name for name in wanted if name not in values]
         for name in missing:

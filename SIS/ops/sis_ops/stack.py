@@ -130,6 +130,7 @@ class Stack:
             admin=Credentials("ewtto_admin", self.secrets.value("db_admin")),
             replication=Credentials("ewtto_repl", self.secrets.value("db_repl")),
             app=Credentials(f"{slug}_app", self.secrets.value(f"db_app_{slug}")),
+            migrator=Credentials(f"{slug}_migrate", self.secrets.value(f"db_migrate_{slug}")),
         )
 
     # environment of each project's processes

@@ -54,9 +54,15 @@ def setup_pair_locked(stack: Stack, slug: str) -> dict:
         return replication.setup_pair(stack.pair_spec(slug), preferred=Node.parse(known) if known else None)
 
 
+def migrate_env(stack: Stack, slug: str) -> dict[str, str]:
+    """The schema owner's account, given to the migrate process only: the apps serve with DML alone."""
+    migrator = stack.pair_spec(slug).migrator
+    return {"EWTTO_DB_USER": migrator.user, "EWTTO_DB_PASSWORD": migrator.password}
+
+
 def migrate_all(stack: Stack) -> None:
     def one(slug: str) -> None:
-        manage(stack, slug, "migrate", "--noinput")
+        manage(stack, slug, "migrate", "--noinput", env=migrate_env(stack, slug))
         manage(stack, slug, "collectstatic", "--noinput", "--verbosity", "0")
 
     with ThreadPoolExecutor(max_workers=2) as pool:

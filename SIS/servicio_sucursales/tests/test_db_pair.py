@@ -158,3 +158,22 @@ def test_a_valid_token_waits_at_most_the_bound(settings):
         router.wait_for_gtid("0-1-99999999999")
     (wait,) = [q["sql"] for q in replica_q.captured_queries if "MASTER_GTID_WAIT" in q["sql"]]
     assert float(wait.rsplit(", ", 1)[1].rstrip(")")) == router.MAX_WAIT_SECONDS
+
+
+def test_the_app_account_reads_and_writes_rows_but_cannot_change_the_schema(db_pair):
+    import MySQLdb
+
+    from sis_common.mariadb.nodes import connect
+
+    primary, _ = replication.current_roles(db_pair.spec)
+    conn = connect(primary, db_pair.spec.app, database=db_pair.spec.database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM branches_branch")
+            for statement in ("CREATE TABLE stolen (id INT)", "ALTER TABLE branches_branch ADD COLUMN x INT",
+                              "DROP TABLE branches_branch", "TRUNCATE TABLE branches_branch"):
+                with pytest.raises(MySQLdb.OperationalError) as refused:
+                    cur.execute(statement)
+                assert refused.value.args[0] in (1142, 1044), statement  # command denied
+    finally:
+        conn.close()

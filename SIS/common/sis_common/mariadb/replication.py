@@ -123,13 +123,18 @@ class PairSpec:
     app: Credentials
     # how a replica reaches the primary when it differs from the admin's view (Docker)
     peer_hosts: dict[Node, Node] = field(default_factory=dict)
+    # the schema's owner, for migrations only; the app account serving requests has DML alone
+    migrator: Credentials | None = None
 
     def peer_address(self, node: Node) -> Node:
         return self.peer_hosts.get(node, node)
 
 
-APP_PRIVILEGES = ("SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES, "
-                  "CREATE TEMPORARY TABLES, LOCK TABLES, CREATE VIEW, SHOW VIEW")
+# serving requests reads and writes rows, nothing more: no CREATE, ALTER or DROP
+APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
+# migrations (and tests, which empty tables with TRUNCATE) run as the schema's owner
+MIGRATOR_PRIVILEGES = "ALL PRIVILEGES"
+MONITOR_PRIVILEGES = "SLAVE MONITOR, BINLOG MONITOR"
 
 
 def _ensure_replication_account(cur, pair: PairSpec) -> None:
@@ -146,11 +151,17 @@ def _ensure_schema_and_app_account(cur, pair: PairSpec) -> None:
     """Schema and application account on the primary; the binlog carries them to the replica."""
     app = pair.app
     cur.execute(f"CREATE DATABASE IF NOT EXISTS `{pair.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (app.user, app.password))
-    cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (app.user, app.password))
-    cur.execute(f"GRANT {APP_PRIVILEGES} ON `{pair.database}`.* TO %s@'%%'", (app.user,))
-    # role and lag checks by the application read replica status, nothing more
-    cur.execute("GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO %s@'%%'", (app.user,))
+    accounts = [(app, APP_PRIVILEGES)]
+    if pair.migrator is not None:
+        accounts.append((pair.migrator, MIGRATOR_PRIVILEGES))
+    for creds, privileges in accounts:
+        cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password))
+        cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password))
+        # exactly these grants, also for an account that held more before
+        cur.execute("REVOKE ALL PRIVILEGES, GRANT OPTION FROM %s@'%%'", (creds.user,))
+        cur.execute(f"GRANT {privileges} ON `{pair.database}`.* TO %s@'%%'", (creds.user,))
+        # role and lag checks by the application read replica status, nothing more
+        cur.execute(f"GRANT {MONITOR_PRIVILEGES} ON *.* TO %s@'%%'", (creds.user,))
 
 
 def make_writable(cur) -> None:

@@ -40,8 +40,9 @@ class TestPair:
         return {
             "EWTTO_DB_NODES": ",".join(str(n.node) for n in self.nodes),
             "EWTTO_DB_NAME": self.spec.database,
-            "EWTTO_DB_USER": self.spec.app.user,
-            "EWTTO_DB_PASSWORD": self.spec.app.password,
+            # tests migrate and empty tables (TRUNCATE): they run as the schema's owner, not the app
+            "EWTTO_DB_USER": self.spec.migrator.user,
+            "EWTTO_DB_PASSWORD": self.spec.migrator.password,
         }
 
     def stop_node(self, index: int, *, hard: bool = False) -> None:
@@ -70,6 +71,7 @@ def start_pair(service: str, database: str) -> TestPair:
         service=service, database=database, nodes=(nodes[0].node, nodes[1].node), admin=admin,
         replication=Credentials("ewtto_repl", secrets.token_urlsafe(16)),
         app=Credentials(f"{service}_app", secrets.token_urlsafe(16)),
+        migrator=Credentials(f"{service}_migrate", secrets.token_urlsafe(16)),
     )
     pair = TestPair(spec, nodes, procs, base)
     atexit.register(pair.close)
