@@ -29,9 +29,17 @@ ewtto_docker_engine_start() {
   docker info >/dev/null 2>&1 && return 0
   [ "$(id -u)" -eq 0 ] || { echo "[docker] no Docker engine answers and only root may start one" >&2; return 1; }
   mkdir -p "$EWTTO_DOCKER_DATA_ROOT"
-  local log="$EWTTO_DOCKER_DATA_ROOT/dockerd.log"
+  local log="$EWTTO_DOCKER_DATA_ROOT/dockerd.log" pidfile="$EWTTO_DOCKER_DATA_ROOT/dockerd.pid" stale
+  # a dockerd that was killed (the machine's session ended) leaves its pid file: dockerd refuses it
+  if [ -f "$pidfile" ]; then
+    stale="$(cat "$pidfile" 2>/dev/null)"
+    if [ -n "$stale" ] && [ "$(cat "/proc/$stale/comm" 2>/dev/null)" = dockerd ]; then
+      echo "[docker] dockerd $stale runs but does not answer on /var/run/docker.sock" >&2; return 1
+    fi
+    rm -f "$pidfile"
+  fi
   echo "[docker] starting dockerd (data root $EWTTO_DOCKER_DATA_ROOT, log $log)"
-  setsid dockerd --data-root "$EWTTO_DOCKER_DATA_ROOT" --pidfile "$EWTTO_DOCKER_DATA_ROOT/dockerd.pid" \
+  setsid dockerd --data-root "$EWTTO_DOCKER_DATA_ROOT" --pidfile "$pidfile" \
     --host unix:///var/run/docker.sock >>"$log" 2>&1 < /dev/null &
   EWTTO_DOCKERD_PID=$!
   local deadline=$((SECONDS + 60))

@@ -153,14 +153,15 @@ def test_token_refresh_health_docs_ui_and_admin_need_no_token(gateway):
 
 # --- the token life cycle ---------------------------------------------------------------------------------
 
-def test_sign_in_me_refresh_rotation_and_logout(gateway, make_user):
-    user = make_user("manager", [7, 3])
+def test_sign_in_me_refresh_rotation_and_logout(gateway, make_user, branches):
+    low, high = sorted(branches)
+    user = make_user("manager", [high, low])  # branches that exist: servicio_auth asks sucursales
     pair = login(gateway, user["username"]).json()
     claims = jwt.decode(pair["access"], options={"verify_signature": False})
-    assert (claims["role"], claims["branches"]) == ("manager", [3, 7])
+    assert (claims["role"], claims["branches"]) == ("manager", [low, high])
     me = requests.get(f"{gateway}/api/auth/me/", headers=bearer(pair["access"]), timeout=TIMEOUT).json()
     assert {k: me[k] for k in ("id", "username", "role", "branches", "is_staff")} == {
-        "id": user["id"], "username": user["username"], "role": "manager", "branches": [3, 7], "is_staff": False}
+        "id": user["id"], "username": user["username"], "role": "manager", "branches": [low, high], "is_staff": False}
     rotated = requests.post(f"{gateway}/api/auth/token/refresh/", json={"refresh": pair["refresh"]}, timeout=TIMEOUT)
     assert rotated.status_code == 200
     again = requests.post(f"{gateway}/api/auth/token/refresh/", json={"refresh": pair["refresh"]}, timeout=TIMEOUT)
@@ -173,8 +174,8 @@ def test_sign_in_me_refresh_rotation_and_logout(gateway, make_user):
     assert dead.status_code == 401
 
 
-def test_a_disabled_user_can_no_longer_sign_in_or_refresh(gateway, admin, make_user):
-    user = make_user("warehouse", [1])
+def test_a_disabled_user_can_no_longer_sign_in_or_refresh(gateway, admin, make_user, branches):
+    user = make_user("warehouse", [branches[0]])
     pair = login(gateway, user["username"]).json()
     disabled = requests.patch(f"{gateway}/api/auth/users/{user['id']}/", json={"is_active": False}, headers=admin,
                               timeout=TIMEOUT)
@@ -239,8 +240,8 @@ def test_roles_are_enforced_in_every_service(gateway, make_user, branches):
 
 # --- lockout ----------------------------------------------------------------------------------------------
 
-def test_repeated_failures_lock_that_user_at_that_address_with_429_and_nobody_else(gateway, make_user):
-    victim, bystander = make_user("cashier", [1]), make_user("cashier", [1])
+def test_repeated_failures_lock_that_user_at_that_address_with_429_and_nobody_else(gateway, make_user, branches):
+    victim, bystander = make_user("cashier", [branches[0]]), make_user("cashier", [branches[0]])
     attacker, elsewhere = address(), address()
     statuses = [login(gateway, victim["username"], "wrong", client_address=attacker).status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 401, 429]
@@ -253,16 +254,16 @@ def test_repeated_failures_lock_that_user_at_that_address_with_429_and_nobody_el
     assert login(gateway, bystander["username"], client_address=attacker).status_code == 200
 
 
-def test_a_forged_forwarded_for_rotated_per_attempt_does_not_reset_the_count(gateway, make_user):
+def test_a_forged_forwarded_for_rotated_per_attempt_does_not_reset_the_count(gateway, make_user, branches):
     # the probe of the issue: a different X-Forwarded-For on each failure, all from one real address
-    victim, attacker = make_user("cashier", [1]), address()
+    victim, attacker = make_user("cashier", [branches[0]]), address()
     statuses = [login(gateway, victim["username"], "wrong", client_address=attacker,
                       headers={"X-Forwarded-For": f"203.0.113.{i + 1}"}).status_code for i in range(8)]
     assert statuses == [401] * 4 + [429] * 4
 
 
-def test_username_case_and_accents_count_as_one_user(gateway, make_user):
-    victim, attacker = make_user("cashier", [1]), address()
+def test_username_case_and_accents_count_as_one_user(gateway, make_user, branches):
+    victim, attacker = make_user("cashier", [branches[0]]), address()
     name = victim["username"]
     spellings = [name.upper(), name.capitalize(), f"{name} ", name.replace("c", "\u00e7", 1), name.title()]
     statuses = [login(gateway, spelling, "wrong", client_address=attacker).status_code for spelling in spellings]
@@ -314,8 +315,8 @@ def test_admin_signs_in_to_every_admin_with_auth_credentials(stack, gateway, pro
     assert home.status_code == 200
 
 
-def test_sso_refuses_a_cashier_and_a_wrong_password(stack, gateway, make_user):
-    cashier = make_user("cashier", [1])
+def test_sso_refuses_a_cashier_and_a_wrong_password(stack, gateway, make_user, branches):
+    cashier = make_user("cashier", [branches[0]])
     for username, password in ((cashier["username"], PASSWORD), ("admin", "not-the-password")):
         session, answer = admin_sign_in(gateway, "sucursales", username, password)
         assert answer.status_code == 200  # the form again, with its error

@@ -83,3 +83,24 @@ def test_a_product_id_of_many_digits_is_400_not_503(shop, product):
         "payments": [{"method": "cash", "amount": "1.00"}]}, key=new_key("sale"))
     assert answer.status_code == 400, answer.text
     assert answer.json()["code"] == "invalid" and "lines" in answer.json()["fields"]
+
+
+def test_a_user_given_an_unknown_branch_is_refused_and_not_stored(shop):
+    admin = shop["admin"]
+    username = f"u{new_key()[-12:]}"
+    answer = admin.post("/api/auth/users/", {"username": username, "password": "Una-clave-larga-9", "role": "cashier",
+                                             "branches": [shop["branch"], NO_BRANCH]})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "unknown_branch" and "branches" in answer.json()
+    assert admin.ok("get", "/api/auth/users/", search=username)["results"] == []
+    made = admin.post("/api/auth/users/", {"username": username, "password": "Una-clave-larga-9", "role": "cashier",
+                                           "branches": [shop["branch"]]})
+    assert made.status_code == 201, made.text
+
+
+@pytest.mark.parametrize("path", ["/api/auth/users/%23x/", "/api/auth/users/%3Fsearch=a/", "/api/sales/%23/",
+                                  "/api/inventory/products/1%2F..%2F/"])
+def test_an_encoded_fragment_or_query_in_a_path_reaches_no_other_resource(shop, path):
+    # the gateway once sent the path on decoded: %23 ended it upstream and /users/%23x/ listed every user
+    answer = requests.get(f"{shop['admin'].base}{path}", headers=shop["admin"]._headers(None), timeout=TIMEOUT)
+    assert answer.status_code == 404, (path, answer.status_code, answer.text[:200])

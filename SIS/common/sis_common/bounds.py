@@ -1,17 +1,25 @@
 """What the columns hold, as serializer fields: an id or amount past them is a 400, never a database error.
 
 Ids are BIGINT (signed in the services that create them); money is
-DECIMAL(12,2) wherever it is stored.
+DECIMAL(12,2) wherever it is stored, written as a decimal string ("12.50",
+"3", "0.5"): the field accepts exactly what its published pattern says, so a
+number, a blank, a sign or an exponent is refused as the schema promises.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1
 MONEY_DIGITS = 12
 MONEY_MAX = Decimal("9999999999.99")
+# at most 10 digits before the point, no leading zeros, at most 2 after it
+MONEY_PATTERN = r"^(?:0|[1-9][0-9]{0,9})(?:\.[0-9]{1,2})?$"
+# the same, without zero ("0", "0.0", "0.00")
+POSITIVE_MONEY_PATTERN = r"^(?:[1-9][0-9]{0,9}(?:\.[0-9]{1,2})?|0\.(?:0[1-9]|[1-9][0-9]?))$"
 
 
 def id_field(**kwargs) -> serializers.IntegerField:
@@ -19,7 +27,27 @@ def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def money_field(*, min_value: Decimal = Decimal("0.00"), **kwargs) -> serializers.DecimalField:
-    """An amount with two decimals that a DECIMAL(12,2) column holds."""
-    return serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=2, min_value=min_value,
-                                    max_value=MONEY_MAX, **kwargs)
+class _Money(serializers.DecimalField):
+    pattern = re.compile(MONEY_PATTERN)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not self.pattern.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": MONEY_PATTERN, "example": "12.50"})
+class MoneyField(_Money):
+    pass
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": POSITIVE_MONEY_PATTERN, "example": "12.50"})
+class PositiveMoneyField(_Money):
+    pattern = re.compile(POSITIVE_MONEY_PATTERN)
+
+
+def money_field(*, positive: bool = False, **kwargs) -> serializers.DecimalField:
+    """An amount a DECIMAL(12,2) column holds, as a decimal string; `positive` refuses zero."""
+    field = PositiveMoneyField if positive else MoneyField
+    return field(max_digits=MONEY_DIGITS, decimal_places=2, min_value=Decimal("0.00"), max_value=MONEY_MAX,
+                 **kwargs)

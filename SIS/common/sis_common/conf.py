@@ -19,6 +19,7 @@ COMMON_APPS = [
     "rest_framework",
     "drf_spectacular",
     "sis_common.audit",  # the audit trail, in each service's own database
+    "sis_common.strict",  # JSON types as the schemas state them
 ]
 
 COMMON_MIDDLEWARE = [
@@ -154,4 +155,16 @@ def simple_jwt() -> dict:
         "TOKEN_USER_CLASS": "sis_common.auth.principal.Principal",
         "AUTH_HEADER_TYPES": ("Bearer",),
         "LEEWAY": 5,
+    }
+
+
+def spectacular(title: str, **extra) -> dict:
+    """drf-spectacular settings of a project's API: its title, plus the error answers every operation has."""
+    return {
+        "TITLE": title, "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False,
+        "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                                 "sis_common.openapi.add_error_responses"],
+        "COMPONENT_SPLIT_REQUEST": True,
+        "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+        **extra,
     }

@@ -86,7 +86,52 @@ def _validation_body(exc: ValidationError) -> dict:
     detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
     # a field named like a reserved key (a branch's `code`) must not replace the machine code:
     # every field message is also under `fields`, where no name collides
-    return {**detail, "detail": "Invalid input.", "code": "invalid", "fields": detail}
+    return {**detail, "detail": "Invalid input.", "code": _validation_code(exc.get_codes()), "fields": detail}
+
+
+def _drf_field_codes() -> frozenset[str]:
+    from rest_framework import fields, relations, serializers
+
+    classes = [c for module in (fields, relations, serializers) for c in vars(module).values()
+               if isinstance(c, type) and hasattr(c, "default_error_messages")]
+    return frozenset(code for c in classes for code in c.default_error_messages)
+
+
+# refusals of well-formed input that only the service can know, under a name of their own
+KNOWN_REFUSALS = {"unique": "duplicate", "does_not_exist": "unknown_reference"}
+_FIELD_CODES: frozenset[str] | None = None
+
+
+def _validation_code(codes) -> str:
+    """`invalid` for malformed input (what a schema states); a rule's own code when it is the only refusal.
+
+    A serializer raising ValidationError(message, code="unknown_product") for every failing field answers
+    `code: "unknown_product"`, so clients (and the fuzz suite) tell a well-formed request naming what does
+    not exist from a malformed one.
+    """
+    global _FIELD_CODES
+    if _FIELD_CODES is None:
+        _FIELD_CODES = _drf_field_codes()
+    found = list(dict.fromkeys(_flat(codes)))
+    if any(code in _FIELD_CODES and code not in KNOWN_REFUSALS or code in ("invalid", "error") for code in found):
+        return "invalid"  # something is malformed: that comes first
+    code = found[0] if found else "invalid"  # several refusals: every one is in the field messages
+    if code == "does_not_exist":
+        field = next((name for name, value in codes.items() if "does_not_exist" in _flat(value)), None) \
+            if isinstance(codes, dict) else None
+        return f"unknown_{field}" if field else "unknown_reference"  # a related id naming nothing: unknown_category
+    return KNOWN_REFUSALS.get(code, code)
+
+
+def _flat(codes):
+    if isinstance(codes, dict):
+        for value in codes.values():
+            yield from _flat(value)
+    elif isinstance(codes, list):
+        for value in codes:
+            yield from _flat(value)
+    else:
+        yield codes
 
 
 def _first_code(codes) -> str:

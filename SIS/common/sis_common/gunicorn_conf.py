@@ -21,4 +21,6 @@ accesslog = None
 errorlog = "-"
 loglevel = "warning"
 forwarded_allow_ips = "127.0.0.1"
+# gunicorn's most: a request line nginx (8 KiB) let through is not refused here with an HTML 414
+limit_request_line = 8190
 proc_name = os.environ.get("EWTTO_SERVICE", "ewtto")

@@ -16,6 +16,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from sis_common.query import once
+
 CURSOR_PARAM = "cursor"
 SIZE_PARAM = "page_size"
 DEFAULT_SIZE = 50
@@ -31,8 +33,8 @@ class KeysetPagination:
     def __init__(self, request, *, newest_first: bool = False):
         self.request = request
         self.newest_first = newest_first
-        self.size = _page_size(request.query_params.get(SIZE_PARAM))
-        self.direction, self.anchor = _decode(request.query_params.get(CURSOR_PARAM))
+        self.size = _page_size(once(request.query_params, SIZE_PARAM))
+        self.direction, self.anchor = _decode(once(request.query_params, CURSOR_PARAM))
         self.next_anchor = self.previous_anchor = None
 
     def paginate(self, queryset: QuerySet, *, any_of: list | None = None) -> list:
@@ -106,9 +108,9 @@ def _pk(row) -> int:
 
 
 def _page_size(raw: str | None) -> int:
-    if raw in (None, ""):
+    if raw is None:
         return DEFAULT_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIZE:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= MAX_SIZE):
         raise ValidationError({SIZE_PARAM: [f"A whole number from 1 to {MAX_SIZE}."]})
     return int(raw)
 
@@ -120,6 +122,7 @@ def _decode(raw: str | None) -> tuple[str, int | None]:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    if len(text) < 2 or text[0] not in "ab" or not text[1:].isdigit() or len(text) > 21:
-        raise ValidationError({CURSOR_PARAM: ["Invalid cursor."]})
+    if len(text) < 2 or text[0] not in "ab" or not (text[1:].isascii() and text[1:].isdigit()) or len(text) > 21:
+        # a cursor is opaque: one that is a string but not ours is well formed, so it has a code of its own
+        raise ValidationError({CURSOR_PARAM: ["Invalid cursor."]}, code="invalid_cursor")
     return text[0], int(text[1:])

@@ -7,6 +7,8 @@ pass through unchanged.
 """
 from __future__ import annotations
 
+from urllib.parse import quote, unquote, urlsplit
+
 from django.http import HttpResponse, JsonResponse
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, ReadTimeoutError
 
@@ -27,6 +29,8 @@ OWN_HEADERS = frozenset({"host", "x-request-id", "x-forwarded-for", "x-forwarded
                          "x-internal-token"})
 REQUEST_DROP = HOP_BY_HOP | OWN_HEADERS
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+# what a path segment may hold unescaped (RFC 3986 pchar and "/"); anything else goes on percent-encoded
+PATH_SAFE = "/-._~!$&'()*+,;=:@"
 
 
 def forward(request, service: str, path: str) -> HttpResponse:
@@ -37,6 +41,7 @@ def forward(request, service: str, path: str) -> HttpResponse:
     circuit = breaker(service)
     if not circuit.allow():
         return unavailable(service, 503, "service_unavailable", "The service is unavailable; retry shortly.")
+    path = wire_path(request, path)
     query = request.META.get("QUERY_STRING")
     try:
         upstream = pool(service).urlopen(
@@ -54,6 +59,18 @@ def forward(request, service: str, path: str) -> HttpResponse:
         return unavailable(service, 503, "service_unavailable", "The service is unavailable; retry shortly.")
     circuit.succeeded()
     return _response(service, upstream)
+
+
+def wire_path(request, path: str) -> str:
+    """The path as the client sent it (still percent-encoded), else `path` encoded again.
+
+    Django hands over the path decoded: sent on like that, "%23" or "%3F" would end it upstream
+    (/api/auth/users/%23x/ reached the user list) and "%2F" would become a real "/".
+    """
+    raw = urlsplit(request.META.get("RAW_URI", "")).path
+    if raw and unquote(raw) == path:
+        return raw
+    return quote(path, safe=PATH_SAFE)
 
 
 def request_headers(request) -> dict[str, str]:

@@ -38,3 +38,14 @@ def test_health_of_dead_services_is_down_and_names_each(client, dead_upstreams):
     for service in body["services"].values():
         assert service["status"] == "down"
         assert service["circuit"] == "closed"
+
+
+def test_the_path_goes_on_encoded_as_the_client_sent_it():
+    from django.test import RequestFactory
+
+    from edge.proxy import wire_path
+
+    sent = RequestFactory().get("/api/auth/users/%23x%2F..%2F/", RAW_URI="/api/auth/users/%23x%2F..%2F/?a=1")
+    assert wire_path(sent, sent.path) == "/api/auth/users/%23x%2F..%2F/"
+    without_raw = RequestFactory().get("/api/auth/users/%23x%3Fy/")  # the test client: no RAW_URI
+    assert wire_path(without_raw, without_raw.path) == "/api/auth/users/%23x%3Fy/"

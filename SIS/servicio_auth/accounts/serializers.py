@@ -1,6 +1,9 @@
 """Serializers of the auth API: bounded input, so bad input is a 400 and never a 500."""
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from sis_common.query import QuerySerializer
 
 from .models import ROLE_CHOICES, User
 
@@ -9,6 +12,12 @@ PASSWORD_MAX = 1024  # hashing a megabyte-long password is a cheap way to burn o
 TOKEN_MAX = 8192
 BRANCHES_MAX = 1000
 BRANCH_ID_MAX = 2**53  # what every JSON client can hold exactly
+
+
+@extend_schema_field({"anyOf": [{"type": "string", "format": "email", "maxLength": 254},
+                               {"type": "string", "maxLength": 0}]})
+class BlankableEmailField(serializers.EmailField):
+    """An e-mail address or "" (none given): what the schema says of `email`, in requests and answers."""
 
 
 class TokenObtainSerializer(serializers.Serializer):
@@ -32,6 +41,7 @@ def branch_list_field(**kwargs) -> serializers.ListField:
 
 class MeSerializer(serializers.ModelSerializer):
     branches = serializers.SerializerMethodField()
+    email = BlankableEmailField(read_only=True)
 
     class Meta:
         model = User
@@ -51,7 +61,7 @@ class UserSerializer(MeSerializer):
 class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=USERNAME_MAX, validators=[UnicodeUsernameValidator()])
     password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    email = BlankableEmailField(max_length=254, required=False, allow_blank=True, default="")
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(choices=ROLE_CHOICES)
@@ -59,7 +69,7 @@ class UserCreateSerializer(serializers.Serializer):
 
 
 class UserUpdateSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    email = BlankableEmailField(max_length=254, required=False, allow_blank=True)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
@@ -73,8 +83,8 @@ class PasswordChangeSerializer(serializers.Serializer):
     new_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
 
 
-class UserFilterSerializer(serializers.Serializer):
-    search = serializers.CharField(required=False, max_length=100)
+class UserFilterSerializer(QuerySerializer):
+    search = serializers.CharField(required=False, max_length=100, allow_blank=True)
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
     branch = serializers.IntegerField(required=False, min_value=1, max_value=BRANCH_ID_MAX)

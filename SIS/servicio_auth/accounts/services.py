@@ -111,7 +111,7 @@ def _scopes_for(role: str, branches: list[int] | None, current: frozenset[int] =
         return []  # they act on every branch: a list sent for them (a form's leftovers) means nothing
     wanted = sorted(set(current if branches is None else branches))
     if not wanted:
-        raise ValidationError({"branches": [f"A {role} needs at least one branch."]})
+        raise ValidationError({"branches": [f"A {role} needs at least one branch."]}, code="branches_for_role")
     return wanted
 
 
@@ -119,7 +119,7 @@ def _validate_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise ValidationError({"password": list(exc.messages)}) from exc
+        raise ValidationError({"password": list(exc.messages)}, code="weak_password") from exc
 
 
 def _set_scopes(user: User, branch_ids: list[int]) -> None:
@@ -135,7 +135,7 @@ def user_create(*, username: str, password: str, role: str, branches: list[int] 
     if role not in ROLES:
         raise ValidationError({"role": [f"Unknown role {role!r}."]})
     if selectors.username_taken(username=username):
-        raise ValidationError({"username": ["A user with that username already exists."]})
+        raise ValidationError({"username": ["A user with that username already exists."]}, code="unique")
     scopes = _scopes_for(role, branches or [])
     user = User(username=username, role=role, email=email, first_name=first_name, last_name=last_name)
     if validate_password:
@@ -145,7 +145,7 @@ def user_create(*, username: str, password: str, role: str, branches: list[int] 
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent create of the same name
-        raise ValidationError({"username": ["A user with that username already exists."]}) from exc
+        raise ValidationError({"username": ["A user with that username already exists."]}, code="unique") from exc
     _set_scopes(user, scopes)
     log.info("user created", extra={"username": username, "role": role, "branches": scopes})
     return user
@@ -192,7 +192,7 @@ def user_password_change(*, request: HttpRequest, user_id: int, old_password: st
     if checked is None or checked.pk != user.pk:
         if getattr(request, "axes_locked_out", False):
             raise LockedOut()
-        raise ValidationError({"old_password": ["The old password is not correct."]})
+        raise ValidationError({"old_password": ["The old password is not correct."]}, code="wrong_password")
     _password_replace(user_id=user_id, new_password=new_password)
 
 

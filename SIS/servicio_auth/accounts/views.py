@@ -1,11 +1,14 @@
 """Views of the auth API: thin, the work is in services and selectors."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sis_common.auth.permissions import AdminOnly
+from sis_common.auth.roles import ALL_BRANCHES_ROLES
+from sis_common.branches import branch_get
+from sis_common.openapi import errors
 
 from . import selectors, services
 from .serializers import (
@@ -25,7 +28,9 @@ class TokenObtainView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenObtainSerializer, responses=TokenPairSerializer)
+    @extend_schema(request=TokenObtainSerializer, responses={
+        200: TokenPairSerializer, **errors(d401="Wrong username or password, or the user is disabled.",
+                                           d429="Locked out after repeated failures; retry after Retry-After.")})
     def post(self, request):
         data = _valid(TokenObtainSerializer, request.data)
         # axes marks the Django request (lockout state), not DRF's wrapper
@@ -37,7 +42,9 @@ class TokenRefreshView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RefreshSerializer, responses=TokenPairSerializer)
+    @extend_schema(request=RefreshSerializer, responses={
+        200: TokenPairSerializer, **errors(d401="The refresh token is invalid, expired or already used.",
+                                           d429="Too many refreshes from this address; retry after Retry-After.")})
     def post(self, request):
         return Response(services.token_refresh(raw=_valid(RefreshSerializer, request.data)["refresh"]))
 
@@ -62,13 +69,15 @@ class MeView(APIView):
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    @extend_schema(request=PasswordChangeSerializer, responses={
+        204: None, **errors(d429="Locked out after repeated wrong old passwords; retry after Retry-After.")})
     def post(self, request):
         services.user_password_change(request=request._request, user_id=request.user.pk,
                                       **_valid(PasswordChangeSerializer, request.data))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(list=extend_schema(parameters=[UserFilterSerializer]))
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [AdminOnly]
     serializer_class = UserSerializer
@@ -82,12 +91,27 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
     def create(self, request):
-        user = services.user_create(**_valid(UserCreateSerializer, request.data))
+        fields = _valid(UserCreateSerializer, request.data)
+        _check_branches(fields.get("role"), fields.get("branches"))
+        user = services.user_create(**fields)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UserUpdateSerializer, responses=UserSerializer)
     def partial_update(self, request, pk=None):
         current = self.get_object()
         fields = _valid(UserUpdateSerializer, request.data)
+        _check_branches(fields.get("role", current.role), fields.get("branches"), current.branches)
         user = services.user_update(user_id=current.pk, acting_user_id=request.user.pk, **fields)
         return Response(UserSerializer(user).data)
+
+
+def _check_branches(role: str | None, branches: list[int] | None, current: frozenset[int] = frozenset()) -> None:
+    """400 unknown_branch / inactive_branch for a branch newly given to a user, asked of servicio_sucursales.
+
+    Branches the user already has are not asked again: one deactivated since stays until it is taken away.
+    Admins and auditors keep no branches, so theirs are not asked either.
+    """
+    if role in ALL_BRANCHES_ROLES or not branches:
+        return
+    for branch in sorted(set(branches) - set(current)):
+        branch_get(branch, field="branches")

@@ -4,7 +4,7 @@ import json
 import pytest
 from django.test import override_settings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("known_branches")]
 
 HUGE = "a" * 200_000
 SQL = "admin' OR '1'='1' --"

@@ -1,7 +1,7 @@
 """User management for admins: list, create, read, change, disable; everyone else gets 403."""
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("known_branches")]
 
 
 def new_user(**extra) -> dict:
@@ -106,3 +106,10 @@ def test_branches_sent_for_an_admin_or_auditor_are_dropped(admin_api):
     answer = admin_api.post("/api/auth/users/", new_user(role="auditor", branches=[1, 2]), format="json")
     assert answer.status_code == 201
     assert (answer.json()["branches"], answer.json()["is_staff"]) == ([], True)
+
+
+def test_a_branch_given_to_a_user_must_exist(admin_api, monkeypatch):
+    monkeypatch.delenv("EWTTO_SUCURSALES_URL", raising=False)  # beyond the known ones, nothing answers: 503
+    answer = admin_api.post("/api/auth/users/", new_user(branches=[1, 10]), format="json")
+    assert answer.status_code == 503 and answer.json()["code"] == "service_unavailable"
+    assert admin_api.get("/api/auth/users/?search=nueva").json()["results"] == []

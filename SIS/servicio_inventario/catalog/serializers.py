@@ -2,10 +2,10 @@
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from sis_common.bounds import money_field
+from sis_common.query import QuerySerializer
+
 from .models import BARCODE_PATTERN, SKU_MESSAGE, SKU_PATTERN, Category, Product
-
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
-
 
 class CategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=120, validators=[
@@ -28,16 +28,16 @@ class ProductSerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=200)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.using("default").all(), required=False,
                                                   allow_null=True)
-    price = serializers.DecimalField(**MONEY)
+    price = money_field()
     # shown to admin, manager and warehouse only (catalog.visibility)
-    cost = serializers.DecimalField(**MONEY, required=False)
+    cost = money_field(required=False)
 
     class Meta:
         model = Product
         fields = ["id", "sku", "barcode", "name", "category", "price", "cost", "is_active"]
 
 
-class ProductFilterSerializer(serializers.Serializer):
+class ProductFilterSerializer(QuerySerializer):
     search = serializers.CharField(required=False, max_length=100, allow_blank=True)
     category = serializers.IntegerField(required=False, min_value=1)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from sis_common.auth.permissions import ADMIN, ReadAnyWriteRoles
 from sis_common.keyset import KeysetPagination
+from sis_common.openapi import KeysetSchema
 
 from . import listing, selectors, services
 from .visibility import shown
@@ -23,6 +24,7 @@ class CategoryListCreateView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.category_list()
 
+    @extend_schema(operation_id="categories_create", request=CategorySerializer, responses={201: CategorySerializer})
     def post(self, request):
         serializer = CategorySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -52,6 +54,7 @@ class ProductListCreateView(generics.GenericAPIView):
     permission_classes = [ReadAnyWriteRoles]
     write_roles = CATALOGUE_WRITERS
     serializer_class = ProductSerializer
+    pagination_class = KeysetSchema  # what the schema shows of the KeysetPagination the list uses
 
     @extend_schema(operation_id="products_list", parameters=[ProductFilterSerializer],
                    responses=ProductSerializer(many=True))
@@ -69,6 +72,7 @@ class ProductListCreateView(generics.GenericAPIView):
             rows = pages.paginate_with(partial(selectors.product_window, **options))
         return pages.response([shown(listing.public(row), request) for row in rows])
 
+    @extend_schema(operation_id="products_create", request=ProductSerializer, responses={201: ProductSerializer})
     def post(self, request):
         serializer = ProductSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,5 +1,5 @@
 """Views of the stock API: thin; permissions, the branch check and idempotency wrap the services."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +11,7 @@ from sis_common.branches import branch_get
 from sis_common.errors import DomainError
 from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 from sis_common.keyset import KeysetPagination
+from sis_common.openapi import IDEMPOTENCY_KEY, KeysetSchema
 
 from . import selectors, services
 from .serializers import (
@@ -19,8 +20,6 @@ from .serializers import (
 )
 
 STOCK_MOVERS = (ADMIN, MANAGER, WAREHOUSE)
-KEY_PARAM = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
-                             description="Same key + same body → the first answer again; other body → 422.")
 
 
 class StockView(APIView):
@@ -28,6 +27,7 @@ class StockView(APIView):
 
     permission_classes = [ReadAnyWriteRoles]
     write_roles = STOCK_MOVERS
+    pagination_class = KeysetSchema  # what the schema shows of the lists' KeysetPagination
 
     def scope(self, branch: int | None):
         """The branches to list: 403 when the asked branch is outside the caller's."""
@@ -65,6 +65,8 @@ class StockDetailView(StockView):
         require_branch(request, branch)
         serializer = StockMinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data:
+            return self.get(request, branch, product)
         if selectors.stock_get(branch=branch, product=product) is None:
             # a new row: the product and the branch must exist
             if product not in existing_product_ids(ids=[product]):
@@ -85,7 +87,7 @@ class MovementListCreateView(StockView):
         rows = pages.paginate(selectors.movement_list(visible=visible, **filters.validated_data))
         return pages.response(MovementSerializer(rows, many=True).data)
 
-    @extend_schema(operation_id="movements_create", request=MovementCreateSerializer, parameters=[KEY_PARAM],
+    @extend_schema(operation_id="movements_create", request=MovementCreateSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={201: MovementSerializer})
     def post(self, request):
         key = request_key(request)
@@ -117,7 +119,7 @@ class TransferListCreateView(StockView):
         rows = pages.paginate(selectors.transfer_list(visible=visible, **filters.validated_data))
         return pages.response(TransferSerializer(rows, many=True).data)
 
-    @extend_schema(operation_id="transfers_create", request=TransferCreateSerializer, parameters=[KEY_PARAM],
+    @extend_schema(operation_id="transfers_create", request=TransferCreateSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={201: TransferSerializer})
     def post(self, request):
         key = request_key(request)
@@ -151,7 +153,7 @@ class TransferActionView(StockView):
 
     action = ""
 
-    @extend_schema(request=None, parameters=[KEY_PARAM], responses=TransferSerializer)
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses=TransferSerializer)
     def post(self, request, pk: int):
         key = request_key(request)
         transfer = _transfer_or_404(pk)

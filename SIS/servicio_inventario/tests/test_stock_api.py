@@ -19,6 +19,11 @@ def new_key() -> str:
     return uuid4().hex
 
 
+def keyed() -> dict:
+    """A JSON request's arguments with a fresh Idempotency-Key."""
+    return {"format": "json", "HTTP_IDEMPOTENCY_KEY": new_key()}
+
+
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]
@@ -84,7 +89,7 @@ def test_movements_list_newest_first_with_filters(admin_client, make_product, re
 def test_read_only_roles_move_nothing(client_for, make_product, role):
     client = client_for(role, branches=[MINE])
     body = {"branch": MINE, "product": make_product().pk, "kind": "receipt", "quantity": 1}
-    assert client.post("/api/inventory/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
+    assert client.post("/api/inventory/movements/", body, **keyed()).status_code == 403
     assert client.patch(f"/api/inventory/stock/{MINE}/{body['product']}/", {"min_quantity": 1},
                         format="json").status_code == 403
 
@@ -92,10 +97,10 @@ def test_read_only_roles_move_nothing(client_for, make_product, role):
 def test_warehouse_may_not_move_another_branch(client_for, make_product):
     warehouse = client_for("warehouse", branches=[MINE])
     body = {"branch": OTHER, "product": make_product().pk, "kind": "receipt", "quantity": 1}
-    denied = warehouse.post("/api/inventory/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+    denied = warehouse.post("/api/inventory/movements/", body, **keyed())
     assert denied.status_code == 403 and denied.json()["code"] == "branch_forbidden"
     transfer = {"from_branch": OTHER, "to_branch": MINE, "lines": [{"product": body["product"], "quantity": 1}]}
-    assert warehouse.post("/api/inventory/transfers/", transfer, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
+    assert warehouse.post("/api/inventory/transfers/", transfer, **keyed()).status_code == 403
 
 
 @pytest.mark.parametrize("change, field", [
@@ -119,7 +124,7 @@ def test_warehouse_may_not_move_another_branch(client_for, make_product):
 ])
 def test_invalid_movement_is_400_with_field_message(admin_client, make_product, change, field):
     body = {"branch": MINE, "product": make_product().pk, "kind": "receipt", "quantity": 3, **change}
-    response = admin_client.post("/api/inventory/movements/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+    response = admin_client.post("/api/inventory/movements/", body, **keyed())
     assert response.status_code == 400, response.content
     assert field in response.json()["fields"]
     assert not Movement.objects.filter(branch_id=MINE).exists()
@@ -137,7 +142,7 @@ def test_invalid_movement_is_400_with_field_message(admin_client, make_product, 
 def test_invalid_transfer_is_400_with_field_message(admin_client, make_product, body, field):
     product = make_product()
     full = {"from_branch": MINE, "to_branch": OTHER, "lines": [{"product": product.pk, "quantity": 1}], **body}
-    response = admin_client.post("/api/inventory/transfers/", full, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+    response = admin_client.post("/api/inventory/transfers/", full, **keyed())
     assert response.status_code == 400, response.content
     assert field in response.json()["fields"]
 
@@ -147,14 +152,14 @@ def test_transfer_line_errors_point_at_the_line(admin_client, make_product):
     body = {"from_branch": MINE, "to_branch": OTHER,
             "lines": [{"product": product.pk, "quantity": 1}, {"product": 99999999, "quantity": 1},
                       {"product": product.pk, "quantity": 0}]}
-    lines = admin_client.post("/api/inventory/transfers/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).json()["lines"]
+    lines = admin_client.post("/api/inventory/transfers/", body, **keyed()).json()["lines"]
     assert set(lines) == {"2"} and "quantity" in lines["2"]
     body["lines"][2]["quantity"] = 1
     body["lines"][2]["product"] = make_product().pk
-    lines = admin_client.post("/api/inventory/transfers/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).json()["lines"]
+    lines = admin_client.post("/api/inventory/transfers/", body, **keyed()).json()["lines"]
     assert lines == {"1": {"product": ["Unknown product 99999999."]}}
     repeated = {**body, "lines": [{"product": product.pk, "quantity": 1}] * 2}
-    assert "one line" in str(admin_client.post("/api/inventory/transfers/", repeated, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).json()["lines"])
+    assert "one line" in str(admin_client.post("/api/inventory/transfers/", repeated, **keyed()).json()["lines"])
 
 
 def test_stock_minimum_patch(client_for, make_product, receive):
@@ -164,7 +169,9 @@ def test_stock_minimum_patch(client_for, make_product, receive):
     response = manager.patch(f"/api/inventory/stock/{MINE}/{product.pk}/", {"min_quantity": 4}, format="json")
     assert response.status_code == 200
     assert (response.json()["min_quantity"], response.json()["is_low"]) == (4, True)
-    for bad in ({"min_quantity": -1}, {"min_quantity": "x"}, {}):
+    unchanged = manager.patch(f"/api/inventory/stock/{MINE}/{product.pk}/", {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json()["min_quantity"] == 4  # a PATCH of nothing
+    for bad in ({"min_quantity": -1}, {"min_quantity": "x"}, {"min_quantity": "4"}, {"min_quantity": True}):
         assert manager.patch(f"/api/inventory/stock/{MINE}/{product.pk}/", bad, format="json").status_code == 400
     assert manager.patch(f"/api/inventory/stock/{OTHER}/{product.pk}/", {"min_quantity": 1},
                          format="json").status_code == 403
@@ -176,16 +183,16 @@ def test_transfer_actions_through_the_api(client_for, make_product, receive, led
     transfer = services.transfer_create(from_branch=MINE, to_branch=OTHER, lines=[(product.pk, 4)], user_id=1)
     sender, receiver = client_for("warehouse", branches=[MINE]), client_for("manager", branches=[OTHER])
     # only the destination receives, only the source dispatches
-    assert receiver.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
+    assert receiver.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", **keyed()).status_code == 403
     dispatched = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY="d-1")
     assert dispatched.status_code == 200 and dispatched.json()["status"] == "dispatched"
     again = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY="d-1")
     assert again.json() == dispatched.json() and again["Idempotent-Replayed"] == "true"
-    refused = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key())
+    refused = sender.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", **keyed())
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_transfer_status"
-    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/cancel/", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 409
-    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/receive/", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
-    received = receiver.post(f"/api/inventory/transfers/{transfer.pk}/receive/", HTTP_IDEMPOTENCY_KEY=new_key())
+    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/cancel/", **keyed()).status_code == 409
+    assert sender.post(f"/api/inventory/transfers/{transfer.pk}/receive/", **keyed()).status_code == 403
+    received = receiver.post(f"/api/inventory/transfers/{transfer.pk}/receive/", **keyed())
     assert received.status_code == 200 and received.json()["status"] == "received"
     assert received.json()["lines"] == [{"product": product.pk, "quantity": 4}]
     assert receiver.get(f"/api/inventory/transfers/{transfer.pk}/").status_code == 200
@@ -198,7 +205,7 @@ def test_transfer_actions_through_the_api(client_for, make_product, receive, led
 def test_dispatch_without_stock_is_409_with_lines(admin_client, make_product):
     product = make_product()
     transfer = services.transfer_create(from_branch=MINE, to_branch=OTHER, lines=[(product.pk, 2)], user_id=1)
-    refused = admin_client.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key())
+    refused = admin_client.post(f"/api/inventory/transfers/{transfer.pk}/dispatch/", **keyed())
     assert refused.status_code == 409
     assert refused.json()["code"] == "insufficient_stock"
     assert refused.json()["lines"] == [{"branch": MINE, "product": product.pk, "requested": 2, "available": 0}]
@@ -206,7 +213,7 @@ def test_dispatch_without_stock_is_409_with_lines(admin_client, make_product):
 
 
 def test_unknown_transfer_is_json_404(admin_client):
-    response = admin_client.post("/api/inventory/transfers/99999999/dispatch/", HTTP_IDEMPOTENCY_KEY=new_key())
+    response = admin_client.post("/api/inventory/transfers/99999999/dispatch/", **keyed())
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 

@@ -2,6 +2,8 @@
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from sis_common.query import QuerySerializer
+
 from .models import Branch
 
 
@@ -17,8 +19,8 @@ class BranchSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class BranchFilterSerializer(serializers.Serializer):
-    search = serializers.CharField(required=False, max_length=100)
+class BranchFilterSerializer(QuerySerializer):
+    search = serializers.CharField(required=False, max_length=100, allow_blank=True)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
     city = serializers.CharField(required=False, max_length=80)
 

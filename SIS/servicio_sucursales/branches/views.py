@@ -1,4 +1,5 @@
 """Views of the branches API: thin, the work is in services and selectors."""
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
@@ -8,6 +9,7 @@ from . import selectors, services
 from .serializers import BranchFilterSerializer, BranchSerializer
 
 
+@extend_schema_view(list=extend_schema(parameters=[BranchFilterSerializer]))
 class BranchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Everyone signed in reads the branches of their scope; only admins write."""
 

@@ -26,8 +26,8 @@ def test_duplicate_code_is_400_with_field_message(admin_client):
     again = admin_client.post("/api/branches/", {"code": first["code"], "name": "Otra"}, format="json")
     assert again.status_code == 400
     body = again.json()
-    # the machine code stays stable although the field itself is called `code`
-    assert body["code"] == "invalid"
+    # the machine code stays stable although the field itself is called `code`; a duplicate is well formed
+    assert body["code"] == "duplicate"
     assert body["fields"]["code"] == ["A branch with this code exists."]
 
 

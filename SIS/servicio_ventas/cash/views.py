@@ -1,5 +1,6 @@
 """Views of the cash-session API: open, list, see, close."""
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -9,10 +10,13 @@ from sales.permissions import RoleAccess
 from sis_common import branches
 from sis_common.auth.permissions import CASHIER, require_branch, role_of, visible_branches
 from sis_common.idempotency.execution import request_key, run_idempotent
+from sis_common.openapi import IDEMPOTENCY_KEY, errors
 
 from . import selectors, services
 from .models import CashSession
-from .serializers import SessionCloseSerializer, SessionFilterSerializer, SessionOpenSerializer, SessionSerializer
+from .serializers import (
+    SessionCloseSerializer, SessionCurrentSerializer, SessionFilterSerializer, SessionOpenSerializer, SessionSerializer,
+)
 
 
 def _shown(session: CashSession) -> dict:
@@ -21,6 +25,7 @@ def _shown(session: CashSession) -> dict:
     return SessionSerializer(session, context={"expected": expected}).data
 
 
+@extend_schema_view(list=extend_schema(operation_id="cash_sessions_list", parameters=[SessionFilterSerializer]))
 class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [RoleAccess]
     serializer_class = SessionSerializer
@@ -35,9 +40,13 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.session_list(branches=visible_branches(self.request), user_id=own,
                                       branch=params.get("branch"), status=params.get("status"))
 
+    @extend_schema(operation_id="cash_sessions_get")
     def retrieve(self, request, pk=None):
         return Response(_shown(get_object_or_404(self.get_queryset(), pk=pk)))
 
+    @extend_schema(operation_id="cash_sessions_open", request=SessionOpenSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: SessionSerializer, **errors(d409="The caller already has an open session "
+                                                                   "(`cash_session_open`), or the key is running.")})
     def create(self, request):
         data = SessionOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -54,10 +63,12 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return run_idempotent(key=request_key(request), scope=f"cash-open:{user_id}",
                               payload={k: str(v) for k, v in opening.items()}, handler=handler)
 
+    @extend_schema(operation_id="cash_sessions_current", parameters=[SessionCurrentSerializer],
+                   responses={200: SessionSerializer, **errors(d404="The caller has no open session there.")})
     @action(detail=False, methods=["get"])
     def current(self, request):
         """The caller's open session at `?branch=` (404 when there is none)."""
-        filters = SessionFilterSerializer(data=request.query_params)
+        filters = SessionCurrentSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         branch = filters.validated_data.get("branch")
         sessions = CashSession.objects.using("default").filter(user_id=int(request.user.id),
@@ -66,6 +77,10 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             sessions = sessions.filter(branch_id=branch)
         return Response(_shown(get_object_or_404(sessions)))
 
+    @extend_schema(operation_id="cash_sessions_close", request=SessionCloseSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={200: SessionSerializer, **errors(d409="Already closed (`cash_session_closed`), sales "
+                                                                   "still pending (`cash_session_pending`), or the "
+                                                                   "key is still running.")})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = SessionCloseSerializer(data=request.data)

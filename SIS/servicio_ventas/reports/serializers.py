@@ -4,26 +4,33 @@ from datetime import timedelta
 from rest_framework import serializers
 
 from sis_common.bounds import id_field
+from sis_common.errors import DomainError
+from sis_common.query import QuerySerializer
 
 MAX_RANGE_DAYS = 366
 
 
-class DailyQuerySerializer(serializers.Serializer):
+def _bad_range(message: str) -> DomainError:
+    return DomainError(message, "invalid_date_range", 400, date_to=[message], fields={"date_to": [message]})
+
+
+class DailyQuerySerializer(QuerySerializer):
     branch = id_field(required=False)
     date = serializers.DateField(required=False)
 
 
-class RangeQuerySerializer(serializers.Serializer):
+class RangeQuerySerializer(QuerySerializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     group_by = serializers.ChoiceField(choices=["branch", "cashier"], required=False, default="branch")
     branch = id_field(required=False)
 
     def validate(self, attrs):
+        # rules across two fields, which no schema states: their own code, not `invalid`
         if attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": ["date_to may not be before date_from."]})
+            raise _bad_range("date_to may not be before date_from.")
         if attrs["date_to"] - attrs["date_from"] > timedelta(days=MAX_RANGE_DAYS):
-            raise serializers.ValidationError({"date_to": [f"A range covers at most {MAX_RANGE_DAYS} days."]})
+            raise _bad_range(f"A range covers at most {MAX_RANGE_DAYS} days.")
         return attrs
 
 

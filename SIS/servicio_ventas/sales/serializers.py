@@ -1,9 +1,12 @@
 """Serializers of the sales API: what a sale or return request may hold, and how they are shown."""
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sis_common.bounds import id_field, money_field
+from sis_common.errors import DomainError
+from sis_common.query import QuerySerializer
 
 from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
 
@@ -18,30 +21,29 @@ class LineInSerializer(serializers.Serializer):
 
 class PaymentInSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    amount = money_field(min_value=Decimal("0.01"))
+    amount = money_field(positive=True)
 
 
 def _distinct_products(lines: list[dict]) -> list[dict]:
-    if len(lines) > MAX_LINES:
-        raise serializers.ValidationError(f"At most {MAX_LINES} lines.")
+    # a rule across items, which no schema states: its own code, not `invalid`
     products = [line["product"] for line in lines]
     if len(products) != len(set(products)):
-        raise serializers.ValidationError("Each product may appear on one line only.")
+        message = "Each product may appear on one line only."
+        raise DomainError(message, "duplicate_product", 400, lines=[message])
     return lines
+
+
+def _lines(**kwargs) -> serializers.ListField:
+    return serializers.ListField(child=LineInSerializer(), min_length=1, max_length=MAX_LINES, **kwargs)
 
 
 class SaleInSerializer(serializers.Serializer):
     branch = id_field()
-    lines = LineInSerializer(many=True, allow_empty=False)
-    payments = PaymentInSerializer(many=True, allow_empty=False)
+    lines = _lines()
+    payments = serializers.ListField(child=PaymentInSerializer(), min_length=1, max_length=MAX_PAYMENTS)
 
     def validate_lines(self, lines):
         return _distinct_products(lines)
-
-    def validate_payments(self, payments):
-        if len(payments) > MAX_PAYMENTS:
-            raise serializers.ValidationError(f"At most {MAX_PAYMENTS} payments.")
-        return payments
 
 
 class ApprovalSerializer(serializers.Serializer):
@@ -51,7 +53,7 @@ class ApprovalSerializer(serializers.Serializer):
 
 
 class ReturnInSerializer(serializers.Serializer):
-    lines = LineInSerializer(many=True, allow_empty=False)
+    lines = _lines()
     reason = serializers.CharField(max_length=255, allow_blank=True, required=False, default="")
     # one of the sale's own methods (sales.refunds); none: cash if the sale took cash, else its first method
     refund_method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False, allow_null=True,
@@ -62,7 +64,7 @@ class ReturnInSerializer(serializers.Serializer):
         return _distinct_products(lines)
 
 
-class SaleFilterSerializer(serializers.Serializer):
+class SaleFilterSerializer(QuerySerializer):
     branch = id_field(required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
@@ -126,6 +128,7 @@ class SaleSerializer(serializers.ModelSerializer):
                   "lines", "payments", "returns", "cashier", "session", "business_date", "created_at",
                   "completed_at", "rejection"]
 
+    @extend_schema_field(SaleLineSerializer(many=True))
     def get_lines(self, sale) -> list[dict]:
         # returned quantities come from the prefetched returns: no query per line
         returned: dict[int, int] = {}
@@ -135,3 +138,23 @@ class SaleSerializer(serializers.ModelSerializer):
                     returned[line.product_id] = returned.get(line.product_id, 0) + line.quantity
         return SaleLineSerializer(sale.lines.all(), many=True,
                                   context={"returned": {sale.pk: returned}}).data
+
+
+class PendingSaleSerializer(SaleSerializer):
+    """A 202: the sale as stored while inventory has not confirmed, with why and what to do."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["sale_pending"])
+
+    class Meta(SaleSerializer.Meta):
+        fields = [*SaleSerializer.Meta.fields, "detail", "code"]
+
+
+class PendingReturnSerializer(ReturnSerializer):
+    """A 202: the return as stored while inventory has not confirmed."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["return_pending"])
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "detail", "code"]

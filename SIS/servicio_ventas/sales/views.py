@@ -1,6 +1,6 @@
 """Views of the sales API: thin; checkout, services and selectors do the work."""
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -8,14 +8,30 @@ from rest_framework.response import Response
 from sis_common.auth.permissions import require_branch, role_of, visible_branches
 from sis_common.idempotency.execution import REPLAY_HEADER, request_key
 from sis_common.keyset import KeysetPagination
+from sis_common.openapi import ERROR, IDEMPOTENCY_KEY, KeysetSchema, errors
 
 from . import checkout, selectors
 from .models import SagaStatus, Sale
 from .permissions import RoleAccess
 from .presentation import return_public, sale_public
-from .serializers import ReturnInSerializer, SaleFilterSerializer, SaleInSerializer, SaleSerializer
+from .serializers import (
+    PendingReturnSerializer, PendingSaleSerializer, ReturnInSerializer, ReturnSerializer, SaleFilterSerializer,
+    SaleInSerializer, SaleSerializer,
+)
 
 RETRY_AFTER_SECONDS = "2"
+
+
+def _saga_responses(done, pending, kind: str) -> dict:
+    """201 done, 202 pending with Retry-After, 409 refused by inventory (or the key still running)."""
+    return {
+        201: OpenApiResponse(done, description=f"The {kind} is completed."),
+        202: OpenApiResponse(pending, description=f"Inventory has not confirmed yet: the {kind} is pending; repeat "
+                                                  f"with the same Idempotency-Key after Retry-After."),
+        409: OpenApiResponse(ERROR, description=f"Refused (`insufficient_stock` with its lines, the {kind} kept as "
+                                                f"rejected) or the same key still being processed."),
+        **errors(422),
+    }
 
 
 def _answer(submitted: checkout.Submitted, body: dict, kind: str) -> Response:
@@ -43,12 +59,15 @@ class SaleViewSet(viewsets.GenericViewSet):
     serializer_class = SaleSerializer
     lookup_value_regex = r"\d+"
 
-    @extend_schema(parameters=[SaleFilterSerializer], responses=SaleSerializer(many=True))
+    pagination_class = KeysetSchema
+
+    @extend_schema(operation_id="sales_list", parameters=[SaleFilterSerializer], responses=SaleSerializer(many=True))
     def list(self, request):
         """Newest first, in keyset pages: no count of every sale, the same cost on any page."""
         pages = KeysetPagination(request, newest_first=True)
         return pages.response([sale_public(sale) for sale in pages.paginate(self.get_queryset())])
 
+    @extend_schema(operation_id="sales_get", responses=SaleSerializer)
     def retrieve(self, request, pk=None):
         return Response(sale_public(self.get_object()))
 
@@ -62,6 +81,8 @@ class SaleViewSet(viewsets.GenericViewSet):
             require_branch(self.request, filters.validated_data["branch"])
         return selectors.sale_list(branches=visible_branches(self.request), **filters.validated_data)
 
+    @extend_schema(operation_id="sales_create", request=SaleInSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses=_saga_responses(SaleSerializer, PendingSaleSerializer, "sale"))
     def create(self, request):
         key = request_key(request)
         data = SaleInSerializer(data=request.data)
@@ -76,6 +97,8 @@ class SaleViewSet(viewsets.GenericViewSet):
         body = sale_public(selectors.sale_for_answer(submitted.saga))
         return _answer(submitted, body, "sale")
 
+    @extend_schema(operation_id="sales_return", request=ReturnInSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses=_saga_responses(ReturnSerializer, PendingReturnSerializer, "return"))
     @action(detail=True, methods=["post"], url_path="returns")
     def returns(self, request, pk=None):
         key = request_key(request)

@@ -18,6 +18,11 @@ def new_key() -> str:
     return uuid4().hex
 
 
+def keyed() -> dict:
+    """A JSON request's arguments with a fresh Idempotency-Key."""
+    return {"format": "json", "HTTP_IDEMPOTENCY_KEY": new_key()}
+
+
 def open_session(client, branch=1, opening="100.00", **headers):
     headers.setdefault("HTTP_IDEMPOTENCY_KEY", new_key())
     return client.post("/api/sales/cash-sessions/", {"branch": branch, "opening_float": opening}, format="json",
@@ -72,14 +77,14 @@ def test_close_shows_expected_counted_and_difference(client_for):
     live = cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()
     assert live["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}  # 50+11.80+20-11.80
     closed = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "69.50"},
-                          format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+                          **keyed())
     assert closed.status_code == 200, closed.content
     body = closed.json()
     assert body["status"] == "closed"
     assert body["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}
     assert body["counted"] == {"cash": "69.50", "card": "3.60", "transfer": "5.90"}
     assert body["difference"] == {"cash": "-0.50", "card": "0.00", "transfer": "0.00", "total": "-0.50"}
-    again = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "1.00"}, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+    again = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "1.00"}, **keyed())
     assert again.status_code == 409 and again.json()["code"] == "cash_session_closed"
     assert open_session(cashier).status_code == 201  # closed: a new one may open
 
@@ -90,7 +95,7 @@ def test_a_session_with_a_pending_sale_cannot_close(client_for):
     pending = make_sale(branch_id=1, user_id=31, lines=[(1, "1.00", 1)], complete=False)
     assert pending.session_id == session_id
     answer = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "100.00"},
-                          format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+                          **keyed())
     assert answer.status_code == 409 and answer.json()["code"] == "cash_session_pending"
 
 
@@ -99,17 +104,17 @@ def test_who_may_see_and_close(client_for):
     session_id = open_session(owner).json()["id"]
     colleague = client_for("cashier", [1], user_id=42)
     assert colleague.get(f"/api/sales/cash-sessions/{session_id}/").status_code == 404
-    refused = colleague.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "1"}, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+    refused = colleague.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "1"}, **keyed())
     assert refused.status_code == 403
     assert client_for("manager", [2]).post(f"/api/sales/cash-sessions/{session_id}/close/",
-                                           {"counted_cash": "1"}, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
+                                           {"counted_cash": "1"}, **keyed()).status_code == 403
     assert client_for("auditor").get(f"/api/sales/cash-sessions/{session_id}/").status_code == 200
     assert client_for("auditor").post(f"/api/sales/cash-sessions/{session_id}/close/",
-                                      {"counted_cash": "1"}, format="json", HTTP_IDEMPOTENCY_KEY=new_key()).status_code == 403
+                                      {"counted_cash": "1"}, **keyed()).status_code == 403
     assert owner.get("/api/sales/cash-sessions/current/?branch=1").json()["id"] == session_id
     manager = client_for("manager", [1], user_id=43)
     closed = manager.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "100.00"},
-                          format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+                          **keyed())
     assert closed.status_code == 200 and closed.json()["closed_by"] == 43
     assert owner.get("/api/sales/cash-sessions/current/?branch=1").status_code == 404
     assert D(closed.json()["difference"]["total"]) == 0
@@ -121,7 +126,7 @@ def test_who_may_see_and_close(client_for):
     ({"branch": 1, "opening_float": "10000000000.00"}, "opening_float"),
 ])
 def test_values_past_the_columns_are_400_before_the_database(client_for, body, field):
-    answer = client_for("admin").post("/api/sales/cash-sessions/", body, format="json", HTTP_IDEMPOTENCY_KEY=new_key())
+    answer = client_for("admin").post("/api/sales/cash-sessions/", body, **keyed())
     assert answer.status_code == 400, answer.content
     assert field in answer.json()["fields"]
 

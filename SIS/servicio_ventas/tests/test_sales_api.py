@@ -31,7 +31,6 @@ def test_idempotency_key_is_required(client_for):
 @pytest.mark.parametrize(("body", "field"), [
     ({**BODY, "lines": []}, "lines"),
     ({**BODY, "lines": [{"product": 1, "quantity": 0}]}, "lines"),
-    ({**BODY, "lines": [{"product": 1, "quantity": 1}, {"product": 1, "quantity": 2}]}, "lines"),
     ({**BODY, "payments": [{"method": "cheque", "amount": "1.00"}]}, "payments"),
     ({**BODY, "payments": [{"method": "cash", "amount": "-1.00"}]}, "payments"),
     ({**BODY, "payments": [{"method": "cash", "amount": "1.001"}]}, "payments"),
@@ -156,3 +155,11 @@ def test_openapi_schema_is_served(client_for):
     answer = client_for("auditor").get("/api/sales/schema/")
     assert answer.status_code == 200
     assert b"/api/sales/reports/daily/" in answer.content and b"/api/sales/cash-sessions/" in answer.content
+
+
+def test_a_product_on_two_lines_is_400_duplicate_product(client_for):
+    body = {**BODY, "lines": [{"product": 1, "quantity": 1}, {"product": 1, "quantity": 2}]}
+    answer = post_sale(client_for("cashier", [1]), body)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "duplicate_product" and "lines" in answer.json()
+    assert Sale.objects.count() == 0

@@ -1,6 +1,8 @@
 """Audit events out, and the filters of the audit list in."""
 from rest_framework import serializers
 
+from sis_common.query import QuerySerializer
+
 from .models import AuditEvent, AuditSource
 
 
@@ -12,7 +14,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditFilterSerializer(serializers.Serializer):
+class AuditFilterSerializer(QuerySerializer):
     user_id = serializers.IntegerField(required=False, min_value=0)
     username = serializers.CharField(required=False, max_length=150)
     role = serializers.CharField(required=False, max_length=20)

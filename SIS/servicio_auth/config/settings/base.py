@@ -75,7 +75,7 @@ EWTTO_DEMO_ALLOWED = True
 SESSION_COOKIE_NAME = "ewtto_admin_auth"
 SESSION_COOKIE_PATH = "/admin/auth/"
 CSRF_FAILURE_VIEW = "sis_common.errors.csrf_failure"
-SPECTACULAR_SETTINGS = {"TITLE": "E-WTTO auth", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = conf.spectacular("E-WTTO auth")
 
 LANGUAGE_CODE = "es"
 TIME_ZONE = "UTC"

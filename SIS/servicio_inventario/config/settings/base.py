@@ -28,7 +28,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = conf.rest_framework()
 SIMPLE_JWT = conf.simple_jwt()
-SPECTACULAR_SETTINGS = {"TITLE": "E-WTTO inventory", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = conf.spectacular("E-WTTO inventory")
 
 LANGUAGE_CODE = "es"
 TIME_ZONE = "UTC"

@@ -29,11 +29,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = conf.rest_framework()
 SIMPLE_JWT = conf.simple_jwt()
-SPECTACULAR_SETTINGS = {
-    "TITLE": "E-WTTO sales", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"SagaStatusEnum": "sales.models.SagaStatus",
-                            "CashSessionStatusEnum": "cash.models.CashSession.Status"},
-}
+SPECTACULAR_SETTINGS = conf.spectacular("E-WTTO sales", ENUM_NAME_OVERRIDES={
+    "SagaStatusEnum": "sales.models.SagaStatus", "CashSessionStatusEnum": "cash.models.CashSession.Status",
+    "PaymentMethodEnum": "sales.models.PaymentMethod"})
 
 LANGUAGE_CODE = "es"
 TIME_ZONE = "UTC"

@@ -293,4 +293,12 @@ export default {
   "code.cash_session_open": "You already have a till open; close it first.",
   "code.cash_session_closed": "This till is already closed.",
   "code.cash_session_pending": "Sales or returns of this till are still pending; close it once they resolve.",
+  "code.duplicate": "That value is already in use; check the fields marked.",
+  "code.unknown_category": "That category does not exist.",
+  "code.unknown_product": "A product of the lines does not exist.",
+  "code.duplicate_product": "Each product may appear on one line only.",
+  "code.quantity_for_kind": "Check the quantity: a receipt adds at least 1 and an adjustment is never 0.",
+  "code.same_branch": "The destination must differ from the origin.",
+  "code.invalid_date_range": "Check the dates: the end may not be before the start, and a range covers at most a year.",
+  "code.amount_too_large": "The amounts are too large.",
 };

@@ -293,4 +293,12 @@ export default {
   "code.cash_session_open": "Ya tiene una caja abierta; ciérrela primero.",
   "code.cash_session_closed": "Esta caja ya está cerrada.",
   "code.cash_session_pending": "Hay ventas o devoluciones pendientes en esta caja; ciérrela cuando se resuelvan.",
+  "code.duplicate": "Ese valor ya está en uso; revise los datos marcados.",
+  "code.unknown_category": "Esa categoría no existe.",
+  "code.unknown_product": "Un producto de las líneas no existe.",
+  "code.duplicate_product": "Cada producto puede aparecer en una sola línea.",
+  "code.quantity_for_kind": "Revise la cantidad: un ingreso suma al menos 1 y un ajuste nunca es 0.",
+  "code.same_branch": "El destino debe ser distinto del origen.",
+  "code.invalid_date_range": "Revise las fechas: el fin no puede ser anterior al inicio y un rango cubre a lo sumo un año.",
+  "code.amount_too_large": "Los importes son demasiado grandes.",
 };

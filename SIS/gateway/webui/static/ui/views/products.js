@@ -3,6 +3,10 @@ import { get, patch, post, withQuery } from "../api.js";
 import { field, formData, h, replace, table } from "../dom.js";
 import { showError } from "../errors.js";
 import { money, t } from "../i18n.js";
+import { fromCents, toCents } from "../money.js";
+
+// what people type (12,50 or 012.5) as the API's money string (12.50); anything else as typed, for the API to refuse
+const asMoney = (text) => (Number.isNaN(toCents(text)) ? text.trim() : fromCents(toCents(text)));
 import { alertBox, page, pager } from "./common.js";
 
 export default async function products(ctx) {
@@ -54,9 +58,9 @@ function productForm(ctx, box, product = null) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = formData(form);
-    const body = { sku: data.sku.trim(), name: data.name.trim(), price: data.price.replace(",", "."),
+    const body = { sku: data.sku.trim(), name: data.name.trim(), price: asMoney(data.price),
       barcode: data.barcode.trim() || null };
-    if (data.cost) body.cost = data.cost.replace(",", ".");
+    if (data.cost) body.cost = asMoney(data.cost);
     if (product) body.is_active = active.checked;
     submit.disabled = true;
     try {

@@ -1,5 +1,5 @@
 // Transfers between branches: create a draft with lines, dispatch it from one branch, receive it at the other.
-import { get, post, withQuery } from "../api.js";
+import { ApiError, get, newIdempotencyKey, post, withQuery } from "../api.js";
 import { field, h, replace, select, table } from "../dom.js";
 import { formProblem, showError } from "../errors.js";
 import { dateTime, number, t } from "../i18n.js";
@@ -43,15 +43,23 @@ function mayActOn(ctx, branch) {
   return ["admin"].includes(ctx.me.role) || (ctx.me.branches || []).includes(Number(branch));
 }
 
+// An attempt keeps its Idempotency-Key until it has an answer: a retry after a lost answer is the same request.
+function settled(error) {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== "idempotency_in_progress";
+}
+
 function transferRow(ctx, tr, writes, box) {
+  const keys = {};
   const act = (action, label) => h("button", { type: "button", class: "secondary small", dataset: { action },
     onclick: async (event) => {
       event.target.disabled = true;
+      keys[action] ||= newIdempotencyKey();
       try {
-        const updated = await post(`/api/inventory/transfers/${tr.id}/${action}/`);
+        const updated = await post(`/api/inventory/transfers/${tr.id}/${action}/`, {}, { "Idempotency-Key": keys[action] });
         ctx.notify(t("transfers.now", { id: tr.id, status: t(`status.${updated.status}`) }));
         ctx.rerender();
       } catch (error) {
+        if (settled(error)) delete keys[action];
         showError(box, error, { names: Object.fromEntries(tr.lines.map((l) => [l.product, productName(l.product)])) });
         event.target.disabled = false;
       }
@@ -73,6 +81,7 @@ function transferRow(ctx, tr, writes, box) {
 
 function createForm(ctx, box) {
   const lines = [];
+  let attempt = null; // {key, body}: the Idempotency-Key of this transfer attempt, reused on retry
   const from = branchSelect(ctx, { name: "from_branch" });
   const destinations = ctx.allBranches.filter((b) => b.is_active !== false);
   const to = select("to_branch", destinations.map((b) => [b.id, `${b.code} · ${b.name}`]),
@@ -117,13 +126,16 @@ function createForm(ctx, box) {
       return;
     }
     submit.disabled = true;
+    const body = { from_branch: Number(from.value), to_branch: Number(to.value), lines, note: note.value.trim() };
+    const signature = JSON.stringify(body);
+    if (!attempt || attempt.body !== signature) attempt = { key: newIdempotencyKey(), body: signature };
     try {
-      const created = await post("/api/inventory/transfers/", {
-        from_branch: Number(from.value), to_branch: Number(to.value), lines, note: note.value.trim(),
-      });
+      const created = await post("/api/inventory/transfers/", body, { "Idempotency-Key": attempt.key });
+      attempt = null;
       ctx.notify(t("transfers.created", { id: created.id }));
       ctx.rerender();
     } catch (error) {
+      if (settled(error)) attempt = null;
       showError(box, error, { form });
     } finally {
       submit.disabled = false;
