@@ -96,11 +96,11 @@ def test_logout_ends_the_session(make_user, login, bearer, client):
     assert SessionFamily.objects.get(pk=claims_of(pair["refresh"])["sid"]).revoked_reason == "logout"
 
 
-def test_a_password_set_in_the_django_admin_ends_the_users_sessions(make_user, login, client):
+def test_a_password_set_in_the_django_admin_ends_the_users_sessions(make_user, login, client, admin_browser):
     admin, victim = make_user("admin"), make_user()
     old = login(victim.username).json()["refresh"]
-    client.force_login(admin)
-    form = client.post(f"/admin/auth/accounts/user/{victim.pk}/password/",
+    browser = admin_browser(admin)
+    form = browser.post(f"/admin/auth/accounts/user/{victim.pk}/password/",
                        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
     assert form.status_code == 302, form.content[:500]
     assert User.objects.get(pk=victim.pk).check_password(NEW_PASSWORD)

@@ -6,7 +6,6 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from rest_framework.test import APIClient
 
 from sis_common.audit.models import AuditEvent
@@ -109,11 +108,10 @@ def test_the_audit_route_does_not_shadow_a_branch(client_for):
     assert client_for("admin").get("/api/branches/audit/").status_code == 200
 
 
-def test_admin_site_writes_are_recorded_with_what_the_admin_logged():
+def test_admin_site_writes_are_recorded_with_what_the_admin_logged(admin_browser):
     user = get_user_model().objects.create(username=f"root-{uuid.uuid4().hex[:8]}", is_staff=True,
                                            is_superuser=True)
-    browser = Client()
-    browser.force_login(user)
+    browser = admin_browser(user)
     code, request_id = next(_codes), rid()
     added = browser.post("/admin/sucursales/branches/branch/add/",
                          {"code": code, "name": "Desde admin", "address": "", "city": "", "phone": "",

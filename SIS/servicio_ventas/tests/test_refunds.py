@@ -103,7 +103,7 @@ def test_every_refund_is_in_the_audit_trail_with_method_amount_and_approver(clie
     done = refund(other, sale, key="audited", reason="broken",
                   approval={"token": access_token(role="manager", branches=[5], user_id=MANAGER)})
     assert done.status_code in ACCEPTED
-    event = AuditEvent.objects.get(object_id=str(done.json()["id"]), resource__contains="returns")
+    event = AuditEvent.objects.using("default").get(object_id=str(done.json()["id"]), resource__contains="returns")
     assert event.user_id == OTHER_CASHIER
     assert event.summary["refund_method"] == "card" and event.summary["refund_amount"] == done.json()["refund_amount"]
     assert event.summary["approved_by"] == MANAGER
