@@ -26,7 +26,8 @@ class TokenObtainSerializer(serializers.Serializer):
 
 
 class RefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField(max_length=TOKEN_MAX)
+    # a token is opaque: trimmed, a value the schema calls valid ("\u001e") would be refused as blank
+    refresh = serializers.CharField(max_length=TOKEN_MAX, trim_whitespace=False)
 
 
 class TokenPairSerializer(serializers.Serializer):

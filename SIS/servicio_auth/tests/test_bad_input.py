@@ -52,6 +52,13 @@ def test_logout_endpoint(make_user, login, bearer):
         assert_refused(api.post("/api/auth/logout/", json.dumps(body), content_type="application/json"))
 
 
+def test_a_refresh_token_of_whitespace_is_an_invalid_token_not_a_blank_field(make_user, login, bearer, client):
+    api = bearer(login(make_user().username).json()["access"])
+    for path, caller in (("/api/auth/logout/", api), ("/api/auth/token/refresh/", client)):
+        answer = caller.post(path, json.dumps({"refresh": "\u001e"}), content_type="application/json")
+        assert answer.status_code == 401, (path, answer.content)
+
+
 @override_settings(AXES_FAILURE_LIMIT=10_000, EWTTO_LOCKOUT_ADDRESS_FAILURES=10_000)
 def test_password_change_endpoint(make_user, login, bearer):
     api = bearer(login(make_user().username).json()["access"])
