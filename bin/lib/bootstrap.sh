@@ -10,21 +10,26 @@ export EWTTO_ROOT EWTTO_VENV
 APT_PACKAGES=(mariadb-server-core mariadb-client nginx-light python3-venv python3-dev
               build-essential pkg-config libmariadb-dev apache2-utils wrk chromium)
 
-ewtto_apt() {
-  local missing=()
-  for pkg in "${APT_PACKAGES[@]}"; do
+# Installs those of the given Debian packages that are missing.
+ewtto_apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
-  # nginx from any flavour will do
-  if command -v nginx >/dev/null; then
-    missing=("${missing[@]/nginx-light}")
-  fi
-  missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "[bootstrap] installing Debian packages: ${missing[*]}"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ewtto_apt() {
+  local wanted=("${APT_PACKAGES[@]}")
+  # nginx from any flavour will do
+  if command -v nginx >/dev/null; then
+    wanted=($(printf '%s\n' "${wanted[@]}" | grep -v '^nginx-light$' || true))
+  fi
+  ewtto_apt_install "${wanted[@]}"
 }
 
 ewtto_python() {

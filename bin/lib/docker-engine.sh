@@ -2,25 +2,19 @@
 # The Docker engine for the Docker tests and deploy/docker/up on a machine without one
 # running: installs Debian's docker.io, docker-compose and debootstrap when missing and
 # starts a dockerd of our own (data root kept between runs, so the base image and the
-# layers built before are reused), stopped again by whoever started it. Sourced.
+# layers built before are reused), stopped again by whoever started it. Sourced after
+# bootstrap.sh, whose ewtto_apt_install it uses.
 
 EWTTO_DOCKER_DATA_ROOT="${EWTTO_DOCKER_DATA_ROOT:-/var/lib/ewtto-docker}"
 EWTTO_DOCKER_PACKAGES=(docker.io docker-compose debootstrap)
 
 ewtto_docker_packages() {
-  local missing=() pkg
-  for pkg in "${EWTTO_DOCKER_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
+  local wanted=("${EWTTO_DOCKER_PACKAGES[@]}")
   # an engine and compose installed another way will do
   if command -v dockerd >/dev/null && { docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null; }; then
-    missing=($(printf '%s\n' "${missing[@]}" | grep -v -e '^docker.io$' -e '^docker-compose$' || true))
+    wanted=($(printf '%s\n' "${wanted[@]}" | grep -v -e '^docker.io$' -e '^docker-compose$' || true))
   fi
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "[docker] installing Debian packages: ${missing[*]}"
-  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  ewtto_apt_install "${wanted[@]}"
 }
 
 # Starts dockerd when no engine answers; sets EWTTO_DOCKERD_PID when it is ours.

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import requests
 
+from sis_common.testing.polling import wait_for
+
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy" / "docker"
 NETWORK = "sd_network"
@@ -55,16 +57,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(check, *, timeout: float = 60, every: float = 0.5):
-    """Poll until `check()` is truthy; its last value otherwise (bounded in time)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(every)
 
 
 def crash(container: str) -> None:

@@ -12,6 +12,7 @@ import requests
 from sis_common.mariadb import replication
 from sis_ops import supervisor
 from sis_common.mariadb.nodes import connect
+from sis_common.testing.polling import wait_for  # noqa: F401  (the system tests import it from here)
 
 TIMEOUT = 20  # above the gateway's own 15 s upstream timeout: the gateway answers first
 _codes = (f"S{uuid.uuid4().hex[:5].upper()}{i}" for i in itertools.count())
@@ -105,16 +106,6 @@ def assert_ledger_matches_stock(admin: Api, branch: int, product: int) -> list[d
     rows = ledger(admin, branch, product)
     assert sum(r["quantity"] for r in rows) == stock_of(admin, branch, product)
     return rows
-
-
-def wait_for(check, *, timeout: float = 60, every: float = 0.5):
-    """Poll until `check()` is truthy; its last value otherwise (bounded in time)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(every)
 
 
 def primary_cursor(stack, slug: str):
