@@ -35,7 +35,7 @@ def test_auditor_views_but_cannot_change(make_user, client):
                           {"username": other.username, "role": "admin"})
     assert refused.status_code == 403
     assert client.get("/admin/auth/accounts/user/add/").status_code == 403
-    other.refresh_from_db()
+    other.refresh_from_db(using="default")
     assert other.role == "cashier"
     assert auditor.has_perm("accounts.view_user") and not auditor.has_perm("accounts.change_user")
 

@@ -82,7 +82,7 @@ def test_transfer_dispatch_fails_cleanly_when_source_lacks_stock(make_product, r
         services.transfer_dispatch(transfer_id=transfer.pk, user_id=1)
     assert refused.value.status_code == 409
     assert refused.value.extra["lines"] == [{"branch": SRC, "product": b.pk, "requested": 1, "available": 0}]
-    transfer.refresh_from_db()
+    transfer.refresh_from_db(using="default")
     assert transfer.status == Transfer.Status.DRAFT
     assert quantity(SRC, a) == 5
     assert not Movement.objects.filter(transfer=transfer).exists()

@@ -26,7 +26,7 @@ def test_sale_stays_pending_while_inventory_cannot_be_reached(monkeypatch):
     Sale.objects.filter(pk=sale.pk).update(next_attempt_at=timezone.now())
     result = reconcile_pass(batch=10)
     assert result.still_pending >= 1
-    sale.refresh_from_db()
+    sale.refresh_from_db(using="default")
     assert sale.status == SagaStatus.PENDING and sale.attempts == 2
     assert sale.next_attempt_at > timezone.now()  # backed off, not hammering
 
@@ -64,7 +64,7 @@ def test_reconciler_skips_a_sale_someone_else_is_driving(monkeypatch):
             cur.execute("ROLLBACK")
     finally:
         other.close()
-    sale.refresh_from_db()
+    sale.refresh_from_db(using="default")
     assert sale.attempts == 0
 
 

@@ -147,7 +147,7 @@ def test_a_repeated_key_of_a_pending_sale_retries_and_answers_202(client_for, mo
     assert (answer.json()["id"], answer.json()["status"], answer.json()["code"]) == (sale.pk, "pending",
                                                                                      "sale_pending")
     assert answer["Retry-After"] == "2"
-    sale.refresh_from_db()
+    sale.refresh_from_db(using="default")
     assert sale.attempts == 1
 
 
