@@ -131,7 +131,7 @@ def rest_framework() -> dict:
         "DEFAULT_PAGINATION_CLASS": "sis_common.pagination.PageNumberPagination",
         "PAGE_SIZE": 50,
         "EXCEPTION_HANDLER": "sis_common.errors.api_exception_handler",
-        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "DEFAULT_SCHEMA_CLASS": "sis_common.openapi.AutoSchema",
         "UNAUTHENTICATED_USER": None,
     }
 

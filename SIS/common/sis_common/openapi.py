@@ -12,10 +12,15 @@
   views that page by keyset (`pagination_class = KeysetSchema`).
 - `IDEMPOTENCY_KEY`, `errors(...)`: what views declare. Every 202 gets Retry-After;
   answers of keyed operations may carry Idempotent-Replayed.
+- `AutoSchema`: drf-spectacular's, saying of a trimmed string field in a request
+  that it needs a character other than whitespace (`pattern: \\S`), as DRF checks.
 """
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 
 from sis_common import keyset
 from sis_common.bounds import MAX_ID
@@ -56,6 +61,19 @@ DESCRIPTIONS = {
 }
 # the path ids every API uses (`\d+` in its routes)
 PATH_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (direction == "request" and isinstance(field, serializers.CharField) and field.trim_whitespace
+                and not field.allow_blank and schema.get("type") == "string"
+                and not {"pattern", "enum", "format"} & schema.keys()
+                and not any(isinstance(v, RegexValidator) for v in field.validators)):
+            # DRF strips the value before it checks it, so one of only whitespace is refused as blank
+            schema["pattern"] = r"\S"
+        return schema
+
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[ -~]*[!-~][ -~]*$"},

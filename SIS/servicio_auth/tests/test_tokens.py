@@ -145,3 +145,14 @@ def test_change_own_password_needs_the_old_one_and_ends_other_sessions(make_user
 
 def test_schema_is_served(client):
     assert client.get("/api/auth/schema/").status_code == 200
+
+
+def test_the_schema_says_a_trimmed_string_needs_more_than_whitespace(client):
+    components = client.get("/api/auth/schema/?format=json").json()["components"]["schemas"]
+    sign_in = components["TokenObtainRequest"]["properties"]
+    # DRF trims username before its blank check, so a whitespace-only value must be invalid in the schema too
+    assert sign_in["username"]["pattern"] == r"\S"
+    assert "pattern" not in sign_in["password"]  # passwords are taken as sent
+    assert "pattern" not in components["RefreshRequest"]["properties"]["refresh"]
+    refused = client.post("/api/auth/token/", {"username": "\u001e", "password": "x"}, content_type="application/json")
+    assert refused.status_code == 400 and "username" in refused.json()["fields"]
