@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .gtid import contains
-from .nodes import Node, session
-from .replication import PairSpec, make_writable, point_replica
+from sis_common.mariadb.gtid import contains
+from sis_common.mariadb.nodes import Node, session
+from sis_common.mariadb.replication import PairSpec, make_writable, point_replica
 
 
 class NotCaughtUp(RuntimeError):
