@@ -14,6 +14,7 @@ from pathlib import Path
 from sis_common.mariadb import replication
 
 from . import backup, backupset, binlog, restore, scratchpair, supervisor
+from .environment import stack_from_env
 from .events import control_dir
 from .pairlock import PairBusy, pair_lock
 from .stack import Stack
@@ -40,7 +41,7 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list backups instead of taking one")
     parser.add_argument("--verify", action="store_true", help="verify the checksums of every backup instead")
     args = parser.parse_args(argv)
-    stack = stack or Stack.from_env()
+    stack = stack or stack_from_env()
     root = backup_root(stack, args.dest)
     services = args.services or [s.slug for s in stack.services]
     for slug in services:
@@ -108,7 +109,7 @@ def restore_main(argv: list[str], stack: Stack | None = None) -> int:
     parser.add_argument("--into", help="directory for the fresh pair (default var/restore/<service>-<time>)")
     parser.add_argument("--discard", metavar="DIR", help="stop and delete a fresh pair made by an earlier restore")
     args = parser.parse_args(argv)
-    stack = stack or Stack.from_env()
+    stack = stack or stack_from_env()
     if args.discard:
         scratchpair.discard(Path(args.discard).resolve())
         print(f"discarded {args.discard}")
@@ -183,7 +184,7 @@ def _restore_in_place(stack: Stack, pair, args, at, backup_set, workdir: Path) -
     started = time.monotonic()
     root = backup_root(stack, args.dest)
     # the pair lock keeps the watchdog (and bin/failover) off the pair while both nodes are fenced
-    with pair_lock(control_dir(stack), args.service, wait=60):
+    with pair_lock(control_dir(stack.var), args.service, wait=60):
         stopped = _stop_programs(stack, service_programs(stack, args.service))
         try:
             before = backup.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
