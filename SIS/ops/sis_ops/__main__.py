@@ -8,12 +8,12 @@ import sys
 
 from sis_common.mariadb import replication
 
-from . import failover, rejoin, status, up, watchdog
-from . import backup_commands
+from . import failover, rejoin, status, up, watchdog_daemon
+from . import backup_cli
 from .environment import stack_from_env
 from .events import EventLog, control_dir, event_log_path
-from .processes import SupervisedNodes
 from .stack import Stack
+from .supervised_nodes import SupervisedNodes
 
 
 def cmd_up(stack: Stack, args) -> int:
@@ -51,7 +51,7 @@ def cmd_docker_config(stack: Stack, args) -> int:
 
 
 def cmd_watchdog(stack: Stack, args) -> int:
-    return watchdog.run(stack)
+    return watchdog_daemon.run(stack)
 
 
 def _one_service(stack: Stack, args, command: str) -> str:
@@ -118,7 +118,7 @@ COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "setup-replica
 
 
 # commands with options of their own parse their arguments themselves
-OWN_ARGUMENTS = {"backup": backup_commands.backup_main, "restore": backup_commands.restore_main}
+OWN_ARGUMENTS = {"backup": backup_cli.backup_main, "restore": backup_cli.restore_main}
 
 
 def main(argv: list[str] | None = None) -> int:

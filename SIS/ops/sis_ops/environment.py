@@ -5,8 +5,8 @@ import os
 
 from .docker import DockerStack
 from .dockerapi import DockerNodes
-from .processes import SupervisedNodes
 from .stack import Stack
+from .supervised_nodes import SupervisedNodes
 
 
 def stack_from_env() -> Stack:

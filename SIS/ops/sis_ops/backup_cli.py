@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sis_common.mariadb import replication
 
-from . import backup, backupset, binlog, restore, scratchpair, supervisor
+from . import backup_dump, backup_sets, binlog, restore, scratchpair, supervisor
 from .environment import stack_from_env
 from .events import control_dir
 from .pairlock import PairBusy, pair_lock
@@ -52,13 +52,13 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
     for slug in services:
         started = time.monotonic()
         try:
-            taken = backup.backup_pair(stack.pair_spec(slug), root, allow_primary=args.allow_primary,
+            taken = backup_dump.backup_pair(stack.pair_spec(slug), root, allow_primary=args.allow_primary,
                                        label=args.label)
-        except (backup.BackupError, backupset.CorruptBackup, OSError, RuntimeError) as exc:
+        except (backup_dump.BackupError, backup_sets.CorruptBackup, OSError, RuntimeError) as exc:
             print(f"{slug}: BACKUP FAILED: {exc}", file=sys.stderr)
             failed += 1
             continue
-        removed = backupset.apply_retention(root, slug, keep=args.keep, keep_days=args.keep_days)
+        removed = backup_sets.apply_retention(root, slug, keep=args.keep, keep_days=args.keep_days)
         print(f"{slug}: {taken.describe()} in {time.monotonic() - started:.1f} s"
               + (f"; retention removed {len(removed)}" if removed else ""))
         try:
@@ -74,19 +74,19 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
 def _list_or_verify(root: Path, services: list[str], *, verify: bool) -> int:
     bad = 0
     for slug in services:
-        sets = backupset.list_sets(root, slug)
-        print(f"{slug}: {len(sets)} backup(s) in {backupset.service_dir(root, slug)}")
+        sets = backup_sets.list_sets(root, slug)
+        print(f"{slug}: {len(sets)} backup(s) in {backup_sets.service_dir(root, slug)}")
         for item in sets:
             status = ""
             if verify:
                 try:
-                    backupset.verify(item)
+                    backup_sets.verify(item)
                     status = "  OK"
-                except backupset.CorruptBackup as exc:
+                except backup_sets.CorruptBackup as exc:
                     status, bad = f"  CORRUPT: {exc}", bad + 1
             print(f"  {item.path.name}  GTID {item.gtid:<20} {item.size / 1024:>8.0f} KiB  "
                   f"{item.manifest['source']['role']}{status}")
-        for path in backupset.damaged(root, slug):
+        for path in backup_sets.damaged(root, slug):
             print(f"  {path.name}  DAMAGED (unreadable manifest)")
             bad += 1
     return 1 if bad else 0
@@ -119,7 +119,7 @@ def restore_main(argv: list[str], stack: Stack | None = None) -> int:
     stack.service(args.service)
     try:
         return _restore(stack, args)
-    except (restore.RestoreError, backupset.CorruptBackup, binlog.BinlogError, PairBusy) as exc:
+    except (restore.RestoreError, backup_sets.CorruptBackup, binlog.BinlogError, PairBusy) as exc:
         print(f"RESTORE REFUSED: {exc}", file=sys.stderr)
         return 2
 
@@ -187,7 +187,7 @@ def _restore_in_place(stack: Stack, pair, args, at, backup_set, workdir: Path) -
     with pair_lock(control_dir(stack.var), args.service, wait=60):
         stopped = _stop_programs(stack, service_programs(stack, args.service))
         try:
-            before = backup.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
+            before = backup_dump.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
             print(f"current state saved first: {before.describe()}")
             # re-read the logs now that nothing writes: --latest must include the last transactions
             the_plan = restore.plan(service=args.service, backup=backup_set, at=at,
@@ -200,7 +200,7 @@ def _restore_in_place(stack: Stack, pair, args, at, backup_set, workdir: Path) -
     print(_outcome(outcome, time.monotonic() - started))
     health = _service_health(stack, args.service)
     print(f"service health: {health.get('status')}")
-    after = backup.backup_pair(pair, root, allow_primary=True, label="after in-place restore")
+    after = backup_dump.backup_pair(pair, root, allow_primary=True, label="after in-place restore")
     print(f"new starting point saved: {after.describe()}")
     return 0 if health.get("status") == "ok" else 1
 
