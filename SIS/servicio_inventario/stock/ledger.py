@@ -1,13 +1,16 @@
 """The one way stock changes: lock the rows, refuse any shortage, change with F(), append the ledger.
 
 Every caller (movements, transfers, document moves) goes through `stock_apply`
-inside its transaction, so for every (branch, product) the ledger sums to the
-stock quantity and the quantity never goes below zero.
+inside its transaction, and bulk loads (bin/seed-data) through `stock_apply_bulk`,
+so for every (branch, product) the ledger sums to the stock quantity and the
+quantity never goes below zero.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import reduce
 from operator import or_
 
@@ -20,6 +23,8 @@ from sis_common.errors import DomainError
 from .models import Movement, StockDocument, Stock, Transfer
 
 Pair = tuple[int, int]  # (branch_id, product_id)
+UPDATE_CHUNK = 1000  # rows per UPDATE … CASE, so a bulk load's statement stays a few hundred kB
+BULK_SHORT_SHOWN = 20  # short lines a bulk refusal names: enough to see why, not thousands
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,19 @@ class Line:
     branch_id: int
     product_id: int
     quantity: int  # signed change
+
+
+@dataclass(frozen=True)
+class Move:
+    """The lines of one document (a sale, a receipt…): applied whole or refused whole."""
+
+    lines: list[Line]
+    reference: str = ""
+    user_id: int | None = None
+    note: str = ""
+    transfer: Transfer | None = None
+    document: StockDocument | None = None
+    created_at: datetime | None = None  # now, unless the move is dated (seeded history)
 
 
 def insufficient_stock(short: list[dict]) -> DomainError:
@@ -45,7 +63,30 @@ def stock_apply(*, kind: str, lines: list[Line], reference: str = "", user_id: i
     All lines of one call change stock the same way (all in or all out), which
     is what every document does; a shortage is then simply "takes > quantity".
     """
-    if not lines or any(line.quantity == 0 for line in lines):
+    move = Move(lines=lines, reference=reference, user_id=user_id, note=note, transfer=transfer, document=document)
+    movements, short = _apply(kind, [move])
+    if short:
+        raise insufficient_stock(short)
+    return movements
+
+
+@transaction.atomic(savepoint=False)
+def stock_apply_bulk(*, kind: str, moves: list[Move]) -> list[Movement]:
+    """`stock_apply` for many documents at once: every move or none, one lock and one ledger insert for all.
+
+    Moves are checked in order, each against what the moves before it left, so a
+    refusal (409 insufficient_stock, the first short lines) names the move that
+    found too little.
+    """
+    movements, short = _apply(kind, moves)
+    if short:
+        raise insufficient_stock(short[:BULK_SHORT_SHOWN])
+    return movements
+
+
+def _apply(kind: str, moves: list[Move]) -> tuple[list[Movement], list[dict]]:
+    lines = [line for move in moves for line in move.lines]
+    if not lines or any(line.quantity == 0 for line in lines) or any(not move.lines for move in moves):
         raise ValueError("stock_apply needs lines with non-zero quantities")
     taking = lines[0].quantity < 0
     if any((line.quantity < 0) != taking for line in lines):
@@ -54,24 +95,29 @@ def stock_apply(*, kind: str, lines: list[Line], reference: str = "", user_id: i
     if not taking:
         _create_missing_rows(pairs)
     rows = _lock_rows(pairs)
-    if taking:
-        _refuse_shortages(lines, rows)
     balances = {pair: row.quantity for pair, row in rows.items()}
     now = timezone.now()
-    movements = []
-    for line in lines:
-        pair = (line.branch_id, line.product_id)
-        balances[pair] += line.quantity
-        movements.append(Movement(
-            branch_id=line.branch_id, product_id=line.product_id, kind=kind, quantity=line.quantity,
-            balance_after=balances[pair], reference=reference, note=note, user_id=user_id,
-            transfer=transfer, document=document, created_at=now,
-        ))
-    # one UPDATE for every row: each quantity changes by its own delta, relative to itself (F())
+    movements, short = [], []
+    for move in moves:
+        if taking and (move_short := _shortages(move.lines, balances)):
+            short += move_short
+            continue
+        for line in move.lines:
+            pair = (line.branch_id, line.product_id)
+            balances[pair] += line.quantity
+            movements.append(Movement(
+                branch_id=line.branch_id, product_id=line.product_id, kind=kind, quantity=line.quantity,
+                balance_after=balances[pair], reference=move.reference, note=move.note, user_id=move.user_id,
+                transfer=move.transfer, document=move.document, created_at=move.created_at or now,
+            ))
+    if short:
+        return [], short
+    # one UPDATE per chunk of rows: each quantity changes by its own delta, relative to itself (F())
     deltas = [(row.pk, balances[pair] - row.quantity) for pair, row in rows.items()]
-    Stock.objects.filter(pk__in=[pk for pk, _ in deltas]).update(
-        quantity=F("quantity") + Case(*[When(pk=pk, then=Value(delta)) for pk, delta in deltas]), updated_at=now)
-    return Movement.objects.bulk_create(movements)
+    for part in _chunks(deltas, UPDATE_CHUNK):
+        Stock.objects.filter(pk__in=[pk for pk, _ in part]).update(
+            quantity=F("quantity") + Case(*[When(pk=pk, then=Value(delta)) for pk, delta in part]), updated_at=now)
+    return Movement.objects.bulk_create(movements, batch_size=5000), []
 
 
 def _pairs_filter(pairs: list[Pair]) -> Q:
@@ -97,14 +143,17 @@ def _lock_rows(pairs: list[Pair]) -> dict[Pair, Stock]:
     return {(row.branch_id, row.product_id): row for row in locked}
 
 
-def _refuse_shortages(lines: list[Line], rows: dict[Pair, Stock]) -> None:
+def _shortages(lines: list[Line], balances: dict[Pair, int]) -> list[dict]:
+    """The pairs of one move that take more than their balance holds (a pair without a row holds 0)."""
     requested: dict[Pair, int] = defaultdict(int)
     for line in lines:
         requested[(line.branch_id, line.product_id)] -= line.quantity
-    short = []
-    for (branch_id, product_id), wanted in requested.items():
-        available = rows[(branch_id, product_id)].quantity if (branch_id, product_id) in rows else 0
-        if wanted > available:
-            short.append({"branch": branch_id, "product": product_id, "requested": wanted, "available": available})
-    if short:
-        raise insufficient_stock(short)
+    return [{"branch": branch_id, "product": product_id, "requested": wanted,
+             "available": balances.get((branch_id, product_id), 0)}
+            for (branch_id, product_id), wanted in requested.items()
+            if wanted > balances.get((branch_id, product_id), 0)]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,11 +1,4 @@
-"""Synthetic stock and sale moves for load tests (bin/seed-data), in bulk but with the ledger's invariants.
-
-Like ledger.stock_apply, every change locks its stock rows in primary-key
-order, refuses to go below zero, changes quantities with F() and appends one
-ledger row per line with the balance it left, so for every (branch, product)
-the ledger still sums to the stock quantity. It only does so for thousands
-of lines per statement instead of one document at a time.
-"""
+"""Synthetic stock and sale moves for load tests (bin/seed-data), thousands of lines at a time through the ledger's bulk path."""
 from __future__ import annotations
 
 import csv
@@ -15,17 +8,14 @@ from datetime import datetime
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Case, F, Value, When
-from django.utils import timezone
 
 from catalog.models import Product
 from catalog.seeding import SKU_PREFIX
 
-from .ledger import insufficient_stock
+from .ledger import Line, Move, stock_apply_bulk
 from .models import Movement, Stock, StockDocument
 
 SEED_REFERENCE = "seed-stock"
-UPDATE_CHUNK = 1000
 
 
 def seeded_products(*, count: int) -> list[int]:
@@ -51,14 +41,9 @@ def _receive_new(branch_id: int, products: list[int], quantity: int, min_quantit
     new = [p for p in products if p not in have]
     if not new:
         return 0
-    now = timezone.now()
-    Stock.objects.bulk_create([Stock(branch_id=branch_id, product_id=p, quantity=quantity, min_quantity=min_quantity,
-                                     updated_at=now) for p in new])
-    Movement.objects.bulk_create([
-        Movement(branch_id=branch_id, product_id=p, kind=Movement.Kind.RECEIPT, quantity=quantity,
-                 balance_after=quantity, reference=SEED_REFERENCE, note="Seed data", created_at=now)
-        for p in new
-    ])
+    stock_apply_bulk(kind=Movement.Kind.RECEIPT, moves=[
+        Move(lines=[Line(branch_id, p, quantity) for p in new], reference=SEED_REFERENCE, note="Seed data")])
+    Stock.objects.filter(branch_id=branch_id, product_id__in=new).update(min_quantity=min_quantity)
     return len(new)
 
 
@@ -120,47 +105,16 @@ def _apply_chunk(chunk: list[SaleMove]) -> dict[int, int]:
     result = {int(ref.split(":")[1]): doc for ref, doc in done.items()}
     if not todo:
         return result
-    pairs = sorted({(m.branch, p) for m in todo for p, _ in m.lines})
-    rows = _lock(pairs)
     documents = StockDocument.objects.bulk_create([
         StockDocument(kind=StockDocument.Kind.SALE, branch_id=m.branch, reference=m.reference, user_id=m.user,
                       created_at=m.created_at) for m in todo
     ])
-    balances = {pair: row.quantity for pair, row in rows.items()}
-    movements, short = [], []
-    for move, document in zip(todo, documents):
-        for product, quantity in move.lines:
-            pair = (move.branch, product)
-            if pair not in balances or balances[pair] < quantity:
-                short.append({"branch": move.branch, "product": product, "requested": quantity,
-                              "available": balances.get(pair, 0)})
-                continue
-            balances[pair] -= quantity
-            movements.append(Movement(branch_id=move.branch, product_id=product, kind=Movement.Kind.SALE,
-                                      quantity=-quantity, balance_after=balances[pair], reference=move.reference,
-                                      user_id=move.user, document=document, created_at=move.created_at))
-        result[move.sale] = document.pk
-    if short:
-        raise insufficient_stock(short[:20])
-    Movement.objects.bulk_create(movements, batch_size=5000)
-    changed = [(row.pk, balances[pair] - row.quantity) for pair, row in rows.items() if balances[pair] != row.quantity]
-    now = timezone.now()
-    for part in _chunks(changed, UPDATE_CHUNK):
-        Stock.objects.filter(pk__in=[pk for pk, _ in part]).update(
-            quantity=F("quantity") + Case(*[When(pk=pk, then=Value(delta)) for pk, delta in part]), updated_at=now)
+    stock_apply_bulk(kind=Movement.Kind.SALE, moves=[
+        Move(lines=[Line(move.branch, product, -quantity) for product, quantity in move.lines],
+             reference=move.reference, user_id=move.user, document=document, created_at=move.created_at)
+        for move, document in zip(todo, documents)])
+    result.update({move.sale: document.pk for move, document in zip(todo, documents)})
     return result
-
-
-def _lock(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Stock]:
-    """Lock the stock rows of `pairs` in primary-key order, as the ledger does."""
-    by_branch: dict[int, list[int]] = {}
-    for branch_id, product_id in pairs:
-        by_branch.setdefault(branch_id, []).append(product_id)
-    ids: list[int] = []
-    for branch_id, products in by_branch.items():
-        ids += Stock.objects.filter(branch_id=branch_id, product_id__in=products).values_list("pk", flat=True)
-    locked = Stock.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk")
-    return {(row.branch_id, row.product_id): row for row in locked}
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

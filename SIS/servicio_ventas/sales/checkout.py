@@ -18,7 +18,7 @@ from sis_common import branches
 from sis_common.bounds import MONEY_MAX
 from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
-from sis_common.idempotency.execution import fingerprint
+from sis_common.idempotency.contract import fingerprint, in_progress, key_reused
 
 from . import inventory, pricing, refunds, saga, selectors, services
 from .models import SagaStatus, Sale, SaleReturn
@@ -32,15 +32,6 @@ CREATOR_WAIT_SECONDS = 6.0
 class Submitted:
     saga: Sale | SaleReturn
     replayed: bool
-
-
-def _in_progress() -> DomainError:
-    return DomainError("A request with this Idempotency-Key is still being processed.",
-                       "idempotency_in_progress", 409)
-
-
-def _key_reused() -> DomainError:
-    return DomainError("This Idempotency-Key was used with a different request.", "idempotency_key_reused", 422)
 
 
 def sale_request_hash(*, branch_id: int, lines: list[tuple[int, int]], payments: list[tuple[str, Decimal]]) -> str:
@@ -77,12 +68,12 @@ def sale_submit(*, user_id: int, key: str, branch_id: int, lines: list[tuple[int
 
 def _resume_sale(sale: Sale, request_hash: str) -> Submitted:
     if sale.request_hash != request_hash:
-        raise _key_reused()
+        raise key_reused()
     if sale.status == SagaStatus.PENDING:
         try:
             sale = saga.sale_drive(sale_id=sale.pk)
         except saga.SagaBusy:
-            raise _in_progress() from None
+            raise in_progress() from None
     return Submitted(sale, replayed=True)
 
 
@@ -168,10 +159,10 @@ def return_submit(*, user_id: int, role: str, key: str, sale: Sale, lines: list[
 
 def _resume_return(sale_return: SaleReturn, request_hash: str) -> Submitted:
     if sale_return.request_hash != request_hash:
-        raise _key_reused()
+        raise key_reused()
     if sale_return.status == SagaStatus.PENDING:
         try:
             sale_return = saga.return_drive(return_id=sale_return.pk)
         except saga.SagaBusy:
-            raise _in_progress() from None
+            raise in_progress() from None
     return Submitted(sale_return, replayed=True)

@@ -2,7 +2,7 @@
 
 Lines are priced with inventory's prices (from the stock export of its
 seeding), totals and settlement come from `pricing`, numbers from each
-branch's locked counter (gap-free, as sale_complete gives them) and the daily
+branch's locked counter (sales.numbering, as sale_complete takes them) and the daily
 totals from reports.services in the same transaction as the sales, so the
 reports agree with the sales. The stock side is inventory's: every sale is
 written to a moves file for its seed_sale_moves, and linked to the resulting
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import random
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone as dt_timezone
@@ -25,9 +26,9 @@ from django.utils import timezone
 
 from reports.services import CompletedSale, LineAmount, daily_totals_add_sales
 
-from . import pricing
+from . import numbering, pricing
 from .checkout import sale_request_hash
-from .models import BranchCounter, Payment, SagaStatus, Sale, SaleLine
+from .models import Payment, SagaStatus, Sale, SaleLine
 
 KEY_PREFIX = "seed"
 LINES_PER_SALE = (1, 5)  # uniform: three on average, like the load test's sale
@@ -126,20 +127,21 @@ def _plan(rng, shelves, branches, cashiers, lines_left: int, batch: int) -> list
 def _insert(planned: list[tuple[int, int, list]], branch_codes: dict[int, str], day: date, moment: datetime,
             key_base: str) -> list[Sale]:
     rate = settings.SALES_TAX_RATE
-    counters = _locked_counters(sorted({branch for branch, _, _ in planned}))
+    # every branch's numbers in one statement each, taken in branch order as sale_complete's single ones
+    sequences = {branch: iter(numbering.sequences_take(branch_id=branch, count=count))
+                 for branch, count in sorted(Counter(branch for branch, _, _ in planned).items())}
     sales, details, completed = [], [], []
     for n, (branch, user, picked) in enumerate(planned):
         lines = [(item[0], item[1], item[2], pricing.money(item[3]), quantity) for item, quantity in picked]
         totals = pricing.totals((pricing.line_total(price, q) for *_, price, q in lines), rate)
         payments = _payments(totals.total, n)
         settlement = pricing.settle(totals.total, payments)
-        counters[branch].last_sequence += 1
-        sequence = counters[branch].last_sequence
+        sequence = next(sequences[branch])
         sales.append(Sale(
             status=SagaStatus.COMPLETED, user_id=user, idempotency_key=f"{key_base}-{n}",
             request_hash=sale_request_hash(branch_id=branch, lines=[(p, q) for p, *_, q in lines], payments=payments),
             saga_key=f"sale-{uuid.uuid4().hex}", business_date=day, completed_at=moment, branch_id=branch,
-            branch_code=branch_codes[branch], sequence=sequence, number=f"{branch_codes[branch]}-{sequence:06d}",
+            branch_code=branch_codes[branch], sequence=sequence, number=numbering.sale_number(branch_codes[branch], sequence),
             tax_rate=rate, subtotal=totals.subtotal, tax=totals.tax, total=totals.total, paid=settlement.paid,
             change=settlement.change,
         ))
@@ -156,17 +158,8 @@ def _insert(planned: list[tuple[int, int, list]], branch_codes: dict[int, str], 
     ], batch_size=5000)
     Payment.objects.bulk_create([Payment(sale=sale, method=m, amount=a)
                                  for sale, (_, payments) in zip(sales, details) for m, a in payments])
-    for counter in counters.values():
-        counter.save(update_fields=["last_sequence"])
     daily_totals_add_sales(sales=completed)
     return sales
-
-
-def _locked_counters(branches: list[int]) -> dict[int, BranchCounter]:
-    # the same counters sale_complete locks, in branch order: live sales and seeding take turns
-    BranchCounter.objects.bulk_create([BranchCounter(branch_id=b) for b in branches], ignore_conflicts=True)
-    return {c.branch_id: c for c in BranchCounter.objects.select_for_update().filter(branch_id__in=branches)
-            .order_by("branch_id")}
 
 
 def _payments(total: Decimal, n: int) -> list[tuple[str, Decimal]]:

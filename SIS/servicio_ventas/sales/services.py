@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -17,8 +17,8 @@ from reports import services as report_services
 from reports.services import LineAmount
 from sis_common.errors import DomainError
 
-from . import pricing, refunds
-from .models import BranchCounter, Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
+from . import numbering, pricing, refunds
+from .models import Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
 
 
 def business_date(moment: datetime) -> date:
@@ -93,19 +93,6 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
     return CreatedSale(sale, lines, payments)
 
 
-def _next_sequence(branch_id: int) -> int:
-    """The branch's next sale number, its counter row created at 1 or raised by one in a single statement.
-
-    The row stays locked until this completion commits, so numbers of completed
-    sales have no gaps; LAST_INSERT_ID(expr) hands the new value back.
-    """
-    table = connection.ops.quote_name(BranchCounter._meta.db_table)
-    with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO {table} (branch_id, last_sequence) VALUES (%s, LAST_INSERT_ID(1)) "
-                    "ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + 1)", [branch_id])
-        return cur.lastrowid
-
-
 # Joins the caller's transaction without a savepoint of its own: its callers never catch its
 # errors and go on, and a savepoint costs two round trips on every sale.
 @transaction.atomic(savepoint=False)
@@ -117,8 +104,8 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
     """
     lines = list(sale.lines.all()) if lines is None else lines
     payments = list(sale.payments.all()) if payments is None else payments
-    sale.sequence = _next_sequence(sale.branch_id)
-    sale.number = f"{sale.branch_code}-{sale.sequence:06d}"
+    (sale.sequence,) = numbering.sequences_take(branch_id=sale.branch_id)
+    sale.number = numbering.sale_number(sale.branch_code, sale.sequence)
     sale.status = SagaStatus.COMPLETED
     sale.stock_move_id = stock_move_id
     sale.completed_at = timezone.now()

@@ -6,7 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sis_common.auth.permissions import require_branch, role_of, visible_branches
-from sis_common.idempotency.execution import REPLAY_HEADER, request_key
+from sis_common.idempotency.contract import REPLAY_HEADER
+from sis_common.idempotency.execution import request_key
 from sis_common.keyset import KeysetPagination
 from sis_common.openapi import ERROR, IDEMPOTENCY_KEY, KeysetSchema, errors
 

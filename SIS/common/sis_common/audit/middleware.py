@@ -18,13 +18,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from sis_common.idempotency.contract import REPLAY_HEADER
+
 from . import capture
 from .models import AuditSource
 from .services import audit_event_create, request_wrote
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_SKIP = ("/internal/", "/api/auth/token/")
-REPLAY_HEADER = "Idempotent-Replayed"
 
 
 class AuditMiddleware:

@@ -10,7 +10,6 @@ runs store nothing, so a corrected retry may reuse the key.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from typing import Callable
@@ -24,35 +23,24 @@ from rest_framework.response import Response
 from sis_common.errors import error_body
 from sis_common.metrics.series import IDEMPOTENT_REPLAYS
 
+from .contract import (
+    HEADER, MAX_KEY_LENGTH, REPLAY_HEADER, fingerprint, in_progress, key_invalid, key_required, key_reused,
+)
 from .models import IdempotencyRecord
 
 log = logging.getLogger(__name__)
-HEADER = "Idempotency-Key"
-REPLAY_HEADER = "Idempotent-Replayed"
-MAX_KEY_LENGTH = 255
 LOCK_WAIT_TIMEOUT = 1205
-replays = 0  # this process's count; /metrics shows ewtto_idempotent_replays_total
-
-
-class IdempotencyError(APIException):
-    def __init__(self, status_code: int, code: str, detail: str):
-        super().__init__(detail=detail, code=code)
-        self.status_code = status_code
 
 
 def request_key(request, *, required: bool = True) -> str | None:
     key = request.headers.get(HEADER, "").strip()
     if not key:
         if required:
-            raise IdempotencyError(400, "idempotency_key_required", f"The {HEADER} header is required.")
+            raise key_required()
         return None
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise IdempotencyError(400, "idempotency_key_invalid", f"{HEADER} must be printable and at most 255 characters.")
+        raise key_invalid()
     return key
-
-
-def fingerprint(payload) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def answer_exists(*, scope: str, key: str | None) -> bool:
@@ -95,8 +83,7 @@ def _claim(scope: str, key: str, digest: str) -> IdempotencyRecord:
             raise _Duplicate from exc
         except OperationalError as exc:
             if exc.args and exc.args[0] == LOCK_WAIT_TIMEOUT:
-                raise IdempotencyError(409, "idempotency_in_progress",
-                                       "A request with this Idempotency-Key is still being processed.") from exc
+                raise in_progress() from exc
             raise
         record.pk = cur.lastrowid
     return record
@@ -121,12 +108,9 @@ def _complete(record: IdempotencyRecord, response: Response) -> None:
 
 
 def _replay(scope: str, key: str, digest: str) -> Response:
-    global replays
     record = IdempotencyRecord.objects.using("default").get(scope=scope, key=key)
     if record.request_hash != digest:
-        raise IdempotencyError(422, "idempotency_key_reused",
-                               "This Idempotency-Key was used with a different request.")
-    replays += 1
+        raise key_reused()
     IDEMPOTENT_REPLAYS.inc()
     response = Response(json.loads(record.body), status=record.status_code)
     response[REPLAY_HEADER] = "true"
