@@ -17,7 +17,7 @@ import requests
 from sis_common.mariadb.nodes import Node, connect, session
 from sis_common.mariadb.replication import PairSpec, current_roles, probe
 from sis_ops import supervisor
-from sis_ops.events import event_log_path, read_state, state_path, tail_events
+from sis_common.watchdog_files import event_log_path, read_state, state_path, tail_events
 from sis_ops.stack import Stack
 
 TIMEOUT = (1.0, 10.0)  # every request is bounded: connect, read

@@ -7,11 +7,11 @@ import json
 import sys
 
 from sis_common.mariadb import replication
+from sis_common.watchdog_files import EventLog, control_dir, event_log_path
 
 from . import failover, rejoin, status, up, watchdog_daemon
 from . import backup_cli
 from .environment import stack_from_env
-from .events import EventLog, control_dir, event_log_path
 from .stack import Stack
 from .supervised_nodes import SupervisedNodes
 

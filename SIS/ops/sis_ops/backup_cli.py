@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sis_common.mariadb import replication
+from sis_common.watchdog_files import control_dir
 
 from . import backup_dump, backup_sets, binlog, restore, scratchpair, supervisor
 from .environment import stack_from_env
-from .events import control_dir
 from .pairlock import PairBusy, pair_lock
 from .stack import Stack
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from sis_common import watchdog_files
 from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec
 
-from . import events
 from .render import fill
 from .secrets import Secrets
 from .stack import REPO, Stack
@@ -149,8 +149,8 @@ class DockerStack(Stack):
             # what supervisord gives every local process
             "EWTTO_VAR": str(self.var),
             # the watchdog's files, where the apps see the ops volume
-            "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view.var)),
-            "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view.var)),
+            "EWTTO_WATCHDOG_STATE": str(watchdog_files.state_path(self.ops_view.var)),
+            "EWTTO_WATCHDOG_EVENTS": str(watchdog_files.event_log_path(self.ops_view.var)),
             # our hops are containers of sd_network, whose subnet Docker picks from the private
             # ranges; only our containers reach the sidecars, and the gateway nginx writes the chain
             "EWTTO_TRUSTED_PROXIES": DOCKER_NETWORKS,

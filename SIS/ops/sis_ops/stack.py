@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from sis_common import watchdog_files
 from sis_common.mariadb.nodes import Credentials
 from sis_common.mariadb.replication import PairSpec
 from sis_common.mariadb.server import LocalNode
 
-from . import events
 from .secrets import Secrets
 
 REPO = Path(__file__).resolve().parents[3]
@@ -145,7 +145,7 @@ class Stack:
         }
         if slug == "gateway":
             env["EWTTO_UPSTREAMS"] = ",".join(f"{s.slug}={self.url(s.slug)}" for s in self.services)
-            env["EWTTO_WATCHDOG_STATE"] = str(events.state_path(self.var))
+            env["EWTTO_WATCHDOG_STATE"] = str(watchdog_files.state_path(self.var))
             return env
         pair = self.pair_spec(slug)
         env.update({

@@ -8,9 +8,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from sis_common.mariadb.replication import probe
+from sis_common.watchdog_files import event_log_path, read_state, state_path, tail_events
 
 from . import supervisor
-from .events import event_log_path, read_state, state_path, tail_events
 from .stack import Stack
 
 

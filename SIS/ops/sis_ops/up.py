@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sis_common.mariadb import replication, server
 from sis_common.mariadb.nodes import Node
+from sis_common.watchdog_files import control_dir, read_state, state_path
 
 from . import supervisor
-from .events import control_dir, read_state, state_path
 from .pairlock import pair_lock
 from .render import write_env_files
 from .stack import VENV, Stack

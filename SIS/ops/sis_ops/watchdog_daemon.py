@@ -10,8 +10,9 @@ import signal
 import threading
 import time
 
+from sis_common.watchdog_files import EventLog, control_dir, event_log_path, now_iso, read_state, state_path, write_state
+
 from .environment import node_control
-from .events import EventLog, control_dir, event_log_path, now_iso, read_state, state_path, write_state
 from .pairwatch import PairWatch, Settings
 from .stack import Stack
 

@@ -245,10 +245,10 @@ def test_env_file_values_read_back_unchanged(tmp_path):
 
 
 def test_apps_read_the_watchdogs_files_where_the_watchdog_writes_them(deploy_dir):
-    from sis_ops import events
+    from sis_common import watchdog_files
 
     writer = docker.DockerStack()  # the ops containers' view: the volume at /app/var
-    written = {events.state_path(writer.var).relative_to(writer.var), events.event_log_path(writer.var).relative_to(writer.var)}
+    written = {watchdog_files.state_path(writer.var).relative_to(writer.var), watchdog_files.event_log_path(writer.var).relative_to(writer.var)}
     for slug, project in PROJECTS.items():
         env = container_env(project, docker.app_host(slug), deploy_dir)
         read = {Path(env["EWTTO_WATCHDOG_STATE"]), Path(env["EWTTO_WATCHDOG_EVENTS"])}
