@@ -28,7 +28,7 @@ from reports.services import CompletedSale, LineAmount, daily_totals_add_sales
 
 from . import numbering, pricing
 from .checkout import sale_request_hash
-from .models import Payment, SagaStatus, Sale, SaleLine
+from .models import Payment, PaymentMethod, SagaStatus, Sale, SaleLine
 
 KEY_PREFIX = "seed"
 LINES_PER_SALE = (1, 5)  # uniform: three on average, like the load test's sale
@@ -165,8 +165,8 @@ def _insert(planned: list[tuple[int, int, list]], branch_codes: dict[int, str], 
 def _payments(total: Decimal, n: int) -> list[tuple[str, Decimal]]:
     """Half cash (rounded up to the next 10, so with change), the rest card or transfer, exact."""
     if n % 2 == 0:
-        return [("cash", (total / 10).to_integral_value(rounding=ROUND_CEILING) * 10 or total)]
-    return [("card" if n % 4 == 1 else "transfer", total)]
+        return [(PaymentMethod.CASH, (total / 10).to_integral_value(rounding=ROUND_CEILING) * 10 or total)]
+    return [(PaymentMethod.CARD if n % 4 == 1 else PaymentMethod.TRANSFER, total)]
 
 
 def read_documents(path: str) -> Iterator[tuple[int, int]]:

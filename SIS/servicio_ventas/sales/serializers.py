@@ -9,9 +9,16 @@ from sis_common.errors import DomainError
 from sis_common.query import QuerySerializer
 
 from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
+from .pricing import METHODS
 
 MAX_LINES = 200
 MAX_PAYMENTS = 10
+
+
+def by_method_serializer(name: str) -> type[serializers.Serializer]:
+    """A serializer of one amount per payment method (cash sessions, reports), named `name` in the schema."""
+    return type(name, (serializers.Serializer,),
+                {method: serializers.DecimalField(max_digits=14, decimal_places=2) for method in METHODS})
 
 
 class LineInSerializer(serializers.Serializer):
