@@ -1,13 +1,12 @@
-"""Branch checks for the services that refer to branches: known and active, asked of servicio_sucursales.
+"""The client of servicio_sucursales: is a branch known and active, for the services that refer to branches.
 
-Positive answers are cached briefly per process so a busy till does not ask
-for every sale; a deactivation is therefore seen within CACHE_SECONDS.
-Unknown or inactive branches are never cached.
+Positive answers are kept briefly in Django's cache (per process: the default
+local-memory cache) so a busy till does not ask for every sale; a deactivation
+is therefore seen within CACHE_SECONDS. Unknown or inactive branches are never cached.
 """
 from __future__ import annotations
 
-import threading
-import time
+from django.core.cache import cache
 
 from sis_common.clients import OutcomeUnknown, ServiceClient, ServiceUnavailable
 from sis_common.errors import DomainError
@@ -16,8 +15,9 @@ SERVICE = "sucursales"
 CACHE_SECONDS = 10.0
 READ_TIMEOUT = 2.0
 
-_cache: dict[int, tuple[float, dict]] = {}
-_lock = threading.Lock()
+
+def cache_key(branch_id: int) -> str:
+    return f"ewtto:sucursales:branch:{int(branch_id)}"
 
 
 def branch_get(branch_id: int, *, field: str = "branch") -> dict:
@@ -26,24 +26,15 @@ def branch_get(branch_id: int, *, field: str = "branch") -> dict:
     `field` names the input field in the 400's field messages.
     """
     branch_id = int(branch_id)
-    cached = _cached(branch_id)
+    cached = cache.get(cache_key(branch_id))
     if cached is not None:
         return cached
     branch = _fetch(branch_id, field)
     if not branch.get("is_active"):
         message = f"Branch {branch_id} is inactive."
         raise DomainError(message, "inactive_branch", 400, **{field: [message]})
-    with _lock:
-        _cache[branch_id] = (time.monotonic() + CACHE_SECONDS, branch)
+    cache.set(cache_key(branch_id), branch, CACHE_SECONDS)
     return branch
-
-
-def _cached(branch_id: int) -> dict | None:
-    with _lock:
-        entry = _cache.get(branch_id)
-    if entry and entry[0] > time.monotonic():
-        return entry[1]
-    return None
 
 
 def _fetch(branch_id: int, field: str) -> dict:
