@@ -4,8 +4,8 @@ Seeded branches get codes SEED001, SEED002, ...; the demo branches count towards
 """
 from __future__ import annotations
 
-from .models import Branch
-from .services import branch_create
+from branches.models import Branch
+from branches.services import branch_create
 
 CITIES = ("Lima", "Arequipa", "Trujillo", "Cusco", "Piura", "Chiclayo", "Iquitos", "Huancayo")
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
-from accounts.demo import DEMO_USERS
+from seed.demo import demo_users_ensure
 
 
 class Command(BaseCommand):
@@ -26,5 +26,5 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if demo:
-            for username, role, password in services.demo_users_ensure(users=DEMO_USERS):
+            for username, role, password in demo_users_ensure():
                 self.stdout.write(f"demo user {username} role {role} password {password}")

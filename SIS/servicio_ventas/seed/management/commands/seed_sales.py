@@ -10,8 +10,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from sales.seeding import read_documents, read_shelves, seed_sales_create, seed_sales_link, seeded_lines
 from sales.services import business_date
+from seed.sales import read_documents, read_shelves, seed_sales_create, seed_sales_link, seeded_lines
 from sis_common.seeding import Progress, read_json, refuse_production
 
 

@@ -10,10 +10,10 @@ from itertools import islice
 from django.db import transaction
 
 from catalog.models import Product
-from catalog.seeding import SKU_PREFIX
+from stock.ledger import Line, Move, stock_apply_bulk
+from stock.models import Movement, Stock, StockDocument
 
-from .ledger import Line, Move, stock_apply_bulk
-from .models import Movement, Stock, StockDocument
+from .catalog import SKU_PREFIX
 
 SEED_REFERENCE = "seed-stock"
 

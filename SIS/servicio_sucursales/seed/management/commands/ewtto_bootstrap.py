@@ -1,17 +1,8 @@
 """`manage.py ewtto_bootstrap`: idempotent first-start data; demo branches when EWTTO_DEMO=1."""
-import os
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from branches.demo import demo_branches_ensure
-
-
-def demo_wanted() -> bool:
-    """Demo data only when asked for, and never under production settings."""
-    module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
-    production = module.endswith(".production")
-    return os.environ.get("EWTTO_DEMO") == "1" and not production
+from seed.demo import demo_branches_ensure
+from sis_common.seeding import demo_wanted
 
 
 class Command(BaseCommand):

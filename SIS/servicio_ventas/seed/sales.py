@@ -25,10 +25,9 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from reports.services import CompletedSale, LineAmount, daily_totals_add_sales
-
-from . import numbering, pricing
-from .checkout import sale_request_hash
-from .models import Payment, PaymentMethod, SagaStatus, Sale, SaleLine
+from sales import numbering, pricing
+from sales.checkout import sale_request_hash
+from sales.models import Payment, PaymentMethod, SagaStatus, Sale, SaleLine
 
 KEY_PREFIX = "seed"
 LINES_PER_SALE = (1, 5)  # uniform: three on average, like the load test's sale

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .models import Category, Product, ProductWord
-from .words import name_words
+from catalog.models import Category, Product, ProductWord
+from catalog.words import name_words
 
 SKU_PREFIX = "SD"
 NOUNS = (

@@ -9,9 +9,8 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from accounts.models import User, UserBranch
 from sis_common.auth.roles import ADMIN, AUDITOR, CASHIER, MANAGER, STAFF_ROLES, WAREHOUSE
-
-from .models import User, UserBranch
 
 PREFIX = "seed-"
 

@@ -1,10 +1,10 @@
 """`manage.py seed_branches --count N --out FILE`: at least N active branches for load-test data (bin/seed-data).
 
-Writes [{id, code}] of the N branches (branches.seeding does the work).
+Writes [{id, code}] of the N branches (seed.branches does the work).
 """
 from django.core.management.base import BaseCommand
 
-from branches.seeding import seed_branches_ensure
+from seed.branches import seed_branches_ensure
 from sis_common.seeding import refuse_production, write_json
 
 

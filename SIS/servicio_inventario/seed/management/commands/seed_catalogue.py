@@ -1,7 +1,7 @@
 """`manage.py seed_catalogue --products N`: top the synthetic catalogue up to N products (bin/seed-data)."""
 from django.core.management.base import BaseCommand
 
-from catalog.seeding import search_term, seed_products_ensure, seeded_product_count
+from seed.catalog import search_term, seed_products_ensure, seeded_product_count
 from sis_common.seeding import Progress, refuse_production, write_json
 
 

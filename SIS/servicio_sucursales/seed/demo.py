@@ -1,8 +1,8 @@
 """Demo branches for a local stack: SUC01 and SUC02 with the ids the other services' demo data use."""
 from __future__ import annotations
 
-from .models import Branch
-from .services import branch_create
+from branches.models import Branch
+from branches.services import branch_create
 
 DEMO_BRANCHES = (
     {"branch_id": 1, "code": "SUC01", "name": "Sucursal Centro", "address": "Av. Abancay 120",

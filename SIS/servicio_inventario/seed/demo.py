@@ -7,10 +7,9 @@ from django.db import transaction
 
 from catalog.models import Category, Product
 from catalog.services import category_create, product_create
-
-from .ledger import Line, stock_apply
-from .models import Movement
-from .services import stock_min_set
+from stock.ledger import Line, stock_apply
+from stock.models import Movement
+from stock.services import stock_min_set
 
 DEMO_BRANCHES = {1: 120, 2: 40}  # branch id -> units received of each product
 DEMO_MIN_QUANTITY = 15

@@ -1,7 +1,7 @@
 """`manage.py seed_users --branches FILE --out FILE`: staff of the seeded branches (bin/seed-data)."""
 from django.core.management.base import BaseCommand
 
-from accounts.seeding import seed_users_ensure
+from seed.users import seed_users_ensure
 from sis_common.seeding import read_json, refuse_production, write_json
 
 

@@ -1,13 +1,13 @@
 """`manage.py seed_sale_moves --moves FILE --out FILE`: the stock moves of seeded sales (bin/seed-data).
 
 Reads the sales servicio_ventas' seeding wrote, takes their stock out
-through documents and ledger rows (stock.seeding), and writes
+through documents and ledger rows (seed.stock), and writes
 `sale<TAB>document` for each so servicio_ventas links its sales to them.
 """
 from django.core.management.base import BaseCommand
 
+from seed.stock import read_sale_moves, seed_sale_moves_apply
 from sis_common.seeding import Progress, refuse_production
-from stock.seeding import read_sale_moves, seed_sale_moves_apply
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ import csv
 
 from django.core.management.base import BaseCommand
 
+from seed.stock import seed_stock_ensure, seeded_products, stocked_rows
 from sis_common.seeding import Progress, read_json, refuse_production
-from stock.seeding import seed_stock_ensure, seeded_products, stocked_rows
 
 COLUMNS = ("branch", "product", "available", "sku", "name", "price")
 
