@@ -2,7 +2,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sis_common.bounds import id_field, money_field
+from sis_common.bounds import id_field, money_field, money_text
 from sis_common.query import QuerySerializer
 
 from sales.models import PaymentMethod
@@ -40,7 +40,7 @@ class SessionCurrentSerializer(QuerySerializer):
 def _by_method(amounts: dict | None) -> dict | None:
     if amounts is None or amounts[PaymentMethod.CASH] is None:
         return None
-    return {m: f"{amounts[m]:.2f}" for m in METHODS}
+    return {m: money_text(amounts[m]) for m in METHODS}
 
 
 def _columns(session: CashSession, prefix: str) -> dict:
@@ -86,4 +86,4 @@ class SessionSerializer(serializers.ModelSerializer):
             return None
         counted, expected = _columns(obj, "counted"), _columns(obj, "expected")
         diff = {m: counted[m] - expected[m] for m in METHODS}
-        return {**_by_method(diff), "total": f"{sum(diff.values()):.2f}"}
+        return {**_by_method(diff), "total": money_text(sum(diff.values()))}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet, Sum
 
 from sales.pricing import METHODS
+from sis_common.bounds import money_text
 
 from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
 
@@ -26,7 +27,7 @@ def _scoped(qs: QuerySet, *, branches: frozenset[int] | None, branch: int | None
 
 
 def _money(value) -> str:
-    return f"{(value or ZERO):.2f}"
+    return money_text(value or ZERO)
 
 
 def _totals(sums: dict) -> dict:

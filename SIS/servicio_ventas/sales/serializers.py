@@ -4,7 +4,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sis_common.bounds import id_field, money_field
+from sis_common.bounds import id_field, money_field, money_text
 from sis_common.errors import DomainError
 from sis_common.query import QuerySerializer
 
@@ -99,7 +99,7 @@ class ReturnSerializer(serializers.ModelSerializer):
                   "refund", "reason", "cashier", "approved_by", "session", "created_at", "completed_at", "rejection"]
 
     def get_refund(self, obj) -> dict:
-        return {"method": obj.refund_method, "amount": f"{obj.refund_amount:.2f}"}
+        return {"method": obj.refund_method, "amount": money_text(obj.refund_amount)}
 
 
 class SaleLineSerializer(serializers.Serializer):
