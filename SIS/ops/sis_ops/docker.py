@@ -3,7 +3,7 @@
 deploy/docker/up runs `python -m sis_ops docker-config` once per deploy (in a one-off
 container of the gateway image) to write the secrets and env files the compose files
 read; the ops containers (setup-replication, the watchdog) get a DockerStack from
-Stack.from_env() when EWTTO_STACK=docker, so they run the local stack's own code
+environment.stack_from_env() when EWTTO_STACK=docker, so they run the local stack's own code
 against the containers' hostnames.
 """
 from __future__ import annotations
@@ -112,11 +112,6 @@ class DockerStack(Stack):
                   if k.startswith("EWTTO_SECRET_")}
         return Secrets(SECRETS_MOUNT, values)
 
-    def node_processes(self):
-        """The database containers, through the engine's socket (mounted into the watchdog only)."""
-        from .dockerapi import DockerNodes
-        return DockerNodes()
-
     # addresses inside sd_network
     def nginx_port(self, slug: str) -> int:
         return NGINX_PORT
@@ -154,8 +149,8 @@ class DockerStack(Stack):
             # what supervisord gives every local process
             "EWTTO_VAR": str(self.var),
             # the watchdog's files, where the apps see the ops volume
-            "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view)),
-            "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view)),
+            "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view.var)),
+            "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view.var)),
             # our hops are containers of sd_network, whose subnet Docker picks from the private
             # ranges; only our containers reach the sidecars, and the gateway nginx writes the chain
             "EWTTO_TRUSTED_PROXIES": DOCKER_NETWORKS,

@@ -9,8 +9,6 @@ from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .stack import Stack
-
 LOUD = {"error", "critical"}
 
 
@@ -18,17 +16,18 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def event_log_path(stack: Stack) -> Path:
-    return stack.log_dir / "watchdog-events.jsonl"
+# below a stack's var directory (Stack.var)
+def event_log_path(var: Path) -> Path:
+    return var / "log" / "watchdog-events.jsonl"
 
 
-def state_path(stack: Stack) -> Path:
+def state_path(var: Path) -> Path:
     # the gateway reads the same file (EWTTO_WATCHDOG_STATE, set by Stack.env_for)
-    return stack.run_dir / "watchdog-state.json"
+    return var / "run" / "watchdog-state.json"
 
 
-def control_dir(stack: Stack) -> Path:
-    return stack.run_dir / "watchdog"
+def control_dir(var: Path) -> Path:
+    return var / "run" / "watchdog"
 
 
 class EventLog:

@@ -32,11 +32,11 @@ import MySQLdb
 from sis_common.mariadb.divergence import extra_transactions
 from sis_common.mariadb.gtid import contains, not_contained
 from sis_common.mariadb.nodes import Node, session
-from sis_common.mariadb.promotion import NotCaughtUp, demote, drain, fence, promote, set_semi_sync
 from sis_common.mariadb.replication import NodeState, PairSpec, make_writable, merge_history, probe, role_name
 
 from .events import EventLog
 from .pairlock import PairBusy, pair_lock
+from .promotion import NotCaughtUp, demote, drain, fence, promote, set_semi_sync
 
 REJOIN_RETRY_SECONDS = 5.0
 TERMINAL_REFUSALS = {"failover:not-caught-up", "failover:diverged"}

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Protocol
 
 from sis_common.mariadb import server
-from sis_common.mariadb.clone import clone
 from sis_common.mariadb.divergence import extra_transactions
 from sis_common.mariadb.gtid import not_contained
 from sis_common.mariadb.nodes import Node
-from sis_common.mariadb.promotion import demote, set_semi_sync
 from sis_common.mariadb.replication import PairSpec, current_roles, merge_history, probe, wait_caught_up
 
+from .clone import clone
 from .events import EventLog
 from .pairlock import pair_lock
+from .promotion import demote, set_semi_sync
 
 
 class NodeControl(Protocol):

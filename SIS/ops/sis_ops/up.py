@@ -49,8 +49,8 @@ def configure_databases(stack: Stack) -> list[dict]:
 
 def setup_pair_locked(stack: Stack, slug: str) -> dict:
     """setup_pair under the pair's lock (the watchdog may be changing roles) and with its last known primary."""
-    known = ((read_state(state_path(stack)) or {}).get("pairs", {}).get(slug) or {}).get("primary")
-    with pair_lock(control_dir(stack), slug, wait=30):
+    known = ((read_state(state_path(stack.var)) or {}).get("pairs", {}).get(slug) or {}).get("primary")
+    with pair_lock(control_dir(stack.var), slug, wait=30):
         return replication.setup_pair(stack.pair_spec(slug), preferred=Node.parse(known) if known else None)
 
 

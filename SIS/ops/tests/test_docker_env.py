@@ -10,6 +10,7 @@ import pytest
 
 from sis_common.mariadb.nodes import Node, parse_nodes
 from sis_ops import docker, render
+from sis_ops.environment import stack_from_env
 from sis_ops.stack import Stack, load_services
 
 from docker_support import (
@@ -184,7 +185,7 @@ def test_ops_containers_see_the_same_pairs_as_the_apps(deploy_dir, monkeypatch):
             monkeypatch.delenv(key)
     for key, value in ops.items():
         monkeypatch.setenv(key, value)
-    stack = Stack.from_env()  # what `python -m sis_ops setup-replication` / `watchdog` build in the container
+    stack = stack_from_env()  # what `python -m sis_ops setup-replication` / `watchdog` build in the container
     assert isinstance(stack, docker.DockerStack)
     for spec in load_services():
         pair = stack.pair_spec(spec.slug)
@@ -247,7 +248,7 @@ def test_apps_read_the_watchdogs_files_where_the_watchdog_writes_them(deploy_dir
     from sis_ops import events
 
     writer = docker.DockerStack()  # the ops containers' view: the volume at /app/var
-    written = {events.state_path(writer).relative_to(writer.var), events.event_log_path(writer).relative_to(writer.var)}
+    written = {events.state_path(writer.var).relative_to(writer.var), events.event_log_path(writer.var).relative_to(writer.var)}
     for slug, project in PROJECTS.items():
         env = container_env(project, docker.app_host(slug), deploy_dir)
         read = {Path(env["EWTTO_WATCHDOG_STATE"]), Path(env["EWTTO_WATCHDOG_EVENTS"])}

@@ -6,7 +6,7 @@ import pytest
 from haharness import (PairProcesses, Writers, create_table, event_names, events_named, healthy_replica_of,
                        tick_until, tokens_on, watch_for, writable)
 from sis_common.mariadb.nodes import session
-from sis_common.mariadb.promotion import promote, set_semi_sync
+from sis_ops.promotion import promote, set_semi_sync
 from sis_common.mariadb.replication import wait_caught_up
 from sis_common.testing.pair import start_pair
 from sis_ops import failover, rejoin

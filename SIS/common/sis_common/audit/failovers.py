@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db import DatabaseError
 
-from sis_common.metrics.watchdog import EventTail, events_path, own_service
+from sis_common.metrics.watchdog_figures import EventTail, events_path, own_service
 
 from .models import AuditEvent, AuditSource
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .gtid import contains
-from .nodes import Node, session
-from .replication import PairSpec, make_writable, point_replica, probe
+from sis_common.mariadb.gtid import contains
+from sis_common.mariadb.nodes import Node, session
+from sis_common.mariadb.replication import PairSpec, make_writable, point_replica
 
 
 class NotCaughtUp(RuntimeError):
@@ -89,14 +89,3 @@ def set_semi_sync(pair: PairSpec, primary: Node, on: bool) -> None:
     with session(primary, pair.admin) as cur:
         cur.execute(f"SET GLOBAL rpl_semi_sync_master_enabled = {'ON' if on else 'OFF'}")
 
-
-def wait_received(pair: PairSpec, replica: Node, position: str, *, timeout: float) -> bool:
-    """Wait until the replica's IO thread has received every transaction up to `position`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state = probe(replica, pair.admin, detail=True)
-        if contains(state.gtid_io_pos, position) or contains(state.gtid_current_pos, position):
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.05)

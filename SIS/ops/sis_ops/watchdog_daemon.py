@@ -10,16 +10,17 @@ import signal
 import threading
 import time
 
+from .environment import node_control
 from .events import EventLog, control_dir, event_log_path, now_iso, read_state, state_path, write_state
 from .pairwatch import PairWatch, Settings
 from .stack import Stack
 
 
 def build(stack: Stack, settings: Settings, events: EventLog) -> list[PairWatch]:
-    previous = (read_state(state_path(stack)) or {}).get("pairs", {})
-    processes = stack.node_processes()
+    previous = (read_state(state_path(stack.var)) or {}).get("pairs", {})
+    processes = node_control(stack)
     return [
-        PairWatch(stack.pair_spec(spec.slug), settings, events, control_dir(stack), processes=processes,
+        PairWatch(stack.pair_spec(spec.slug), settings, events, control_dir(stack.var), processes=processes,
                   memory=previous.get(spec.slug))
         for spec in stack.services
     ]
@@ -49,7 +50,7 @@ def watch_loop(watch: PairWatch, interval: float, stop: threading.Event) -> None
 
 def run(stack: Stack, settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
-    events = EventLog(event_log_path(stack))
+    events = EventLog(event_log_path(stack.var))
     watches = build(stack, settings, events)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -62,10 +63,10 @@ def run(stack: Stack, settings: Settings | None = None) -> int:
     for thread in threads:
         thread.start()
     while not stop.is_set():
-        write_state(state_path(stack), state_document(watches, settings, events, started))
+        write_state(state_path(stack.var), state_document(watches, settings, events, started))
         stop.wait(min(settings.interval, 1.0))
     for thread in threads:
         thread.join(timeout=15)
     events.emit("watchdog_stopped")
-    write_state(state_path(stack), {**state_document(watches, settings, events, started), "stopped": True})
+    write_state(state_path(stack.var), {**state_document(watches, settings, events, started), "stopped": True})
     return 0

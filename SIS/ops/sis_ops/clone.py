@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 
-from .nodes import Node, session
-from .replication import (PairSpec, _ensure_replication_account, _ensure_schema_and_app_account,
-                          point_replica, probe)
+from sis_common.mariadb.nodes import Node, session
+from sis_common.mariadb.replication import (PairSpec, _ensure_replication_account, _ensure_schema_and_app_account,
+                                           point_replica, probe)
 
 
 def clone(pair: PairSpec, primary: Node, target: Node, *, timeout: float = 600) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sis_common.mariadb import replication
 
-from . import backup, backupset, binlog, restore, scratchpair, supervisor
+from . import backup_dump, backup_sets, binlog, restore, scratchpair, supervisor
+from .environment import stack_from_env
 from .events import control_dir
 from .pairlock import PairBusy, pair_lock
 from .stack import Stack
@@ -40,7 +41,7 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list backups instead of taking one")
     parser.add_argument("--verify", action="store_true", help="verify the checksums of every backup instead")
     args = parser.parse_args(argv)
-    stack = stack or Stack.from_env()
+    stack = stack or stack_from_env()
     root = backup_root(stack, args.dest)
     services = args.services or [s.slug for s in stack.services]
     for slug in services:
@@ -51,13 +52,13 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
     for slug in services:
         started = time.monotonic()
         try:
-            taken = backup.backup_pair(stack.pair_spec(slug), root, allow_primary=args.allow_primary,
+            taken = backup_dump.backup_pair(stack.pair_spec(slug), root, allow_primary=args.allow_primary,
                                        label=args.label)
-        except (backup.BackupError, backupset.CorruptBackup, OSError, RuntimeError) as exc:
+        except (backup_dump.BackupError, backup_sets.CorruptBackup, OSError, RuntimeError) as exc:
             print(f"{slug}: BACKUP FAILED: {exc}", file=sys.stderr)
             failed += 1
             continue
-        removed = backupset.apply_retention(root, slug, keep=args.keep, keep_days=args.keep_days)
+        removed = backup_sets.apply_retention(root, slug, keep=args.keep, keep_days=args.keep_days)
         print(f"{slug}: {taken.describe()} in {time.monotonic() - started:.1f} s"
               + (f"; retention removed {len(removed)}" if removed else ""))
         try:
@@ -73,19 +74,19 @@ def backup_main(argv: list[str], stack: Stack | None = None) -> int:
 def _list_or_verify(root: Path, services: list[str], *, verify: bool) -> int:
     bad = 0
     for slug in services:
-        sets = backupset.list_sets(root, slug)
-        print(f"{slug}: {len(sets)} backup(s) in {backupset.service_dir(root, slug)}")
+        sets = backup_sets.list_sets(root, slug)
+        print(f"{slug}: {len(sets)} backup(s) in {backup_sets.service_dir(root, slug)}")
         for item in sets:
             status = ""
             if verify:
                 try:
-                    backupset.verify(item)
+                    backup_sets.verify(item)
                     status = "  OK"
-                except backupset.CorruptBackup as exc:
+                except backup_sets.CorruptBackup as exc:
                     status, bad = f"  CORRUPT: {exc}", bad + 1
             print(f"  {item.path.name}  GTID {item.gtid:<20} {item.size / 1024:>8.0f} KiB  "
                   f"{item.manifest['source']['role']}{status}")
-        for path in backupset.damaged(root, slug):
+        for path in backup_sets.damaged(root, slug):
             print(f"  {path.name}  DAMAGED (unreadable manifest)")
             bad += 1
     return 1 if bad else 0
@@ -108,7 +109,7 @@ def restore_main(argv: list[str], stack: Stack | None = None) -> int:
     parser.add_argument("--into", help="directory for the fresh pair (default var/restore/<service>-<time>)")
     parser.add_argument("--discard", metavar="DIR", help="stop and delete a fresh pair made by an earlier restore")
     args = parser.parse_args(argv)
-    stack = stack or Stack.from_env()
+    stack = stack or stack_from_env()
     if args.discard:
         scratchpair.discard(Path(args.discard).resolve())
         print(f"discarded {args.discard}")
@@ -118,7 +119,7 @@ def restore_main(argv: list[str], stack: Stack | None = None) -> int:
     stack.service(args.service)
     try:
         return _restore(stack, args)
-    except (restore.RestoreError, backupset.CorruptBackup, binlog.BinlogError, PairBusy) as exc:
+    except (restore.RestoreError, backup_sets.CorruptBackup, binlog.BinlogError, PairBusy) as exc:
         print(f"RESTORE REFUSED: {exc}", file=sys.stderr)
         return 2
 
@@ -183,10 +184,10 @@ def _restore_in_place(stack: Stack, pair, args, at, backup_set, workdir: Path) -
     started = time.monotonic()
     root = backup_root(stack, args.dest)
     # the pair lock keeps the watchdog (and bin/failover) off the pair while both nodes are fenced
-    with pair_lock(control_dir(stack), args.service, wait=60):
+    with pair_lock(control_dir(stack.var), args.service, wait=60):
         stopped = _stop_programs(stack, service_programs(stack, args.service))
         try:
-            before = backup.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
+            before = backup_dump.backup_pair(pair, root, allow_primary=True, label="before in-place restore")
             print(f"current state saved first: {before.describe()}")
             # re-read the logs now that nothing writes: --latest must include the last transactions
             the_plan = restore.plan(service=args.service, backup=backup_set, at=at,
@@ -199,7 +200,7 @@ def _restore_in_place(stack: Stack, pair, args, at, backup_set, workdir: Path) -
     print(_outcome(outcome, time.monotonic() - started))
     health = _service_health(stack, args.service)
     print(f"service health: {health.get('status')}")
-    after = backup.backup_pair(pair, root, allow_primary=True, label="after in-place restore")
+    after = backup_dump.backup_pair(pair, root, allow_primary=True, label="after in-place restore")
     print(f"new starting point saved: {after.describe()}")
     return 0 if health.get("status") == "ok" else 1
 

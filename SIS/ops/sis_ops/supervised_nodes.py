@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 import xmlrpc.client
 
 from sis_common.mariadb.nodes import Node
@@ -53,13 +52,3 @@ class SupervisedNodes:
     def local_node(self, node: Node) -> LocalNode:
         return self.local[node]
 
-
-def wait_gone(pid: int, *, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False

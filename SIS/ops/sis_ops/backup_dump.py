@@ -22,8 +22,8 @@ from pathlib import Path
 from sis_common.mariadb.nodes import Node, session
 from sis_common.mariadb.replication import PairSpec, current_roles, probe
 
-from . import backupset, dbtools
-from .backupset import DUMP, MANIFEST, PARTIAL_PREFIX, STAMP, BackupSet
+from . import backup_sets, client_programs
+from .backup_sets import DUMP, MANIFEST, PARTIAL_PREFIX, STAMP, BackupSet
 
 FORMAT = 1
 GTID_LINE = re.compile(rb"SET GLOBAL gtid_slave_pos='([0-9,\-]*)'")
@@ -78,7 +78,7 @@ class _HashingWriter:
 
 
 def dump_command(source: Node, option_file: Path, database: str) -> list[str]:
-    return dbtools.argv(
+    return client_programs.argv(
         "mariadb-dump", source, option_file,
         "--single-transaction", "--quick", "--master-data=2", "--gtid",
         "--routines", "--triggers", "--events", "--hex-blob", "--default-character-set=utf8mb4",
@@ -90,10 +90,10 @@ def _stream_dump(pair: PairSpec, source: Node, target: Path) -> dict:
     """Run mariadb-dump into a gzip file, hashing as it goes; return sizes, digest and the dump's tail."""
     tail = b""
     plain = 0
-    with dbtools.credentials_file(pair.admin) as option_file, open(target, "wb") as raw:
+    with client_programs.credentials_file(pair.admin) as option_file, open(target, "wb") as raw:
         writer = _HashingWriter(raw)
         proc = subprocess.Popen(dump_command(source, option_file, pair.database), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=dbtools.utc_env())
+                                stderr=subprocess.PIPE, env=client_programs.utc_env())
         with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6, mtime=0) as packed:
             while chunk := proc.stdout.read(1 << 20):
                 packed.write(chunk)
@@ -136,7 +136,7 @@ def backup_pair(pair: PairSpec, root: Path, *, allow_primary: bool = False, labe
 def _backup_pair(pair: PairSpec, root: Path, *, allow_primary: bool, label: str) -> BackupSet:
     source = pick_source(pair, allow_primary=allow_primary)
     started = datetime.now(timezone.utc)
-    directory = backupset.service_dir(root, pair.service)
+    directory = backup_sets.service_dir(root, pair.service)
     directory.mkdir(parents=True, exist_ok=True)
     name = _free_name(directory, started.strftime(STAMP))
     partial = directory / f"{PARTIAL_PREFIX}{name}"
@@ -145,7 +145,7 @@ def _backup_pair(pair: PairSpec, root: Path, *, allow_primary: bool, label: str)
     finished = datetime.now(timezone.utc)
     manifest = {
         "format": FORMAT, "service": pair.service, "database": pair.database, "label": label,
-        "started_at": backupset.iso(started), "finished_at": backupset.iso(finished),
+        "started_at": backup_sets.iso(started), "finished_at": backup_sets.iso(finished),
         "gtid": dump["gtid"],
         "source": {"node": str(source.node), "role": source.role,
                    "primary": str(source.primary) if source.primary else None},
@@ -155,11 +155,11 @@ def _backup_pair(pair: PairSpec, root: Path, *, allow_primary: bool, label: str)
                          "uncompressed_bytes": dump["uncompressed_bytes"]}},
     }
     (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    backupset.write_sums(partial, [DUMP, MANIFEST])
+    backup_sets.write_sums(partial, [DUMP, MANIFEST])
     final = directory / name
     partial.rename(final)
-    result = backupset.load(final)
-    backupset.verify(result)
+    result = backup_sets.load(final)
+    backup_sets.verify(result)
     return result
 
 
