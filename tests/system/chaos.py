@@ -17,7 +17,7 @@ import requests
 from sis_common.mariadb.nodes import Node, connect, session
 from sis_common.mariadb.replication import PairSpec, current_roles, probe
 from sis_ops import supervisor
-from sis_ops.events import event_log_path, read_state, state_path, tail_events
+from sis_common.watchdog_files import event_log_path, read_state, state_path, tail_events
 from sis_ops.stack import Stack
 
 TIMEOUT = (1.0, 10.0)  # every request is bounded: connect, read
@@ -143,7 +143,7 @@ class WritableWatch:
 
 
 def pair_state(stack: Stack, service: str) -> dict:
-    return ((read_state(state_path(stack)) or {}).get("pairs") or {}).get(service) or {}
+    return ((read_state(state_path(stack.var)) or {}).get("pairs") or {}).get(service) or {}
 
 
 def wait_healthy_pair(stack: Stack, service: str, *, timeout: float = 90) -> tuple[Node, Node]:
@@ -158,7 +158,7 @@ def wait_healthy_pair(stack: Stack, service: str, *, timeout: float = 90) -> tup
                 return primary, replica
         time.sleep(0.2)
     raise AssertionError(f"{service} not healthy in {timeout}s: {pair_state(stack, service)}; "
-                         f"events: {[e['event'] for e in tail_events(event_log_path(stack), limit=15)]}")
+                         f"events: {[e['event'] for e in tail_events(event_log_path(stack.var), limit=15)]}")
 
 
 def is_replica_of(pair: PairSpec, replica: Node, primary: Node) -> bool:
@@ -196,7 +196,7 @@ def codes_on(pair: PairSpec, node: Node, tag: str) -> set[str]:
 
 
 def events_of(stack: Stack, service: str, since: float) -> list[dict]:
-    return [e for e in tail_events(event_log_path(stack), limit=200, service=service) if e["ts"] >= since]
+    return [e for e in tail_events(event_log_path(stack.var), limit=200, service=service) if e["ts"] >= since]
 
 
 def report(figures: dict) -> None:

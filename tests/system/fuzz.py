@@ -98,14 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="that stack's EWTTO_PORT")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(2**31)
-    from sis_ops.stack import Stack
+    from sis_ops.environment import stack_from_env
     from sis_ops.teststack import start_test_stack, stop_test_stack
 
     if args.var is not None:
         os.environ["EWTTO_VAR"] = args.var
         if args.port:
             os.environ["EWTTO_PORT"] = str(args.port)
-        stack = Stack.from_env()
+        stack = stack_from_env()
     else:
         print("[fuzz] starting a scratch stack with demo data", flush=True)
         stack = start_test_stack(demo=True)

@@ -13,7 +13,7 @@ from sales_support import api, create_branch, create_product, new_key, replicas_
 from sis_common.mariadb import replication
 from sis_common.mariadb.nodes import connect
 from sis_common.testing.pair import scratch_dir
-from sis_ops import backup, backupset, restore, scratchpair
+from sis_ops import backup_dump, backup_sets, restore, scratchpair
 
 
 def codes_in(client_file: Path, codes: list[str]) -> set[str]:
@@ -46,7 +46,7 @@ def test_the_restore_drill_with_the_command_line(stack, tmp_path):
 
     damaged_root = tmp_path / "copy"
     shutil.copytree(stack.var / "backups", damaged_root)
-    newest = backupset.list_sets(damaged_root, "sucursales")[-1].path / backupset.DUMP
+    newest = backup_sets.list_sets(damaged_root, "sucursales")[-1].path / backup_sets.DUMP
     data = bytearray(newest.read_bytes())
     data[len(data) // 3] ^= 0xFF
     newest.write_bytes(bytes(data))
@@ -110,7 +110,7 @@ def test_services_restored_to_one_moment_agree_every_completed_sale_has_its_ledg
     try:
         assert wait_for(lambda: len(sold) >= 10, timeout=60)
         for slug in ("inventario", "ventas"):  # one after the other, while sales go on
-            backup.backup_pair(stack.pair_spec(slug), root)
+            backup_dump.backup_pair(stack.pair_spec(slug), root)
         assert wait_for(lambda: len(sold) >= 25, timeout=60)
         moment = next_second()
         before_moment = len(sold)

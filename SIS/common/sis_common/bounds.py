@@ -51,3 +51,8 @@ def money_field(*, positive: bool = False, **kwargs) -> serializers.DecimalField
     field = PositiveMoneyField if positive else MoneyField
     return field(max_digits=MONEY_DIGITS, decimal_places=2, min_value=Decimal("0.00"), max_value=MONEY_MAX,
                  **kwargs)
+
+
+def money_text(value) -> str:
+    """An amount as every answer writes it: a decimal string with two places ("12.50"), what a money column holds."""
+    return f"{value:.2f}"

@@ -1,4 +1,4 @@
-"""Shared by the `seed_*` management commands that bin/seed-data runs: progress display and guards.
+"""Shared by every project's seed app (bin/seed-data's `seed_*` commands, ewtto_bootstrap): progress display and guards.
 
 Seeding writes synthetic data in bulk for load tests; it is refused under
 production settings, and every command reports its progress on one line.
@@ -15,10 +15,19 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 
-def refuse_production() -> None:
+def _production() -> bool:
     module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
-    if module.endswith(".production"):
+    return module.endswith(".production")
+
+
+def refuse_production() -> None:
+    if _production():
         raise CommandError("Synthetic seed data is never written under production settings.")
+
+
+def demo_wanted() -> bool:
+    """Demo data (ewtto_bootstrap) only when asked for with EWTTO_DEMO=1, and never under production settings."""
+    return os.environ.get("EWTTO_DEMO") == "1" and not _production()
 
 
 def read_json(path: str | Path):

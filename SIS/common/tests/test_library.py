@@ -3,7 +3,7 @@ import json
 import logging
 
 from sis_common import request_id
-from sis_common.db import routing
+from sis_common.db import request_state
 from sis_common.jsonlog import JsonFormatter
 from sis_common.mariadb.nodes import Node, parse_nodes
 
@@ -21,11 +21,11 @@ def test_request_id_accepts_sane_ids_and_replaces_others():
 
 
 def test_causal_token_is_validated_not_trusted():
-    assert routing.begin("0-11-42").causal_gtid == "0-11-42"
-    assert routing.begin("0-11-42,1-12-7").causal_gtid == "0-11-42,1-12-7"
-    assert routing.begin("0-1-1'; DROP TABLE x; --").causal_gtid is None
-    assert routing.begin(None).causal_gtid is None
-    routing.end()
+    assert request_state.begin("0-11-42").causal_gtid == "0-11-42"
+    assert request_state.begin("0-11-42,1-12-7").causal_gtid == "0-11-42,1-12-7"
+    assert request_state.begin("0-1-1'; DROP TABLE x; --").causal_gtid is None
+    assert request_state.begin(None).causal_gtid is None
+    request_state.end()
 
 
 def test_json_log_line_carries_service_request_id_and_extras():

@@ -16,7 +16,7 @@ from sis_common.health import ShortCache
 
 from .routes import services
 from .upstream import pool
-from .watchdog import watchdog_summary
+from .watchdog_health import watchdog_summary
 
 HEALTH_TIMEOUT = urllib3.Timeout(connect=0.5, read=2.5)
 

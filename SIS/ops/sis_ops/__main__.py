@@ -7,12 +7,13 @@ import json
 import sys
 
 from sis_common.mariadb import replication
+from sis_common.watchdog_files import EventLog, control_dir, event_log_path
 
-from . import failover, rejoin, status, up, watchdog
-from . import backup_commands
-from .events import EventLog, control_dir, event_log_path
-from .processes import SupervisedNodes
+from . import failover, rejoin, status, up, watchdog_daemon
+from . import backup_cli
+from .environment import stack_from_env
 from .stack import Stack
+from .supervised_nodes import SupervisedNodes
 
 
 def cmd_up(stack: Stack, args) -> int:
@@ -50,7 +51,7 @@ def cmd_docker_config(stack: Stack, args) -> int:
 
 
 def cmd_watchdog(stack: Stack, args) -> int:
-    return watchdog.run(stack)
+    return watchdog_daemon.run(stack)
 
 
 def _one_service(stack: Stack, args, command: str) -> str:
@@ -60,12 +61,12 @@ def _one_service(stack: Stack, args, command: str) -> str:
 
 
 def _cli_events(stack: Stack) -> EventLog:
-    return EventLog(event_log_path(stack), actor="operator", echo=False)
+    return EventLog(event_log_path(stack.var), actor="operator", echo=False)
 
 
 def cmd_failover(stack: Stack, args) -> int:
     slug = _one_service(stack, args, "failover")
-    events, control = _cli_events(stack), control_dir(stack)
+    events, control = _cli_events(stack), control_dir(stack.var)
     try:
         if args.ack:
             failover.acknowledge(events, control, slug)
@@ -84,7 +85,7 @@ def cmd_failover(stack: Stack, args) -> int:
 
 def cmd_rejoin(stack: Stack, args) -> int:
     slug = _one_service(stack, args, "rejoin")
-    events, control, pair = _cli_events(stack), control_dir(stack), stack.pair_spec(slug)
+    events, control, pair = _cli_events(stack), control_dir(stack.var), stack.pair_spec(slug)
     try:
         if args.rebuild:
             result = rejoin.rebuild(pair, events, control, SupervisedNodes(stack))
@@ -117,7 +118,7 @@ COMMANDS = {"up": cmd_up, "down": cmd_down, "status": cmd_status, "setup-replica
 
 
 # commands with options of their own parse their arguments themselves
-OWN_ARGUMENTS = {"backup": backup_commands.backup_main, "restore": backup_commands.restore_main}
+OWN_ARGUMENTS = {"backup": backup_cli.backup_main, "restore": backup_cli.restore_main}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--owner", help="docker-config: UID:GID to own the generated files")
     parser.add_argument("--app-uid", type=int, help="docker-config: the images' user, to own the JWT keys")
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](Stack.from_env(), args)
+    return COMMANDS[args.command](stack_from_env(), args)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 from sis_common.mariadb.nodes import Credentials, Node, session
 from sis_common.mariadb.replication import PairSpec, probe
 
-from . import backupset, dbtools
+from . import backup_sets, client_programs
 
 GTID_EVENT = re.compile(r"^#(\d{6}\s+\d{1,2}:\d\d:\d\d) server id \d+ .*\bGTID (\d+-\d+-\d+)")
 GTID_LIST = re.compile(r"(\d+)-(\d+)-(\d+)")
@@ -114,9 +114,9 @@ def extract(node: Node, admin: Credentials, *, since_gtid: str, stop_at: datetim
         options.append(f"--start-position={since_gtid}")
     if stop_at is not None:
         options.append(f"--stop-datetime={stop_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}")
-    with dbtools.credentials_file(admin) as option_file, open(out, "wb") as target:
-        result = subprocess.run(dbtools.argv("mariadb-binlog", node, option_file, *options, first),
-                                stdout=target, stderr=subprocess.PIPE, env=dbtools.utc_env())
+    with client_programs.credentials_file(admin) as option_file, open(out, "wb") as target:
+        result = subprocess.run(client_programs.argv("mariadb-binlog", node, option_file, *options, first),
+                                stdout=target, stderr=subprocess.PIPE, env=client_programs.utc_env())
     if result.returncode != 0:
         raise BinlogError(f"mariadb-binlog on {node} failed: {result.stderr.decode(errors='replace').strip()}")
     return summarise(out)
@@ -152,7 +152,7 @@ def gtids_in(path: Path) -> list[str]:
 # <backups>/<service>/binlogs/<node>/ (mode 0600), so point-in-time restore still
 # works when the nodes' own logs are gone with their data disk.
 
-ARCHIVE = backupset.BINLOG_ARCHIVE
+ARCHIVE = backup_sets.BINLOG_ARCHIVE
 GTID_LIST_EVENT = re.compile(r"Gtid list \[([^\]]*)\]")
 
 
@@ -172,10 +172,10 @@ def archive(pair: PairSpec, root: Path) -> list[str]:
               if not (target / name).exists() or (target / name).stat().st_size != size]
     if not wanted:
         return []
-    with dbtools.credentials_file(pair.admin) as option_file:
-        result = subprocess.run(dbtools.argv("mariadb-binlog", node, option_file, "--read-from-remote-server",
+    with client_programs.credentials_file(pair.admin) as option_file:
+        result = subprocess.run(client_programs.argv("mariadb-binlog", node, option_file, "--read-from-remote-server",
                                              "--raw", f"--result-file={target}/", *wanted),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dbtools.utc_env())
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=client_programs.utc_env())
     if result.returncode != 0:
         raise BinlogError(f"archiving binary logs of {node} failed: {result.stderr.decode(errors='replace').strip()}")
     for name in wanted:
@@ -190,7 +190,7 @@ def _archived_files(directory: Path) -> list[Path]:
 def _file_start(path: Path) -> str:
     """The GTID list a local binlog file starts after (its Gtid_list event)."""
     result = subprocess.run(["mariadb-binlog", "--base64-output=never", "--stop-position=2048", str(path)],
-                            capture_output=True, env=dbtools.utc_env())
+                            capture_output=True, env=client_programs.utc_env())
     found = GTID_LIST_EVENT.search(result.stdout.decode(errors="replace"))
     return found.group(1) if found else ""
 
@@ -216,7 +216,7 @@ def extract_archived(files: list[Path], *, since_gtid: str, stop_at: datetime | 
         options.append(f"--stop-datetime={stop_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}")
     with open(out, "wb") as target:
         result = subprocess.run(["mariadb-binlog", *options, *map(str, files)], stdout=target,
-                                stderr=subprocess.PIPE, env=dbtools.utc_env())
+                                stderr=subprocess.PIPE, env=client_programs.utc_env())
     errors = result.stderr.decode(errors="replace").strip()
     if result.returncode != 0 and "expected GTID state" not in errors:  # that one: nothing logged since
         raise BinlogError(f"mariadb-binlog on the archive failed: {errors}")

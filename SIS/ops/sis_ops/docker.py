@@ -3,7 +3,7 @@
 deploy/docker/up runs `python -m sis_ops docker-config` once per deploy (in a one-off
 container of the gateway image) to write the secrets and env files the compose files
 read; the ops containers (setup-replication, the watchdog) get a DockerStack from
-Stack.from_env() when EWTTO_STACK=docker, so they run the local stack's own code
+environment.stack_from_env() when EWTTO_STACK=docker, so they run the local stack's own code
 against the containers' hostnames.
 """
 from __future__ import annotations
@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from sis_common import watchdog_files
 from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec
 
-from . import edgeroutes, events
+from . import edgeroutes
 from .render import fill
 from .secrets import Secrets
 from .stack import REPO, Stack, load_services
@@ -113,11 +114,6 @@ class DockerStack(Stack):
                   if k.startswith("EWTTO_SECRET_")}
         return Secrets(SECRETS_MOUNT, values)
 
-    def node_processes(self):
-        """The database containers, through the engine's socket (mounted into the watchdog only)."""
-        from .dockerapi import DockerNodes
-        return DockerNodes()
-
     # addresses inside sd_network
     def nginx_port(self, slug: str) -> int:
         return NGINX_PORT
@@ -155,8 +151,8 @@ class DockerStack(Stack):
             # what supervisord gives every local process
             "EWTTO_VAR": str(self.var),
             # the watchdog's files, where the apps see the ops volume
-            "EWTTO_WATCHDOG_STATE": str(events.state_path(self.ops_view)),
-            "EWTTO_WATCHDOG_EVENTS": str(events.event_log_path(self.ops_view)),
+            "EWTTO_WATCHDOG_STATE": str(watchdog_files.state_path(self.ops_view.var)),
+            "EWTTO_WATCHDOG_EVENTS": str(watchdog_files.event_log_path(self.ops_view.var)),
             # our hops are containers of sd_network, whose subnet Docker picks from the private
             # ranges; only our containers reach the sidecars, and the gateway nginx writes the chain
             "EWTTO_TRUSTED_PROXIES": DOCKER_NETWORKS,

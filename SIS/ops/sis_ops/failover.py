@@ -14,8 +14,8 @@ from pathlib import Path
 from sis_common.mariadb.nodes import session
 from sis_common.mariadb.replication import (PairSpec, current_roles, probe, wait_caught_up,
                                             wait_semi_sync_client)
+from sis_common.watchdog_files import EventLog
 
-from .events import EventLog
 from .pairlock import pair_lock
 from .pairwatch import ack_path
 from .promotion import NotCaughtUp, demote, drain, promote

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import supervisor
+from .environment import stack_from_env
 from .stack import REPO, Stack
 from .stackload import StackSampler
 from .workload import Workload, prepare_workload
@@ -265,12 +266,12 @@ def main(argv: list[str] | None = None) -> int:
                              "in turn with this one for the catalogue-size comparison")
     args = parser.parse_args(argv)
     only = [k.strip() for k in args.only.split(",")] if args.only else None
-    result = run(Stack.from_env(), seconds=args.seconds, repeats=args.repeats, only=only,
+    result = run(stack_from_env(), seconds=args.seconds, repeats=args.repeats, only=only,
                  reference=reference_stack(args.reference) if args.reference else None)
     print(render(result) if args.no_write or only else write(result))
     if only and not args.no_write:
         print("(a partial run: docs/performance.md left alone; its figures are kept in "
-              f"{history_path(Stack.from_env())})")
+              f"{history_path(stack_from_env())})")
     return 0
 
 

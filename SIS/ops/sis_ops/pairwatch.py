@@ -33,8 +33,8 @@ from sis_common.mariadb.divergence import extra_transactions
 from sis_common.mariadb.gtid import contains, not_contained
 from sis_common.mariadb.nodes import Node, session
 from sis_common.mariadb.replication import NodeState, PairSpec, make_writable, merge_history, probe, role_name
+from sis_common.watchdog_files import EventLog
 
-from .events import EventLog
 from .pairlock import PairBusy, pair_lock
 from .promotion import NotCaughtUp, demote, drain, fence, promote, set_semi_sync
 

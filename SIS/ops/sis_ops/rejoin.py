@@ -17,9 +17,9 @@ from sis_common.mariadb.divergence import extra_transactions
 from sis_common.mariadb.gtid import not_contained
 from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec, current_roles, merge_history, probe, wait_caught_up
+from sis_common.watchdog_files import EventLog
 
 from .clone import clone
-from .events import EventLog
 from .pairlock import pair_lock
 from .promotion import demote, set_semi_sync
 

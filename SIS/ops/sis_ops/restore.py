@@ -22,8 +22,8 @@ from sis_common.mariadb import replication
 from sis_common.mariadb.nodes import Node, session
 from sis_common.mariadb.replication import PairSpec
 
-from . import backupset, binlog, dbtools
-from .backupset import DUMP, BackupSet
+from . import backup_sets, binlog, client_programs
+from .backup_sets import DUMP, BackupSet
 
 class RestoreError(RuntimeError):
     pass
@@ -54,7 +54,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        moment = "the latest logged transaction" if self.at is None else backupset.iso(self.at)
+        moment = "the latest logged transaction" if self.at is None else backup_sets.iso(self.at)
         lines = [
             f"restore {self.service} to {moment}",
             f"  backup     {self.backup.describe()}",
@@ -79,17 +79,17 @@ class Plan:
 def choose_backup(root: Path, service: str, at: datetime | None, *, path: Path | None = None) -> BackupSet:
     """The given backup, or the newest finished by `at`; its checksums verified (CorruptBackup otherwise)."""
     if path is not None:
-        chosen = backupset.load(path)
+        chosen = backup_sets.load(path)
     else:
-        chosen = backupset.choose(backupset.list_sets(root, service), at)
+        chosen = backup_sets.choose(backup_sets.list_sets(root, service), at)
         if chosen is None:
-            when = f"finished before {backupset.iso(at)}" if at else "at all"
-            raise RestoreError(f"no backup of {service} {when} in {backupset.service_dir(root, service)}")
+            when = f"finished before {backup_sets.iso(at)}" if at else "at all"
+            raise RestoreError(f"no backup of {service} {when} in {backup_sets.service_dir(root, service)}")
     if chosen.service != service:
         raise RestoreError(f"{chosen.path} is a backup of {chosen.service}, not {service}")
     if at is not None and chosen.finished_at > at:
-        raise RestoreError(f"{chosen.path} finished after {backupset.iso(at)}: it may hold later transactions")
-    backupset.verify(chosen)
+        raise RestoreError(f"{chosen.path} finished after {backup_sets.iso(at)}: it may hold later transactions")
+    backup_sets.verify(chosen)
     return chosen
 
 
@@ -97,7 +97,7 @@ def plan(*, service: str, backup: BackupSet, at: datetime | None, source: PairSp
          target_nodes: tuple[Node, ...] = (), workdir: Path) -> Plan:
     """Decide the restore and extract the transactions to replay (reads only: safe for a dry run)."""
     if at is not None and at > datetime.now(timezone.utc):
-        raise RestoreError(f"{backupset.iso(at)} is in the future")
+        raise RestoreError(f"{backup_sets.iso(at)} is in the future")
     result = Plan(service, backup, at, None, target, target_nodes)
     if source is None:
         result.notes.append("binary logs not used (--no-binlog): transactions after the backup are not restored")
@@ -134,9 +134,9 @@ def _reset_node(node: Node, pair: PairSpec) -> None:
 
 
 def _load_node(node: Node, pair: PairSpec, backup: BackupSet, events: Path | None) -> None:
-    dbtools.run_sql(node, pair.admin, gunzip_chunks(backup.path / DUMP))
+    client_programs.run_sql(node, pair.admin, gunzip_chunks(backup.path / DUMP))
     if events is not None:
-        dbtools.run_sql(node, pair.admin, dbtools.file_chunks(events))
+        client_programs.run_sql(node, pair.admin, client_programs.file_chunks(events))
 
 
 def gtid_state(backup_gtid: str, replayed: list[str]) -> str:

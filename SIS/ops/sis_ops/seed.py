@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from . import supervisor
+from .environment import stack_from_env
 from .stack import VENV, Stack
 
 
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sale-lines", type=int, default=1_000_000, help="seeded sale lines wanted on --date")
     parser.add_argument("--date", help="business date of the seeded sales (default today)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(Stack.from_env(), args), indent=1))
+    print(json.dumps(run(stack_from_env(), args), indent=1))
     return 0
 
 

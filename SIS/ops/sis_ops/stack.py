@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from sis_common import watchdog_files
 from sis_common.mariadb.nodes import Credentials
 from sis_common.mariadb.replication import PairSpec
 from sis_common.mariadb.server import LocalNode
@@ -70,10 +71,7 @@ class Stack:
 
     @classmethod
     def from_env(cls) -> "Stack":
-        if os.environ.get("EWTTO_STACK") == "docker":
-            # inside the ops containers of deploy/docker: the same stack, Docker hostnames
-            from .docker import DockerStack
-            return DockerStack.from_env()
+        """The local stack the environment names; environment.stack_from_env also knows the Docker one."""
         return cls(
             var=Path(os.environ.get("EWTTO_VAR", REPO / "var")).resolve(),
             port=int(os.environ.get("EWTTO_PORT", 8000)),
@@ -153,7 +151,7 @@ class Stack:
             env["EWTTO_UPSTREAMS"] = ",".join(f"{s.slug}={self.url(s.slug)}" for s in self.services)
             # public API prefix -> service, for the gateway's health and combined docs
             env["EWTTO_EDGE_APIS"] = ",".join(f"{s.api}={s.slug}" for s in self.services)
-            env["EWTTO_WATCHDOG_STATE"] = str(self.run_dir / "watchdog-state.json")
+            env["EWTTO_WATCHDOG_STATE"] = str(watchdog_files.state_path(self.var))
             return env
         pair = self.pair_spec(slug)
         env.update({
@@ -165,11 +163,6 @@ class Stack:
         if slug == "auth":
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(self.secrets.jwt_private)
         return env
-
-    def node_processes(self):
-        """Who runs the database nodes, for the watchdog's fence: supervisor here."""
-        from .processes import SupervisedNodes
-        return SupervisedNodes(self)
 
     def project_dir(self, slug: str) -> Path:
         return REPO / "SIS" / (gateway_spec()["project"] if slug == "gateway" else self.service(slug).project)

@@ -8,9 +8,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from sis_common.mariadb.replication import probe
+from sis_common.watchdog_files import event_log_path, read_state, state_path, tail_events
 
 from . import supervisor
-from .events import event_log_path, read_state, state_path, tail_events
 from .stack import Stack
 
 
@@ -58,7 +58,7 @@ def table(stack: Stack) -> str:
 
 def watchdog_lines(stack: Stack, *, events: int = 8) -> list[str]:
     """The watchdog's view of every pair and its latest decisions (docs/ha.md)."""
-    state = read_state(state_path(stack))
+    state = read_state(state_path(stack.var))
     if not state:
         return ["WATCHDOG  no state file yet (it starts with the stack's supervisor)"]
     age = time.time() - float(state.get("updated_ts") or 0)
@@ -68,7 +68,7 @@ def watchdog_lines(stack: Stack, *, events: int = 8) -> list[str]:
     for name, pair in state.get("pairs", {}).items():
         lines.append(f"{name:<12}{pair['state']:<10}{pair['mode'] or '-':<11}{pair['primary'] or '-':<18}"
                      f"{pair['needs_person'] or ''}")
-    recent = tail_events(event_log_path(stack), limit=events)
+    recent = tail_events(event_log_path(stack.var), limit=events)
     if recent:
         lines += ["", "LAST WATCHDOG EVENTS"]
         lines += [f"{e['at'][11:23]} {e.get('level', ''):<8}{e.get('service') or '-':<12}{e['event']}"

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sis_common.mariadb import replication, server
 from sis_common.mariadb.nodes import Node
+from sis_common.watchdog_files import control_dir, read_state, state_path
 
 from . import supervisor
-from .events import control_dir, read_state, state_path
 from .pairlock import pair_lock
 from .render import write_env_files
 from .stack import VENV, Stack
@@ -49,8 +49,8 @@ def configure_databases(stack: Stack) -> list[dict]:
 
 def setup_pair_locked(stack: Stack, slug: str) -> dict:
     """setup_pair under the pair's lock (the watchdog may be changing roles) and with its last known primary."""
-    known = ((read_state(state_path(stack)) or {}).get("pairs", {}).get(slug) or {}).get("primary")
-    with pair_lock(control_dir(stack), slug, wait=30):
+    known = ((read_state(state_path(stack.var)) or {}).get("pairs", {}).get(slug) or {}).get("primary")
+    with pair_lock(control_dir(stack.var), slug, wait=30):
         return replication.setup_pair(stack.pair_spec(slug), preferred=Node.parse(known) if known else None)
 
 

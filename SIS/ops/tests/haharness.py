@@ -10,7 +10,7 @@ import MySQLdb
 from sis_common.mariadb.nodes import Node, connect, session
 from sis_common.mariadb.replication import probe
 from sis_common.testing.pair import TestPair
-from sis_ops.events import EventLog
+from sis_common.watchdog_files import EventLog
 from sis_ops.pairwatch import PairWatch, Settings
 
 FAST = Settings(interval=0.2, failures=3, flap_seconds=600, catchup_timeout=10)

@@ -15,8 +15,8 @@ import pytest
 from sis_common.mariadb import replication
 from sis_common.mariadb.nodes import session
 from sis_common.testing.pair import scratch_dir, start_pair
-from sis_ops import backup, backup_commands, backupset, binlog, restore, scratchpair
-from sis_ops.backupset import DUMP, MANIFEST, SUMS, CorruptBackup
+from sis_ops import backup_cli, backup_dump, backup_sets, binlog, restore, scratchpair
+from sis_ops.backup_sets import DUMP, MANIFEST, SUMS, CorruptBackup
 
 DB = "shop"
 
@@ -83,12 +83,12 @@ def test_restore_to_a_moment_between_two_writes_keeps_the_first_only(pair, root,
     run(spec, primary_of(spec), f"CREATE TABLE {DB}.items (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40))",
         f"INSERT INTO {DB}.items (name) VALUES ('base')")
     caught_up(spec)
-    taken = backup.backup_pair(spec, root)
+    taken = backup_dump.backup_pair(spec, root)
     primary, replica = replication.current_roles(spec)
     assert taken.manifest["source"] == {"node": str(replica), "role": "replica", "primary": str(primary)}
     assert taken.gtid == run(spec, primary, "SELECT @@gtid_binlog_pos AS p")[0]["p"]
     # checksums: the manifest's, and sha256sum's own check of the written SHA256SUMS
-    assert taken.manifest["files"][DUMP]["sha256"] == backupset.sha256_file(taken.path / DUMP)
+    assert taken.manifest["files"][DUMP]["sha256"] == backup_sets.sha256_file(taken.path / DUMP)
     assert subprocess.run(["sha256sum", "--check", "--quiet", SUMS], cwd=taken.path).returncode == 0
     assert b"INSERT INTO `items`" in gzip.open(taken.path / DUMP).read()
 
@@ -121,8 +121,8 @@ def test_a_corrupt_backup_is_detected_and_refused(pair, root, damage, capsys):
     spec = pair.spec
     run(spec, primary_of(spec), f"CREATE TABLE IF NOT EXISTS {DB}.notes (id INT PRIMARY KEY)")
     caught_up(spec)
-    good = backup.backup_pair(spec, root)
-    backupset.verify(good)
+    good = backup_dump.backup_pair(spec, root)
+    backup_sets.verify(good)
     dump = good.path / DUMP
     if damage == "flip_byte":
         data = bytearray(dump.read_bytes())
@@ -139,25 +139,25 @@ def test_a_corrupt_backup_is_detected_and_refused(pair, root, damage, capsys):
         restore.choose_backup(root, "bk", None, path=good.path)
     with pytest.raises(CorruptBackup):
         restore.choose_backup(root, "bk", None)  # the newest backup is the damaged one: refused, not skipped
-    assert backup_commands._list_or_verify(root, ["bk"], verify=True) == 1
+    assert backup_cli._list_or_verify(root, ["bk"], verify=True) == 1
     assert "CORRUPT" in capsys.readouterr().out
 
 
 def test_retention_keeps_the_newest_and_the_recent(pair, root):
     spec = pair.spec
-    taken = [backup.backup_pair(spec, root) for _ in range(4)]
-    assert [b.path for b in backupset.list_sets(root, "bk")] == [b.path for b in taken]
-    partial = backupset.service_dir(root, "bk") / ".partial-20000101T000000Z"
+    taken = [backup_dump.backup_pair(spec, root) for _ in range(4)]
+    assert [b.path for b in backup_sets.list_sets(root, "bk")] == [b.path for b in taken]
+    partial = backup_sets.service_dir(root, "bk") / ".partial-20000101T000000Z"
     partial.mkdir()
     now = datetime.now(timezone.utc)
-    assert backupset.apply_retention(root, "bk", keep=2, keep_days=1, now=now) == []  # all recent
-    removed = backupset.apply_retention(root, "bk", keep=2, keep_days=1, now=now + timedelta(days=2))
+    assert backup_sets.apply_retention(root, "bk", keep=2, keep_days=1, now=now) == []  # all recent
+    removed = backup_sets.apply_retention(root, "bk", keep=2, keep_days=1, now=now + timedelta(days=2))
     assert sorted(removed) == sorted([taken[0].path, taken[1].path, partial])
-    assert [b.path for b in backupset.list_sets(root, "bk")] == [taken[2].path, taken[3].path]
+    assert [b.path for b in backup_sets.list_sets(root, "bk")] == [taken[2].path, taken[3].path]
 
 
 def test_no_backup_before_the_moment_or_a_moment_in_the_future_is_refused(pair, root, tmp_path):
-    backup.backup_pair(pair.spec, root)
+    backup_dump.backup_pair(pair.spec, root)
     with pytest.raises(restore.RestoreError, match="no backup"):
         restore.choose_backup(root, "bk", datetime(2000, 1, 1, tzinfo=timezone.utc))
     chosen = restore.choose_backup(root, "bk", None)
@@ -244,7 +244,7 @@ def test_a_backup_taken_under_write_load_restores_a_consistent_state(tmp_path, s
             while len(done) < 50:
                 time.sleep(0.02)
             before = len(done)
-            taken = backup.backup_pair(spec, tmp_path / "backups")
+            taken = backup_dump.backup_pair(spec, tmp_path / "backups")
             during = len(done) - before
             while len(done) < before + during + 50:
                 time.sleep(0.02)
@@ -291,7 +291,7 @@ def test_in_place_restore_after_a_switchover_brings_the_pair_back_replicating(tm
         run(spec, primary_of(spec), f"CREATE TABLE {DB}.items (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40))",
             f"INSERT INTO {DB}.items (name) VALUES ('base')")
         caught_up(spec)
-        taken = backup.backup_pair(spec, tmp_path / "backups")
+        taken = backup_dump.backup_pair(spec, tmp_path / "backups")
         run(spec, primary_of(spec), f"INSERT INTO {DB}.items (name) VALUES ('first')")
         switch_roles(spec)
         run(spec, primary_of(spec), f"INSERT INTO {DB}.items (name) VALUES ('second')")
@@ -316,7 +316,7 @@ def test_in_place_restore_after_a_switchover_brings_the_pair_back_replicating(tm
         # the pair's binary logs now start after the restore: the old backup can no longer be rolled forward
         with pytest.raises(binlog.BinlogError, match="start after"):
             restore.plan(service="bkinplace", backup=taken, at=None, source=spec, target="fresh", workdir=tmp_path)
-        fresh = backup.backup_pair(spec, tmp_path / "backups")
+        fresh = backup_dump.backup_pair(spec, tmp_path / "backups")
         again = restore.plan(service="bkinplace", backup=fresh, at=None, source=spec, target="fresh",
                              workdir=tmp_path)
         assert again.events.transactions == 0
@@ -332,7 +332,7 @@ def test_backups_are_private_and_the_binlogs_archived_beside_them_restore_after_
     run(spec, primary, f"CREATE TABLE {DB}.kept (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40))",
         f"INSERT INTO {DB}.kept (name) VALUES ('in the backup')")
     caught_up(spec)
-    taken = backup.backup_pair(spec, root)
+    taken = backup_dump.backup_pair(spec, root)
     # the whole database: nobody but its owner may read it
     for path in [root, taken.path.parent, taken.path, *taken.path.iterdir()]:
         mode = path.stat().st_mode & 0o777
@@ -343,8 +343,8 @@ def test_backups_are_private_and_the_binlogs_archived_beside_them_restore_after_
     archived = [p for p in binlog.archive_root(root, "bk").rglob("*") if p.is_file()]
     assert archived and all(p.stat().st_mode & 0o777 == 0o600 for p in archived)
     assert binlog.archive(spec, root) != copied or len(copied) == 1  # only the growing newest file again
-    assert [b.path for b in backupset.list_sets(root, "bk")] == [taken.path]  # the archive is not a backup
-    assert backupset.damaged(root, "bk") == []
+    assert [b.path for b in backup_sets.list_sets(root, "bk")] == [taken.path]  # the archive is not a backup
+    assert backup_sets.damaged(root, "bk") == []
     # the data disk is lost: every node's binary logs before now are gone
     for node in spec.nodes:
         run(spec, node, "FLUSH BINARY LOGS")

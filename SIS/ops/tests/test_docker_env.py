@@ -10,6 +10,7 @@ import pytest
 
 from sis_common.mariadb.nodes import Node, parse_nodes
 from sis_ops import docker, render
+from sis_ops.environment import stack_from_env
 from sis_ops.stack import Stack, load_services
 
 from docker_support import (
@@ -184,7 +185,7 @@ def test_ops_containers_see_the_same_pairs_as_the_apps(deploy_dir, monkeypatch):
             monkeypatch.delenv(key)
     for key, value in ops.items():
         monkeypatch.setenv(key, value)
-    stack = Stack.from_env()  # what `python -m sis_ops setup-replication` / `watchdog` build in the container
+    stack = stack_from_env()  # what `python -m sis_ops setup-replication` / `watchdog` build in the container
     assert isinstance(stack, docker.DockerStack)
     for spec in load_services():
         pair = stack.pair_spec(spec.slug)
@@ -244,10 +245,10 @@ def test_env_file_values_read_back_unchanged(tmp_path):
 
 
 def test_apps_read_the_watchdogs_files_where_the_watchdog_writes_them(deploy_dir):
-    from sis_ops import events
+    from sis_common import watchdog_files
 
     writer = docker.DockerStack()  # the ops containers' view: the volume at /app/var
-    written = {events.state_path(writer).relative_to(writer.var), events.event_log_path(writer).relative_to(writer.var)}
+    written = {watchdog_files.state_path(writer.var).relative_to(writer.var), watchdog_files.event_log_path(writer.var).relative_to(writer.var)}
     for slug, project in PROJECTS.items():
         env = container_env(project, docker.app_host(slug), deploy_dir)
         read = {Path(env["EWTTO_WATCHDOG_STATE"]), Path(env["EWTTO_WATCHDOG_EVENTS"])}

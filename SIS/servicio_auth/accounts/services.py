@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -226,16 +225,3 @@ def admin_ensure(*, password: str) -> bool:
     user.save()
     _set_scopes(user, [])
     return False
-
-
-@transaction.atomic
-def demo_users_ensure(*, users) -> list[tuple[str, str, str]]:
-    """Create the demo users that do not exist yet; (username, role, password) of each one created."""
-    created = []
-    for username, role, branches in users:
-        if User.objects.select_for_update().filter(username=username).exists():
-            continue
-        password = secrets.token_urlsafe(12)
-        user_create(username=username, password=password, role=role, branches=branches, validate_password=False)
-        created.append((username, role, password))
-    return created

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from sis_common.auth.permissions import AdminOnly
 from sis_common.auth.roles import ALL_BRANCHES_ROLES
-from sis_common.branches import branch_get
+from sis_common.sucursales_client import branch_get
 from sis_common.openapi import errors
 
 from . import selectors, services

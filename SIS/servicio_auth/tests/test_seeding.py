@@ -2,7 +2,7 @@
 import pytest
 
 from accounts.models import User
-from accounts.seeding import seed_users_ensure
+from seed.users import seed_users_ensure
 
 pytestmark = pytest.mark.django_db
 BRANCHES = [{"id": 701, "code": "SEED701"}, {"id": 702, "code": "SEED702"}]

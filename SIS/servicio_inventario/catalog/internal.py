@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sis_common.auth.internal import InternalCaller
+from sis_common.bounds import money_text
 
 from . import selectors
 
@@ -22,7 +23,7 @@ class ProductInternalListView(APIView):
 
 
 def _priced(row: dict) -> dict:
-    return {**row, "price": f"{row['price']:.2f}", "is_active": bool(row["is_active"])}
+    return {**row, "price": money_text(row["price"]), "is_active": bool(row["is_active"])}
 
 
 def _ids(raw: str) -> list[int]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from sis_common.bounds import money_text
+
 from .selectors import PRODUCT_ROW
 
 SEARCH = "search"
@@ -24,7 +26,7 @@ def public(row: dict) -> dict:
     """One values() row as the API shows a product (money as a two-place string, like DRF's DecimalField)."""
     return {
         "id": row["id"], "sku": row["sku"], "barcode": row["barcode"], "name": row["name"],
-        "category": row["category_id"], "price": f"{row['price']:.2f}", "cost": f"{row['cost']:.2f}",
+        "category": row["category_id"], "price": money_text(row["price"]), "cost": money_text(row["cost"]),
         "is_active": bool(row["is_active"]),
     }
 

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from catalog.selectors import existing_product_ids
 from sis_common.auth.permissions import ADMIN, MANAGER, WAREHOUSE, ReadAnyWriteRoles, require_branch, \
     visible_branches
-from sis_common.branches import branch_get
+from sis_common.sucursales_client import branch_get
 from sis_common.errors import DomainError
 from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 from sis_common.keyset import KeysetPagination

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.models import Product
-from stock.demo import DEMO_BRANCHES, DEMO_PRODUCTS
+from seed.demo import DEMO_BRANCHES, DEMO_PRODUCTS
 from stock.models import Movement, Stock
 from stock.selectors import ledger_mismatches
 

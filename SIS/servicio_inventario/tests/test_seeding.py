@@ -4,10 +4,10 @@ from datetime import datetime, timezone
 import pytest
 
 from catalog.models import Product
-from catalog.seeding import SKU_PREFIX, product_values, search_term, seed_products_ensure, seeded_product_count
+from seed.catalog import SKU_PREFIX, product_values, search_term, seed_products_ensure, seeded_product_count
+from seed.stock import SaleMove, seed_sale_moves_apply, seed_stock_ensure, seeded_products, stocked_rows
 from sis_common.errors import DomainError
 from stock.models import Movement, Stock, StockDocument
-from stock.seeding import SaleMove, seed_sale_moves_apply, seed_stock_ensure, seeded_products, stocked_rows
 
 pytestmark = pytest.mark.django_db
 BRANCHES = [501, 502]

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from sis_common.audit.models import AuditEvent
 from sis_common.jsonlog import JsonFormatter
 from sis_common.request_id import RequestIDFilter
-from sis_ops.events import EventLog
+from sis_common.watchdog_files import EventLog
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 _codes = (f"A{i:05d}" for i in itertools.count())

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from sis_common.metrics import register_gauge
 from sis_common.mariadb import replication
-from sis_ops.events import EventLog
+from sis_common.watchdog_files import EventLog
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 _codes = (f"M{i:05d}" for i in itertools.count())

@@ -5,11 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from sales.models import Payment, SagaStatus, Sale, SaleReturn
+from sales.models import Payment, PaymentMethod, SagaStatus, Sale, SaleReturn
+from sales.pricing import METHODS
 
 from .models import CashSession
-
-METHODS = ("cash", "card", "transfer")
 
 
 def session_open_id(*, user_id: int, branch_id: int) -> int | None:
@@ -47,7 +46,7 @@ def session_expected(*, session: CashSession, using: str | None = None) -> dict:
     refunds = dict(SaleReturn.objects.using(db).filter(session=session, status=SagaStatus.COMPLETED)
                    .values("refund_method").annotate(s=Sum("refund_amount")).values_list("refund_method", "s"))
     expected = {m: (paid.get(m) or 0) - (refunds.get(m) or 0) for m in METHODS}
-    expected["cash"] += session.opening_float - change
+    expected[PaymentMethod.CASH] += session.opening_float - change
     return {m: _cents(v) for m, v in expected.items()}
 
 

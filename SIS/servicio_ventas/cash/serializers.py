@@ -2,8 +2,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sis_common.bounds import id_field, money_field
+from sis_common.bounds import id_field, money_field, money_text
 from sis_common.query import QuerySerializer
+
+from sales.models import PaymentMethod
+from sales.pricing import METHODS
+from sales.serializers import by_method_serializer
 
 from .models import CashSession
 
@@ -14,10 +18,13 @@ class SessionOpenSerializer(serializers.Serializer):
 
 
 class SessionCloseSerializer(serializers.Serializer):
-    counted_cash = money_field()
-    counted_card = money_field(required=False, allow_null=True, default=None)
-    counted_transfer = money_field(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        # counted_<method> for every method: cash always counted, another's count defaults to what is expected
+        counted = {f"counted_{m}": money_field() if m == PaymentMethod.CASH
+                   else money_field(required=False, allow_null=True, default=None) for m in METHODS}
+        return {**counted, **super().get_fields()}
 
 
 class SessionFilterSerializer(QuerySerializer):
@@ -30,16 +37,18 @@ class SessionCurrentSerializer(QuerySerializer):
     branch = id_field(required=False)
 
 
-def _by_method(cash, card, transfer) -> dict | None:
-    if cash is None:
+def _by_method(amounts: dict | None) -> dict | None:
+    if amounts is None or amounts[PaymentMethod.CASH] is None:
         return None
-    return {"cash": f"{cash:.2f}", "card": f"{card:.2f}", "transfer": f"{transfer:.2f}"}
+    return {m: money_text(amounts[m]) for m in METHODS}
 
 
-class ByMethodSerializer(serializers.Serializer):
-    cash = serializers.DecimalField(max_digits=14, decimal_places=2)
-    card = serializers.DecimalField(max_digits=14, decimal_places=2)
-    transfer = serializers.DecimalField(max_digits=14, decimal_places=2)
+def _columns(session: CashSession, prefix: str) -> dict:
+    """The session's amounts per method from its columns `<prefix>_<method>`."""
+    return {m: getattr(session, f"{prefix}_{m}") for m in METHODS}
+
+
+ByMethodSerializer = by_method_serializer("ByMethodSerializer")
 
 
 class DifferenceSerializer(ByMethodSerializer):
@@ -63,22 +72,18 @@ class SessionSerializer(serializers.ModelSerializer):
     @extend_schema_field(ByMethodSerializer(allow_null=True))
     def get_expected(self, obj) -> dict | None:
         if obj.status == CashSession.Status.CLOSED:
-            return _by_method(obj.expected_cash, obj.expected_card, obj.expected_transfer)
-        live = self.context.get("expected", {}).get(obj.pk)
-        return _by_method(live["cash"], live["card"], live["transfer"]) if live else None
+            return _by_method(_columns(obj, "expected"))
+        return _by_method(self.context.get("expected", {}).get(obj.pk))
 
     @extend_schema_field(ByMethodSerializer(allow_null=True))
     def get_counted(self, obj) -> dict | None:
-        return _by_method(obj.counted_cash, obj.counted_card, obj.counted_transfer)
+        return _by_method(_columns(obj, "counted"))
 
     @extend_schema_field(DifferenceSerializer(allow_null=True))
     def get_difference(self, obj) -> dict | None:
         """Counted minus expected: negative is missing money, positive is a surplus."""
         if obj.status != CashSession.Status.CLOSED:
             return None
-        diff = {
-            "cash": obj.counted_cash - obj.expected_cash,
-            "card": obj.counted_card - obj.expected_card,
-            "transfer": obj.counted_transfer - obj.expected_transfer,
-        }
-        return {**_by_method(diff["cash"], diff["card"], diff["transfer"]), "total": f"{sum(diff.values()):.2f}"}
+        counted, expected = _columns(obj, "counted"), _columns(obj, "expected")
+        diff = {m: counted[m] - expected[m] for m in METHODS}
+        return {**_by_method(diff), "total": money_text(sum(diff.values()))}

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sales.pricing import METHODS, NON_CASH
 from sis_common.errors import DomainError
 
 from . import selectors
@@ -25,13 +26,13 @@ def cash_session_open(*, user_id: int, branch_id: int, opening_float: Decimal) -
 
 
 @transaction.atomic
-def cash_session_close(*, session_id: int, closed_by: int, counted_cash: Decimal,
-                       counted_card: Decimal | None = None, counted_transfer: Decimal | None = None,
-                       note: str = "") -> CashSession:
+def cash_session_close(*, session_id: int, closed_by: int, counted_cash: Decimal, note: str = "",
+                       **counted_other: Decimal | None) -> CashSession:
     """Close with the counted amounts; expected and difference per method are kept on the session.
 
-    Card and transfer counts default to what is expected (the terminal's and
-    the bank's own records); cash is always counted.
+    `counted_other` is `counted_<method>` for the methods other than cash; each
+    defaults to what is expected (the terminal's and the bank's own records);
+    cash is always counted.
     """
     # the lock keeps sales from joining the session while it is being closed
     session = CashSession.objects.select_for_update().get(pk=session_id)
@@ -41,11 +42,13 @@ def cash_session_close(*, session_id: int, closed_by: int, counted_cash: Decimal
         raise DomainError("Sales or returns of this session are still pending; close once they resolve.",
                           "cash_session_pending", 409)
     expected = selectors.session_expected(session=session)
-    session.expected_cash, session.expected_card, session.expected_transfer = (
-        expected["cash"], expected["card"], expected["transfer"])
-    session.counted_cash = counted_cash
-    session.counted_card = expected["card"] if counted_card is None else counted_card
-    session.counted_transfer = expected["transfer"] if counted_transfer is None else counted_transfer
+    counted = {**{f"counted_{m}": None for m in NON_CASH}, **counted_other, "counted_cash": counted_cash}
+    if unknown := set(counted) - {f"counted_{m}" for m in METHODS}:
+        raise TypeError(f"cash_session_close got unknown counts {sorted(unknown)}")
+    for method in METHODS:
+        setattr(session, f"expected_{method}", expected[method])
+        count = counted[f"counted_{method}"]
+        setattr(session, f"counted_{method}", expected[method] if count is None else count)
     session.status = CashSession.Status.CLOSED
     session.open_marker = None
     session.closed_at = timezone.now()

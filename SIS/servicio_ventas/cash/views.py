@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from sales.permissions import RoleAccess
-from sis_common import branches
+from sis_common import sucursales_client
 from sis_common.auth.permissions import CASHIER, require_branch, role_of, visible_branches
 from sis_common.idempotency.execution import request_key, run_idempotent
 from sis_common.openapi import IDEMPOTENCY_KEY, errors
@@ -52,7 +52,7 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         opening = data.validated_data
         require_branch(request, opening["branch"])
-        branches.branch_get(opening["branch"])  # 400 unknown_branch / inactive_branch before anything is stored
+        sucursales_client.branch_get(opening["branch"])  # 400 unknown_branch / inactive_branch before anything is stored
         user_id = int(request.user.id)
 
         def handler():

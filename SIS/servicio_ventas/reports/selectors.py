@@ -6,12 +6,16 @@ from decimal import Decimal
 
 from django.db.models import Max, QuerySet, Sum
 
+from sales.pricing import METHODS
+from sis_common.bounds import money_text
+
 from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
 
 TOP_PRODUCTS = 10
 ZERO = Decimal("0.00")
-MONEY_SUMS = ("subtotal", "tax", "total", "cash", "card", "transfer", "returns_total", "refund_cash",
-              "refund_card", "refund_transfer")
+# the columns summed: one per payment method (cash, card…) and one refund_<method> per method
+MONEY_SUMS = ("subtotal", "tax", "total", *METHODS, "returns_total", *(f"refund_{m}" for m in METHODS))
+CASHIER_SUMS = ("total", *METHODS, "returns_total")
 
 
 def _scoped(qs: QuerySet, *, branches: frozenset[int] | None, branch: int | None) -> QuerySet:
@@ -23,7 +27,7 @@ def _scoped(qs: QuerySet, *, branches: frozenset[int] | None, branch: int | None
 
 
 def _money(value) -> str:
-    return f"{(value or ZERO):.2f}"
+    return money_text(value or ZERO)
 
 
 def _totals(sums: dict) -> dict:
@@ -33,10 +37,10 @@ def _totals(sums: dict) -> dict:
         "subtotal": _money(sums.get("subtotal")),
         "tax": _money(sums.get("tax")),
         "total": _money(total),
-        "by_payment_method": {m: _money(sums.get(m)) for m in ("cash", "card", "transfer")},
+        "by_payment_method": {m: _money(sums.get(m)) for m in METHODS},
         "returns_count": sums.get("returns_count") or 0,
         "returns_total": _money(returns_total),
-        "refunds_by_payment_method": {m: _money(sums.get(f"refund_{m}")) for m in ("cash", "card", "transfer")},
+        "refunds_by_payment_method": {m: _money(sums.get(f"refund_{m}")) for m in METHODS},
         "net_total": _money(total - returns_total),
     }
 
@@ -76,7 +80,7 @@ def range_report(*, date_from: date, date_to: date, group_by: str, branch: int |
     """Per branch or per cashier (at each branch) totals over a range of days."""
     if group_by == "cashier":
         rows = DailyCashierTotals.objects.filter(date__range=(date_from, date_to))
-        keys, sums = ("branch_id", "user_id"), ("total", "cash", "card", "transfer", "returns_total")
+        keys, sums = ("branch_id", "user_id"), CASHIER_SUMS
     else:
         rows = DailyBranchTotals.objects.filter(date__range=(date_from, date_to))
         keys, sums = ("branch_id",), MONEY_SUMS

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from sis_common.bounds import id_field
 from sis_common.errors import DomainError
+from sales.serializers import by_method_serializer
 from sis_common.query import QuerySerializer
 
 MAX_RANGE_DAYS = 366
@@ -34,10 +35,7 @@ class RangeQuerySerializer(QuerySerializer):
         return attrs
 
 
-class _ByMethodSerializer(serializers.Serializer):
-    cash = serializers.DecimalField(max_digits=14, decimal_places=2)
-    card = serializers.DecimalField(max_digits=14, decimal_places=2)
-    transfer = serializers.DecimalField(max_digits=14, decimal_places=2)
+_ByMethodSerializer = by_method_serializer("_ByMethodSerializer")
 
 
 class _TotalsSerializer(serializers.Serializer):

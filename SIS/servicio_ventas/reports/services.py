@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from sales.pricing import METHODS
+
 from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
 
 
@@ -107,7 +109,7 @@ def daily_totals_add_sales(*, sales: list[CompletedSale], chunk: int = 500) -> N
             _added(products[key], {"quantity": line.quantity, "total": line.total})
             names[key] = line.name
         _added(cashiers[(sale.branch_id, sale.day, sale.user_id)], {"sales_count": 1, "total": sale.total, **sale.applied})
-    money = ("subtotal", "tax", "total", "cash", "card", "transfer")
+    money = ("subtotal", "tax", "total", *METHODS)
     _upsert_chunks(DailyBranchTotals, [
         ({"branch_id": b, "date": d}, {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in money}}, {})
         for (b, d), v in sorted(branches.items())], chunk)
@@ -116,7 +118,7 @@ def daily_totals_add_sales(*, sales: list[CompletedSale], chunk: int = 500) -> N
         for (b, d, p), v in sorted(products.items())], chunk)
     _upsert_chunks(DailyCashierTotals, [
         ({"branch_id": b, "date": d, "user_id": u},
-         {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in ("total", "cash", "card", "transfer")}}, {})
+         {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in ("total", *METHODS)}}, {})
         for (b, d, u), v in sorted(cashiers.items())], chunk)
 
 

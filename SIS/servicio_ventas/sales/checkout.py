@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError
 
-from sis_common import branches
+from sis_common import sucursales_client
 from sis_common.bounds import MONEY_MAX
 from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
@@ -108,7 +108,7 @@ def _within_columns(priced: list[services.PricedLine], totals: pricing.Totals) -
 def _branch_code(branch_id: int) -> str:
     """The branch's code for sale numbers; when sucursales is down, the code last seen on a sale there."""
     try:
-        return branches.branch_get(branch_id)["code"]
+        return sucursales_client.branch_get(branch_id)["code"]
     except ServiceUnavailable:
         known = (Sale.objects.using("default").filter(branch_id=branch_id).order_by("-id")
                  .values_list("branch_code", flat=True).first())

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from rest_framework.fields import DateTimeField
 
+from sis_common.bounds import money_text
+
 from .models import SagaStatus, Sale, SaleReturn
 
 _moment = DateTimeField().to_representation
-
-
-def _money(value) -> str:
-    return f"{value:.2f}"
 
 
 def _when(value) -> str | None:
@@ -28,10 +26,10 @@ def sale_public(sale: Sale) -> dict:
     returned = _returned_by_product(returns)
     return {
         "id": sale.pk, "number": sale.number, "branch": sale.branch_id, "status": str(sale.status),
-        "subtotal": _money(sale.subtotal), "tax": _money(sale.tax), "total": _money(sale.total),
-        "paid": _money(sale.paid), "change": _money(sale.change), "tax_rate": f"{sale.tax_rate:.4f}",
+        "subtotal": money_text(sale.subtotal), "tax": money_text(sale.tax), "total": money_text(sale.total),
+        "paid": money_text(sale.paid), "change": money_text(sale.change), "tax_rate": f"{sale.tax_rate:.4f}",
         "lines": [_sale_line(line, returned) for line in sale.lines.all()],
-        "payments": [{"method": p.method, "amount": _money(p.amount)} for p in sale.payments.all()],
+        "payments": [{"method": p.method, "amount": money_text(p.amount)} for p in sale.payments.all()],
         "returns": [return_public(r) for r in returns],
         "cashier": sale.user_id, "session": sale.session_id, "business_date": sale.business_date.isoformat(),
         "created_at": _when(sale.created_at), "completed_at": _when(sale.completed_at), "rejection": sale.rejection,
@@ -49,8 +47,8 @@ def _returned_by_product(returns: list[SaleReturn]) -> dict[int, int]:
 
 
 def _sale_line(line, returned: dict[int, int]) -> dict:
-    return {"product": line.product_id, "sku": line.sku, "name": line.name, "unit_price": _money(line.unit_price),
-            "quantity": line.quantity, "total": _money(line.total),
+    return {"product": line.product_id, "sku": line.sku, "name": line.name, "unit_price": money_text(line.unit_price),
+            "quantity": line.quantity, "total": money_text(line.total),
             "returned_quantity": returned.get(line.product_id, 0)}
 
 
@@ -59,11 +57,11 @@ def return_public(sale_return: SaleReturn) -> dict:
     return {
         "id": sale_return.pk, "sale": sale_return.sale_id, "branch": sale_return.branch_id,
         "status": str(sale_return.status),
-        "lines": [{"product": x.product_id, "quantity": x.quantity, "unit_price": _money(x.unit_price),
-                   "total": _money(x.total)} for x in sale_return.lines.all()],
-        "subtotal": _money(sale_return.subtotal), "tax": _money(sale_return.tax),
-        "refund_amount": _money(sale_return.refund_amount), "refund_method": sale_return.refund_method,
-        "refund": {"method": sale_return.refund_method, "amount": _money(sale_return.refund_amount)},
+        "lines": [{"product": x.product_id, "quantity": x.quantity, "unit_price": money_text(x.unit_price),
+                   "total": money_text(x.total)} for x in sale_return.lines.all()],
+        "subtotal": money_text(sale_return.subtotal), "tax": money_text(sale_return.tax),
+        "refund_amount": money_text(sale_return.refund_amount), "refund_method": sale_return.refund_method,
+        "refund": {"method": sale_return.refund_method, "amount": money_text(sale_return.refund_amount)},
         "reason": sale_return.reason, "cashier": sale_return.user_id, "approved_by": sale_return.approved_by,
         "session": sale_return.session_id,
         "created_at": _when(sale_return.created_at), "completed_at": _when(sale_return.completed_at),

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+from .models import PaymentMethod
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-METHODS = ("cash", "card", "transfer")
-NON_CASH = ("card", "transfer")
+METHODS: tuple[str, ...] = tuple(PaymentMethod.values)  # every per-method amount, column and field follows this order
+NON_CASH = tuple(m for m in METHODS if m != PaymentMethod.CASH)
 
 
 def money(value) -> Decimal:
@@ -71,7 +73,7 @@ def settle(total: Decimal, payments: Iterable[tuple[str, Decimal]]) -> Settlemen
                            f"Card and transfer payments ({non_cash}) may not exceed the total ({total}).")
     change = paid - total
     # change only ever comes out of cash: non-cash <= total means change <= cash
-    return Settlement(paid, change, {**by_method, "cash": by_method["cash"] - change})
+    return Settlement(paid, change, {**by_method, PaymentMethod.CASH: by_method[PaymentMethod.CASH] - change})
 
 
 def refund(*, rate: Decimal, returned_before: Decimal, refunded_before: Decimal, returning: Decimal) -> Totals:

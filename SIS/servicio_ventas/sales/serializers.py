@@ -4,14 +4,21 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sis_common.bounds import id_field, money_field
+from sis_common.bounds import id_field, money_field, money_text
 from sis_common.errors import DomainError
 from sis_common.query import QuerySerializer
 
 from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
+from .pricing import METHODS
 
 MAX_LINES = 200
 MAX_PAYMENTS = 10
+
+
+def by_method_serializer(name: str) -> type[serializers.Serializer]:
+    """A serializer of one amount per payment method (cash sessions, reports), named `name` in the schema."""
+    return type(name, (serializers.Serializer,),
+                {method: serializers.DecimalField(max_digits=14, decimal_places=2) for method in METHODS})
 
 
 class LineInSerializer(serializers.Serializer):
@@ -92,7 +99,7 @@ class ReturnSerializer(serializers.ModelSerializer):
                   "refund", "reason", "cashier", "approved_by", "session", "created_at", "completed_at", "rejection"]
 
     def get_refund(self, obj) -> dict:
-        return {"method": obj.refund_method, "amount": f"{obj.refund_amount:.2f}"}
+        return {"method": obj.refund_method, "amount": money_text(obj.refund_amount)}
 
 
 class SaleLineSerializer(serializers.Serializer):

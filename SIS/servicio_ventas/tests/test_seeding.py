@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from reports.selectors import daily_report
 from sales.models import BranchCounter, SagaStatus, Sale, SaleLine
-from sales.seeding import Shelf, seed_sales_create, seed_sales_link, seeded_lines
+from seed.sales import Shelf, seed_sales_create, seed_sales_link, seeded_lines
 
 from .builders import make_sale
 from .test_reports import expected_from_sales

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from django.db import DatabaseError
 
-from sis_common.metrics.watchdog import EventTail, events_path, own_service
+from sis_common.metrics.watchdog_figures import own_service
+from sis_common.watchdog_files import EventTail, configured_event_log_path
 
 from .models import AuditEvent, AuditSource
 
@@ -47,7 +48,7 @@ def event_row(record: dict) -> AuditEvent:
 def import_failovers() -> int:
     """Copy new role-change events of this service; return how many were read (duplicates are ignored)."""
     service = own_service()
-    rows = [event_row(r) for r in _tail.new_records(events_path())
+    rows = [event_row(r) for r in _tail.new_records(configured_event_log_path())
             if r.get("event") in ROLE_EVENTS and r.get("service") == service]
     if not rows:
         return 0

@@ -6,7 +6,7 @@ import logging
 from django.db import DatabaseError
 from django.db.models.expressions import RawSQL
 
-from sis_common.db import routing
+from sis_common.db import request_state
 from sis_common.metrics.series import AUDIT_FAILURES
 
 from .models import AuditEvent
@@ -35,4 +35,4 @@ def audit_event_create(*, fields: dict, link_gtid: bool) -> AuditEvent | None:
 
 def request_wrote() -> bool:
     """Did this request write through the router (so the connection's last GTID is its change)?"""
-    return routing.current().wrote
+    return request_state.current().wrote

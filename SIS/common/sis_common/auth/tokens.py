@@ -16,11 +16,7 @@ log = logging.getLogger(__name__)
 ALGORITHM = "RS256"
 ACCESS = "access"
 REQUIRED_CLAIMS = ("exp", "iat", "jti", "token_type", "user_id")
-# Tokens that passed the full check, by their exact bytes (signature included) and the key that checked
-# them: a client sends the same token with every request, and an RS256 verify costs more than the rest
-# of a cached read. Only expiry can change for a token already verified, so a hit re-checks just that.
 VERIFIED_CACHE_SIZE = 4096
-_verified: dict[str | bytes, tuple[str, dict]] = {}
 
 
 class TokenRejected(Exception):
@@ -55,24 +51,22 @@ def verify_access(raw: str | bytes) -> dict:
     if not pem:
         log.error("no JWT public key configured (EWTTO_JWT_PUBLIC_KEY_FILE): every token is refused")
         raise TokenRejected("Tokens cannot be verified here.")
-    cached = _verified.get(raw)
-    if cached is not None and cached[0] == pem:
-        claims = cached[1]
-        if claims["exp"] + conf.get("LEEWAY", 0) <= time.time():
-            _verified.pop(raw, None)
-            raise TokenRejected("Token is expired.")
-        return dict(claims)
-    claims = _verify_signed(raw, pem, conf)
-    if len(_verified) >= VERIFIED_CACHE_SIZE:
-        _verified.clear()  # crude but bounded; a busy process refills it with the tokens in use
-    _verified[raw] = (pem, claims)
+    leeway = conf.get("LEEWAY", 0)
+    claims = _verified(raw, pem, leeway)
+    if claims["exp"] + leeway <= time.time():
+        raise TokenRejected("Token is expired.")
     return dict(claims)
 
 
-def _verify_signed(raw: str | bytes, pem: str, conf: dict) -> dict:
+# Tokens that passed the full check, by their exact bytes (signature included) and the key that checked
+# them: a client sends the same token with every request, and an RS256 verify costs more than the rest
+# of a cached read. Only expiry can change for a token already verified, so every hit re-checks just
+# that; a refusal raises, so it is never kept.
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _verified(raw: str | bytes, pem: str, leeway) -> dict:
     """The full check: signature with the public key, required claims, expiry, token type."""
     try:
-        claims = jwt.decode(raw, _public_key(pem), algorithms=[ALGORITHM], leeway=conf.get("LEEWAY", 0),
+        claims = jwt.decode(raw, _public_key(pem), algorithms=[ALGORITHM], leeway=leeway,
                             options={"require": list(REQUIRED_CLAIMS)})
     except jwt.ExpiredSignatureError as exc:
         raise TokenRejected("Token is expired.") from exc

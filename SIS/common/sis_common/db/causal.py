@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import connections
 
-from . import routing
+from . import request_state
 
 HEADER = "X-Causal-Token"
 COOKIE_MAX_AGE = 60
@@ -45,14 +45,14 @@ class CausalReadMiddleware:
 
     def __call__(self, request):
         token = request.headers.get(HEADER) or request.COOKIES.get(cookie_name())
-        state = routing.begin(verified_gtid(token))
+        state = request_state.begin(verified_gtid(token))
         try:
             response = self.get_response(request)
             if state.wrote:
                 _hand_out_token(response)
             return response
         finally:
-            routing.end()
+            request_state.end()
 
 
 def _hand_out_token(response) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connections
 
-from . import routing
+from . import request_state
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -14,13 +14,13 @@ MAX_WAIT_SECONDS = 1.0
 
 class PrimaryReplicaRouter:
     def db_for_write(self, model, **hints):
-        routing.current().wrote = True
+        request_state.current().wrote = True
         return PRIMARY
 
     def db_for_read(self, model, **hints):
         if REPLICA not in settings.DATABASES:
             return PRIMARY
-        state = routing.current()
+        state = request_state.current()
         if state.wrote or connections[PRIMARY].in_atomic_block:
             return PRIMARY
         if state.causal_gtid and not _replica_has(state):
@@ -34,7 +34,7 @@ class PrimaryReplicaRouter:
         return db == PRIMARY
 
 
-def _replica_has(state: routing.RoutingState) -> bool:
+def _replica_has(state: request_state.RoutingState) -> bool:
     """Causal read: wait briefly for the replica to apply the client's last write."""
     if not state.causal_checked:
         state.causal_checked = True

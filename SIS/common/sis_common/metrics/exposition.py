@@ -11,7 +11,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from .access import may_scrape
 from .database import collect_pair
 from .gauges import collect_registered
-from .watchdog import collect_watchdog
+from .watchdog_figures import collect_watchdog
 
 log = logging.getLogger(__name__)
 

@@ -67,14 +67,12 @@ def known_branches():
 
     The real lookup, unknown and inactive branches included, is covered through a whole stack in tests/system.
     """
-    import time
+    from django.core.cache import cache
 
-    from sis_common import branches
+    from sis_common.sucursales_client import cache_key
 
-    until = time.monotonic() + 3600
-    with branches._lock:
-        branches._cache.update({i: (until, {"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True})
-                                for i in range(1, 10)})
+    known = {cache_key(i): {"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True}
+             for i in range(1, 10)}
+    cache.set_many(known, 3600)
     yield
-    with branches._lock:
-        branches._cache.clear()
+    cache.delete_many(list(known))

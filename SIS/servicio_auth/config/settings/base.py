@@ -16,7 +16,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-INSTALLED_APPS = [*conf.COMMON_APPS, "rest_framework_simplejwt.token_blacklist", "axes", "accounts"]
+INSTALLED_APPS = [*conf.COMMON_APPS, "rest_framework_simplejwt.token_blacklist", "axes", "accounts", "seed"]
 # axes last: it turns a locked-out sign-in (API or admin) into the JSON 429
 MIDDLEWARE = [*conf.COMMON_MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 ROOT_URLCONF = "config.urls"

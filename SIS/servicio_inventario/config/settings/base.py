@@ -15,7 +15,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-INSTALLED_APPS = [*conf.COMMON_APPS, "sis_common.idempotency", "catalog", "stock"]
+INSTALLED_APPS = [*conf.COMMON_APPS, "sis_common.idempotency", "catalog", "stock", "seed"]
 MIDDLEWARE = conf.COMMON_MIDDLEWARE
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -16,7 +16,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
-INSTALLED_APPS = [*conf.COMMON_APPS, "sis_common.idempotency", "cash", "sales", "reports"]
+INSTALLED_APPS = [*conf.COMMON_APPS, "sis_common.idempotency", "cash", "sales", "reports", "seed"]
 MIDDLEWARE = conf.COMMON_MIDDLEWARE
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,0 +1,52 @@
+"""The client of servicio_sucursales: is a branch known and active, for the services that refer to branches.
+
+Positive answers are kept briefly in Django's cache (per process: the default
+local-memory cache) so a busy till does not ask for every sale; a deactivation
+is therefore seen within CACHE_SECONDS. Unknown or inactive branches are never cached.
+"""
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from sis_common.clients import OutcomeUnknown, ServiceClient, ServiceUnavailable
+from sis_common.errors import DomainError
+
+SERVICE = "sucursales"
+CACHE_SECONDS = 10.0
+READ_TIMEOUT = 2.0
+
+
+def cache_key(branch_id: int) -> str:
+    return f"ewtto:sucursales:branch:{int(branch_id)}"
+
+
+def branch_get(branch_id: int, *, field: str = "branch") -> dict:
+    """The active branch `{id, code, name, is_active}`; 400 unknown_branch/inactive_branch; 503 when unreachable.
+
+    `field` names the input field in the 400's field messages.
+    """
+    branch_id = int(branch_id)
+    cached = cache.get(cache_key(branch_id))
+    if cached is not None:
+        return cached
+    branch = _fetch(branch_id, field)
+    if not branch.get("is_active"):
+        message = f"Branch {branch_id} is inactive."
+        raise DomainError(message, "inactive_branch", 400, **{field: [message]})
+    cache.set(cache_key(branch_id), branch, CACHE_SECONDS)
+    return branch
+
+
+def _fetch(branch_id: int, field: str) -> dict:
+    client = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT)
+    try:
+        answer = client.get(f"/internal/branches/{branch_id}/")
+    except OutcomeUnknown as exc:
+        # a read has no outcome to resolve: for the caller the service is just unavailable
+        raise ServiceUnavailable(SERVICE, exc.reason) from exc
+    if answer.status == 404:
+        message = f"Unknown branch {branch_id}."
+        raise DomainError(message, "unknown_branch", 400, **{field: [message]})
+    if not answer.ok or not isinstance(answer.data, dict) or "is_active" not in answer.data:
+        raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
+    return answer.data

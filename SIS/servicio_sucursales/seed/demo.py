@@ -1,0 +1,27 @@
+"""Demo branches for a local stack: SUC01 and SUC02 with the ids the other services' demo data use."""
+from __future__ import annotations
+
+from branches.models import Branch
+from branches.services import branch_create
+
+DEMO_BRANCHES = (
+    {"branch_id": 1, "code": "SUC01", "name": "Sucursal Centro", "address": "Av. Abancay 120",
+     "city": "Lima", "phone": "+51 1 555 0101"},
+    {"branch_id": 2, "code": "SUC02", "name": "Sucursal Norte", "address": "Av. Túpac Amaru 2450",
+     "city": "Lima", "phone": "+51 1 555 0202"},
+)
+
+
+def demo_branches_ensure() -> list[str]:
+    """Create the missing demo branches; one line per branch created or impossible to create."""
+    lines = []
+    for spec in DEMO_BRANCHES:
+        if Branch.objects.using("default").filter(code=spec["code"]).exists():
+            continue
+        taken = Branch.objects.using("default").filter(pk=spec["branch_id"]).first()
+        if taken is not None:
+            lines.append(f"sucursales: demo branch {spec['code']} not created: id {spec['branch_id']} is {taken.code}")
+            continue
+        branch = branch_create(**spec)
+        lines.append(f"sucursales: demo branch {branch.code} (id {branch.pk}) created")
+    return lines

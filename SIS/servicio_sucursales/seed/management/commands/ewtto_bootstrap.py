@@ -1,0 +1,15 @@
+"""`manage.py ewtto_bootstrap`: idempotent first-start data; demo branches when EWTTO_DEMO=1."""
+from django.core.management.base import BaseCommand
+
+from seed.demo import demo_branches_ensure
+from sis_common.seeding import demo_wanted
+
+
+class Command(BaseCommand):
+    help = "Create first-start data of servicio_sucursales (demo branches when EWTTO_DEMO=1)."
+
+    def handle(self, *args, **options):
+        if not demo_wanted():
+            return
+        for line in demo_branches_ensure():
+            self.stdout.write(line)

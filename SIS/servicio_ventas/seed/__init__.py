@@ -1,0 +1,1 @@
+"""Seed data of servicio_ventas (bin/seed-data): synthetic completed sales."""
