@@ -12,8 +12,9 @@
   views that page by keyset (`pagination_class = KeysetSchema`).
 - `IDEMPOTENCY_KEY`, `errors(...)`: what views declare. Every 202 gets Retry-After;
   answers of keyed operations may carry Idempotent-Replayed.
-- `AutoSchema`: drf-spectacular's, saying of a trimmed string field in a request
-  that it needs a character other than whitespace (`pattern: \\S`), as DRF checks.
+- `AutoSchema`: drf-spectacular's, saying of a string field in a request what DRF
+  checks beyond its length: no NUL, and, when trimmed and not blank, a character
+  that `str.strip()` keeps.
 """
 from __future__ import annotations
 
@@ -63,15 +64,25 @@ DESCRIPTIONS = {
 PATH_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
+# what Python's str.strip() removes, spelled out so every regex engine reads the same set
+# (hypothesis' and ECMA's `\s` both differ from Python's, e.g. at \x1c-\x1f and \x85)
+_STRIPPED = r"\t-\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# DRF refuses a NUL anywhere in a CharField; a trimmed field that may not be blank also needs
+# one character that strip() keeps. Not empty: drf-spectacular adds the empty string of a
+# field that may be blank as a oneOf branch of its own, which must not match twice.
+NO_NUL = r"^[^\x00]+$"
+NO_NUL_NOT_BLANK = rf"^[^\x00]*[^\x00{_STRIPPED}][^\x00]*$"
+
+
 class AutoSchema(openapi.AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if (direction == "request" and isinstance(field, serializers.CharField) and field.trim_whitespace
-                and not field.allow_blank and schema.get("type") == "string"
+        if (direction == "request" and isinstance(field, serializers.CharField)
+                and schema.get("type") == "string"
                 and not {"pattern", "enum", "format"} & schema.keys()
                 and not any(isinstance(v, RegexValidator) for v in field.validators)):
-            # DRF strips the value before it checks it, so one of only whitespace is refused as blank
-            schema["pattern"] = r"\S"
+            not_blank = field.trim_whitespace and not field.allow_blank
+            schema["pattern"] = NO_NUL_NOT_BLANK if not_blank else NO_NUL
         return schema
 
 
