@@ -1,8 +1,7 @@
-"""URL routes of the gateway: web UI, health, docs, proxied APIs and admins."""
-from django.urls import path, re_path
+"""URL routes of the gateway: web UI, health, docs and the edge's token check (the APIs are nginx's)."""
+from django.urls import path
 
 from edge import views
-from edge.routes import API_ROUTE
 from webui.views import shell
 
 handler404 = "sis_common.errors.json_404"
@@ -11,8 +10,7 @@ handler500 = "sis_common.errors.json_500"
 urlpatterns = [
     path("", shell),
     path("health", views.health),
+    path("__edge/auth", views.authorize),
     path("api/docs/", views.api_docs),
-    re_path(r"^api/docs/schema/(?P<api>auth|branches|inventory|sales)/$", views.api_schema),
-    re_path(API_ROUTE, views.api_proxy),
-    re_path(r"^(?P<kind>admin|static)/(?P<service>auth|sucursales|inventario|ventas)/(?P<rest>.*)$", views.site_proxy),
+    path("api/docs/schema/<slug:api>/", views.api_schema),
 ]

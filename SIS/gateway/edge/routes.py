@@ -1,5 +1,10 @@
-"""Which service answers which public path prefix."""
-API_TO_SERVICE = {"auth": "auth", "branches": "sucursales", "inventory": "inventario", "sales": "ventas"}
-SERVICES = tuple(API_TO_SERVICE.values())
-# the proxied API paths, as config/urls.py routes them and edge.fastpath recognises them
-API_ROUTE = r"^api/(?P<api>auth|branches|inventory|sales)/(?P<rest>.*)$"
+"""Which service answers which public API prefix (deploy/stack.toml, passed as EWTTO_EDGE_APIS)."""
+from django.conf import settings
+
+
+def api_to_service() -> dict[str, str]:
+    return settings.EWTTO_EDGE_APIS
+
+
+def services() -> tuple[str, ...]:
+    return tuple(settings.EWTTO_EDGE_APIS.values())

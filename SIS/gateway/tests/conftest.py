@@ -1,4 +1,4 @@
-"""Fixtures for gateway tests: a signed-in client and stand-ins for failures only.
+"""Fixtures for gateway tests: stand-ins for failures only.
 
 The upstreams here are not fakes of our services: a closed port (a dead
 service) and a server that accepts and never answers (a hung service).
@@ -9,16 +9,8 @@ import socket
 import threading
 
 import pytest
-from django.test import Client
 
-from sis_common.testing.tokens import auth_header
-from edge.routes import SERVICES
-
-
-@pytest.fixture
-def api():
-    """A test client whose requests carry a valid admin access token, as the edge requires."""
-    return Client(**auth_header(role="admin"))
+from edge.routes import services
 
 
 def closed_port() -> int:
@@ -70,7 +62,7 @@ def hung_server():
 @pytest.fixture
 def dead_upstreams(settings):
     """Every service pointed at a closed port, with short timeouts."""
-    settings.EWTTO_UPSTREAMS = {s: f"http://127.0.0.1:{closed_port()}" for s in SERVICES}
+    settings.EWTTO_UPSTREAMS = {s: f"http://127.0.0.1:{closed_port()}" for s in services()}
     settings.EWTTO_UPSTREAM_CONNECT_TIMEOUT = 0.5
     settings.EWTTO_UPSTREAM_READ_TIMEOUT = 0.5
     return settings.EWTTO_UPSTREAMS
@@ -78,15 +70,12 @@ def dead_upstreams(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_edge_state():
-    """Circuits, pools and the cached health are per process; no test sees another's."""
+    """Pools and the cached health are per process; no test sees another's."""
     from edge import health
-    from edge.breaker import breaker
     from edge.upstream import pool
 
-    breaker.cache_clear()
     pool.cache_clear()
     health.forget()
     yield
-    breaker.cache_clear()
     pool.cache_clear()
     health.forget()

@@ -19,9 +19,10 @@ from sis_common import watchdog_files
 from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec
 
+from . import edgeroutes
 from .render import fill
 from .secrets import Secrets
-from .stack import REPO, Stack
+from .stack import REPO, Stack, load_services
 
 NETWORK = "sd_network"
 DEPLOY_DIR = REPO / "deploy" / "docker"
@@ -47,6 +48,7 @@ SAFE_VALUE = re.compile(r"[A-Za-z0-9_.,:/=+@%-]*")
 UPSTREAM_BLOCK = re.compile(r"^upstream app \{\n.*?^\}\n+", re.MULTILINE | re.DOTALL)
 PROXY_TO_UPSTREAM = "proxy_pass http://app;"
 NEXT_UPSTREAM_OFF = "proxy_next_upstream off;"
+EDGE_CACHE_DIR = "/run/ewtto-nginx/edge-auth"
 
 
 def app_host(slug: str) -> str:
@@ -184,24 +186,28 @@ class DockerStack(Stack):
         return files
 
 
-def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:", tls: bool = False) -> str:
+def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:", tls: bool = False,
+               services: list | None = None) -> str:
     """A project's nginx.conf for Docker: the app's name resolved per request, not once.
 
     An app scaled to several containers is one name in Docker's DNS with an address for each
     (the resolver of deploy/docker/nginx/main.conf re-reads it every second), so nginx spreads
     requests over every replica and tries the next when one refuses or drops the connection
     (within 5 s, so a slow answer is never asked twice); a request already sent is not repeated
-    unless its method is idempotent (nginx's rule).
+    unless its method is idempotent (nginx's rule). A sidecar that made no connection to any
+    replica answers 503 itself (its @app_timeout), so the gateway passes the JSON answer on.
     """
+    services = load_services() if services is None else services
     if not UPSTREAM_BLOCK.search(template) or PROXY_TO_UPSTREAM not in template:
         raise ValueError(f"{slug}: nginx.conf has no 'upstream app' block proxied to")
     body = UPSTREAM_BLOCK.sub("", template, count=1)
     body = body.replace(PROXY_TO_UPSTREAM, "proxy_pass http://$ewtto_app;")
     body = body.replace(NEXT_UPSTREAM_OFF, ("proxy_next_upstream error timeout;\n        proxy_next_upstream_tries 3;\n"
                                                   "        proxy_next_upstream_timeout 5s;"))
-    body = re.sub(r"^server \{\n", "server {\n    set $ewtto_app ${APP_ADDR};\n", body, count=1, flags=re.MULTILINE)
-    if "error_page 504" not in body:
-        body = _connect_timeout_as_bad_gateway(body)
+    sets = "    set $ewtto_app ${APP_ADDR};\n"
+    if "${EDGE_ROUTES}" in body:  # the gateway: each sidecar's name too
+        sets += "".join(f"    set ${edge_target(s.slug)} {nginx_host(s.slug)}:{NGINX_PORT};\n" for s in services)
+    body = re.sub(r"^server \{\n", lambda m: "server {\n" + sets, body, count=1, flags=re.MULTILINE)
     return fill(body, {
         "LISTEN": str(NGINX_PORT),
         "APP_ADDR": f"{app_host(slug)}:{APP_PORT}",
@@ -209,23 +215,17 @@ def nginx_conf(slug: str, template: str, *, trusted_proxy: str = "unix:", tls: b
         "SERVICE": slug,
         "TRUSTED_PROXY": trusted_proxy,
         "PUBLIC_SCHEME": "https" if tls else "$scheme",
+        # the gateway's: its cached decisions (gone with the container) and the routes to the sidecars,
+        # each name resolved per request like the app's
+        "CACHE_DIR": EDGE_CACHE_DIR,
+        "EDGE_UPSTREAMS": "",
+        "EDGE_ROUTES": edgeroutes.route_blocks(services, target=lambda slug: f"${edge_target(slug)}"),
     })
 
 
-def _connect_timeout_as_bad_gateway(body: str) -> str:
-    """A sidecar answers 502 (the service is down), not 504, when no replica took the connection.
-
-    A container that crashed leaves its address in the resolver's answer for up to a second, and
-    a connection to an address nobody holds times out instead of being refused, as it would be on
-    the local stack; a timeout after the connection was made stays a 504.
-    """
-    body = body.replace("proxy_pass http://$ewtto_app;",
-                        "proxy_pass http://$ewtto_app;\n        error_page 504 = @ewtto_no_connection;", 1)
-    named = ("\n    location @ewtto_no_connection {\n"
-             "        if ($upstream_connect_time ~ \"^[-,: ]*$\") {\n            return 502;\n        }\n"
-             "        return 504;\n    }\n}\n")
-    end = body.rstrip().rfind("}")
-    return body[:end].rstrip("\n") + "\n" + named + body[end + 1:].lstrip("\n")
+def edge_target(slug: str) -> str:
+    """The gateway nginx's variable naming a service's sidecar."""
+    return f"ewtto_edge_{slug}"
 
 
 def write_nginx_configs(stack: "DockerStack", directory: Path) -> list[Path]:

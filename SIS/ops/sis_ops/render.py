@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 from sis_common.mariadb.server import LocalNode
 
+from . import edgeroutes
 from .stack import REPO, VENV, Stack, ops_daemons
 
 PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
@@ -33,6 +35,9 @@ def write_nginx(stack: Stack, slug: str) -> Path:
         (run / sub).mkdir(parents=True, exist_ok=True)
     log = stack.log_dir / f"nginx-{slug}"
     log.mkdir(parents=True, exist_ok=True)
+    # the edge's cached decisions of a previous start may be for keys no longer trusted
+    cache = run / "edge-auth"
+    shutil.rmtree(cache, ignore_errors=True)
     server_conf = run / "server.conf"
     server_conf.write_text(fill((stack.project_dir(slug) / "nginx.conf").read_text(), {
         "LISTEN": f"127.0.0.1:{stack.nginx_port(slug)}",
@@ -41,6 +46,9 @@ def write_nginx(stack: Stack, slug: str) -> Path:
         "SERVICE": slug,
         "TRUSTED_PROXY": stack.trusted_proxy,
         "PUBLIC_SCHEME": "$scheme",  # the local stack has no TLS proxy in front
+        "CACHE_DIR": str(cache),
+        "EDGE_UPSTREAMS": edgeroutes.upstream_blocks(stack.services, lambda s: f"127.0.0.1:{stack.nginx_port(s)}"),
+        "EDGE_ROUTES": edgeroutes.route_blocks(stack.services),
     }))
     main = run / "nginx.conf"
     main.write_text(fill((REPO / "deploy" / "nginx" / "main.conf").read_text(), {

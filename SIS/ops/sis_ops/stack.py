@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -32,6 +32,10 @@ class ServiceSpec:
     nginx_offset: int
     db_offsets: tuple[int, int]
     daemons: dict
+    # what the gateway lets through without a token (path under the API -> flood limit) and how
+    # long it waits for an answer (None: the gateway's read_timeout); sis_ops.edgeroutes
+    open_paths: dict = field(default_factory=dict)
+    read_timeout: int | None = None
 
     @property
     def directory(self) -> Path:
@@ -42,7 +46,7 @@ def load_services() -> list[ServiceSpec]:
     data = tomllib.loads(STACK_TOML.read_text())
     return [
         ServiceSpec(slug, s["project"], s["api"], s["database"], s["nginx_offset"],
-                    tuple(s["db_offsets"]), s.get("daemons", {}))
+                    tuple(s["db_offsets"]), s.get("daemons", {}), s.get("open_paths", {}), s.get("read_timeout"))
         for slug, s in data["services"].items()
     ]
 
@@ -145,6 +149,8 @@ class Stack:
         }
         if slug == "gateway":
             env["EWTTO_UPSTREAMS"] = ",".join(f"{s.slug}={self.url(s.slug)}" for s in self.services)
+            # public API prefix -> service, for the gateway's health and combined docs
+            env["EWTTO_EDGE_APIS"] = ",".join(f"{s.api}={s.slug}" for s in self.services)
             env["EWTTO_WATCHDOG_STATE"] = str(watchdog_files.state_path(self.var))
             return env
         pair = self.pair_spec(slug)

@@ -24,14 +24,23 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def stack_pids(stack: Stack) -> list[int]:
-    tree, out = _children(), []
-    todo = [p["pid"] for p in supervisor.processes(stack) if p["pid"]]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(tree.get(pid, []))
+def program_pids(stack: Stack) -> dict[str, list[int]]:
+    """Each supervisor program's process and all its children (gunicorn's workers)."""
+    tree, out = _children(), {}
+    for program in supervisor.processes(stack):
+        if not program["pid"]:
+            continue
+        pids, todo = [], [program["pid"]]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            todo.extend(tree.get(pid, []))
+        out[program["name"]] = pids
     return out
+
+
+def stack_pids(stack: Stack) -> list[int]:
+    return [pid for pids in program_pids(stack).values() for pid in pids]
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -59,18 +68,24 @@ class StackSampler:
         self.stack = stack
 
     def snapshot(self) -> dict:
-        pids = stack_pids(self.stack)
-        return {"processes": len(pids), "memory_mib": round(_sum(pids, _pss_mib)), "cpu_seconds": _sum(pids, _cpu_seconds)}
+        programs = program_pids(self.stack)
+        pids = [pid for group in programs.values() for pid in group]
+        by_program = {name: _sum(group, _cpu_seconds) for name, group in programs.items()}
+        return {"processes": len(pids), "memory_mib": round(_sum(pids, _pss_mib)),
+                "cpu_seconds": sum(by_program.values()), "cpu_by_program": by_program}
 
     @contextlib.contextmanager
     def measure(self):
-        """Yields a dict filled on exit: cores busy on average and peak memory of the stack."""
+        """Yields a dict filled on exit: cores busy on average, CPU seconds per program, memory of the stack."""
         sample: dict = {}
         before, started = self.snapshot(), time.monotonic()
         yield sample
         after, wall = self.snapshot(), time.monotonic() - started
         sample["cores"] = round((after["cpu_seconds"] - before["cpu_seconds"]) / wall, 2) if wall else 0.0
         sample["memory_mib"] = after["memory_mib"]
+        # a program restarted during the run counts from zero: never a negative share
+        sample["cpu_by_program"] = {name: max(0.0, spent - before["cpu_by_program"].get(name, 0.0))
+                                    for name, spent in after["cpu_by_program"].items()}
 
     def wait_idle(self, *, max_cores: float = 0.15, window: float = 3.0, timeout: float = 600.0) -> float:
         """Wait until the stack's own work has died down (replicas catching up, InnoDB purge after a

@@ -19,7 +19,6 @@ MIDDLEWARE = [
     "sis_common.metrics.middleware.MetricsMiddleware",  # first: times every request, answers /metrics (loopback only)
     "sis_common.request_id.RequestIDMiddleware",
     "sis_common.errors.JsonMethodNotAllowedMiddleware",
-    "edge.authentication.EdgeAuthenticationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
@@ -31,15 +30,15 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIR
 DATABASES = {}
 APPEND_SLASH = False
 
-# service slug -> base URL of its nginx sidecar
+# service slug -> base URL of its nginx sidecar (health and docs; nginx carries the API requests)
 EWTTO_UPSTREAMS = env.dict("EWTTO_UPSTREAMS", default={})
+# public API prefix -> service slug (deploy/stack.toml)
+EWTTO_EDGE_APIS = env.dict("EWTTO_EDGE_APIS", default={})
 EWTTO_UPSTREAM_CONNECT_TIMEOUT = env.float("EWTTO_UPSTREAM_CONNECT_TIMEOUT", default=0.5)
 EWTTO_UPSTREAM_READ_TIMEOUT = env.float("EWTTO_UPSTREAM_READ_TIMEOUT", default=15.0)
-EWTTO_MAX_BODY_BYTES = env.int("EWTTO_MAX_BODY_BYTES", default=1_048_576)
-# circuit breaker per service: open after this many consecutive connection failures, probe after the cool-down
-EWTTO_BREAKER_THRESHOLD = env.int("EWTTO_BREAKER_THRESHOLD", default=3)
-EWTTO_BREAKER_COOLDOWN = env.float("EWTTO_BREAKER_COOLDOWN", default=2.0)
-DATA_UPLOAD_MAX_MEMORY_SIZE = EWTTO_MAX_BODY_BYTES
+# how long nginx may reuse the edge's decision on a token: the longest a token refused here (its key
+# no longer trusted) still passes; a valid token's decision never outlives the token (edge.decisions)
+EWTTO_EDGE_DECISION_SECONDS = env.int("EWTTO_EDGE_DECISION_SECONDS", default=5)
 SIMPLE_JWT = conf.simple_jwt()
 
 # ISO 4217 code the web UI shows money in ("" shows plain amounts with two decimals)
