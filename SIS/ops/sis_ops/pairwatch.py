@@ -24,6 +24,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +41,17 @@ from .promotion import NotCaughtUp, demote, drain, fence, promote, set_semi_sync
 
 REJOIN_RETRY_SECONDS = 5.0
 TERMINAL_REFUSALS = {"failover:not-caught-up", "failover:diverged"}
+
+
+class PairState(str, Enum):
+    """What the watchdog holds of a pair after a look; the state file and /health show the value."""
+
+    WAITING = "waiting"  # not armed yet (never seen healthy and semi-sync), or no primary known
+    HEALTHY = "healthy"  # a primary and a replica acknowledging its writes (semi-sync)
+    DEGRADED = "degraded"  # a primary writing on one copy (async): the replica is missing or behind
+    FENCED = "fenced"  # a primary and a node kept read-only, not replicating (diverged)
+    SUSPECT = "suspect"  # no writable node, not yet for `failures` looks (or the replica still sees it)
+    BLOCKED = "blocked"  # a failover was refused: a person must look (needs_person says why)
 
 
 @dataclass(frozen=True)
@@ -86,7 +98,7 @@ class PairWatch:
         self.pair, self.settings, self.events, self.control = pair, settings, events, control
         self.processes = processes
         self.service = pair.service
-        self.state = "waiting"
+        self.state = PairState.WAITING
         self.armed = False
         self.primary: Node | None = None
         self.mode: str | None = None  # "semi-sync" or "async"
@@ -172,7 +184,8 @@ class PairWatch:
         if healthy and self.last_sync and not self.armed:
             self.armed = True
             self.emit("armed", primary=str(primary.node), replica=str(other.node))
-        self.state = "healthy" if healthy and self.last_sync else ("fenced" if self.fenced else "degraded")
+        self.state = (PairState.HEALTHY if healthy and self.last_sync
+                      else PairState.FENCED if self.fenced else PairState.DEGRADED)
 
     def _replica_missing(self, primary: NodeState, why: str) -> None:
         self.replica_failures += 1
@@ -261,7 +274,7 @@ class PairWatch:
     # ------------------------------------------------------------------ no writable node
     def _without_primary(self, states: dict[Node, NodeState]) -> None:
         if not self.armed or self.primary is None:
-            self.state = "waiting"
+            self.state = PairState.WAITING
             return
         old = states[self.primary]
         replica = next(s for n, s in states.items() if n != self.primary)
@@ -271,12 +284,12 @@ class PairWatch:
                       why="read-only (restarted?)" if old.reachable else f"unreachable: {old.error}")
         self.primary_failures += 1
         if self.primary_failures < self.settings.failures:
-            self.state = "suspect"
+            self.state = PairState.SUSPECT
             return
         self._failover(old, replica)
 
     def _refuse(self, key: str, reason: str, *, level: str = "error", **fields) -> None:
-        self.state = "blocked"
+        self.state = PairState.BLOCKED
         self.needs_person = reason
         self.once(f"failover:{key}", "failover_refused", level=level, reason=reason, **fields)
 
@@ -298,7 +311,7 @@ class PairWatch:
             return
         if not old.reachable:
             if replica.replicating_from == self.pair.peer_address(old.node) and replica.io_running:
-                self.state = "suspect"
+                self.state = PairState.SUSPECT
                 self.once("failover:replica-sees-primary", "primary_unreachable_from_watchdog_only",
                           level="warning", primary=str(old.node),
                           detail="the replica still receives from it: no failover")
@@ -341,7 +354,7 @@ class PairWatch:
         self.last_failover = {"ts": time.time(), "from": str(old.node), "to": str(replica.node), "seconds": seconds}
         self.primary, self.primary_failures, self.replica_failures = replica.node, 0, 0
         self.primary_pid = self.processes.pid(replica.node) if self.processes else None
-        self.last_sync, self.mode, self.async_since, self.state = False, "async", time.time(), "degraded"
+        self.last_sync, self.mode, self.async_since, self.state = False, "async", time.time(), PairState.DEGRADED
         self._forget("failover")
         self.needs_person = None
         self.emit("failover_completed", level="warning", primary=str(replica.node), previous=str(old.node),
@@ -379,7 +392,7 @@ class PairWatch:
     def snapshot(self) -> dict:
         replica = next((n for n in self.pair.nodes if n != self.primary), None) if self.primary else None
         return {
-            "service": self.service, "state": self.state, "armed": self.armed,
+            "service": self.service, "state": self.state.value, "armed": self.armed,
             "primary": str(self.primary) if self.primary else None,
             "replica": str(replica) if replica else None,
             "mode": self.mode, "async_since": self.async_since,
