@@ -1,4 +1,6 @@
 """Sign-in, refresh with rotation, logout and `me`: the token life cycle of servicio_auth."""
+import re
+
 import jwt
 import pytest
 from django.conf import settings
@@ -150,9 +152,12 @@ def test_schema_is_served(client):
 def test_the_schema_says_a_trimmed_string_needs_more_than_whitespace(client):
     components = client.get("/api/auth/schema/?format=json").json()["components"]["schemas"]
     sign_in = components["TokenObtainRequest"]["properties"]
-    # DRF trims username before its blank check, so a whitespace-only value must be invalid in the schema too
-    assert sign_in["username"]["pattern"] == r"\S"
-    assert "pattern" not in sign_in["password"]  # passwords are taken as sent
-    assert "pattern" not in components["RefreshRequest"]["properties"]["refresh"]
+    username = re.compile(sign_in["username"]["pattern"])
+    # DRF trims username before its blank check, so a value of only what str.strip() removes
+    # (\x1e included) must be invalid in the schema too; and DRF refuses a NUL in any string
+    assert username.search("ana") and not username.search(" \u001e\t") and not username.search("a\x00")
+    for untrimmed in (sign_in["password"], components["RefreshRequest"]["properties"]["refresh"]):
+        taken_as_sent = re.compile(untrimmed["pattern"])
+        assert taken_as_sent.search(" \u001e ") and not taken_as_sent.search("a\x00b")
     refused = client.post("/api/auth/token/", {"username": "\u001e", "password": "x"}, content_type="application/json")
     assert refused.status_code == 400 and "username" in refused.json()["fields"]
