@@ -118,13 +118,14 @@ def test_up_does_each_step_in_order(tree):
         index(calls, '"network", "create", "sd_network"'),
         index(calls, '"base-image"'),
         index(calls, '"wheelhouse"'),
-        index(calls, '"build"', "SIS/gateway/Dockerfile"),
+        index(calls, '"build"', "deploy/docker/app/Dockerfile", "ewtto/gateway:latest", "PROJECT=gateway", "SLUG=gateway"),
         index(calls, '"run"', "docker-config", "--app-uid", "10001"),
         index(calls, '"volume", "create", "ewtto-ops-var"'),
         index(calls, '"run"', "ewtto-ops-var:/ops", '"chown"', "10001:10001"),
         index(calls, '"build"', "deploy/docker/mariadb/Dockerfile", "ewtto/mariadb:10.11"),
         index(calls, '"build"', "deploy/docker/nginx/Dockerfile", "ewtto/nginx:latest"),
-        index(calls, '"build"', "SIS/servicio_auth/Dockerfile", "ewtto/servicio_auth:latest"),
+        index(calls, '"build"', "deploy/docker/app/Dockerfile", "ewtto/servicio_auth:latest", "PROJECT=servicio_auth",
+              "SLUG=auth"),
     ]
     for slug in (s.slug for s in load_services()):
         steps.append(index(calls, '"up"', "--no-build", f"{slug}-db-1", f"{slug}-db-2"))

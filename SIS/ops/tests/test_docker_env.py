@@ -15,8 +15,8 @@ from sis_ops.environment import stack_from_env
 from sis_ops.stack import Stack, load_services
 
 from docker_support import (
-    SIS, code_roots_of, env_files, env_instructions, env_reads, env_reads_in_source, environment, load_compose,
-    matches, needed_reads, ops_code_roots, parse_dockerfile, projects, read_env_file,
+    SIS, app_dockerfile, code_roots_of, env_files, env_instructions, env_reads, env_reads_in_source, environment,
+    load_compose, matches, needed_reads, ops_code_roots, projects, read_env_file,
 )
 
 PROJECTS = projects()
@@ -42,7 +42,7 @@ def container_env(project: str, service_name: str, deploy_dir: Path) -> dict[str
     image = service.get("image", "")
     for p in PROJECTS.values():
         if image == f"ewtto/{p}:latest":
-            env.update(env_instructions(parse_dockerfile(SIS / p / "Dockerfile")[-1]))
+            env.update(env_instructions(app_dockerfile(p)[-1]))
     for entry in env_files(service):
         assert entry.startswith("../../deploy/docker/env/"), entry
         generated = deploy_dir / "env" / Path(entry).name
