@@ -22,7 +22,7 @@ class Secrets:
         os.chmod(directory, 0o700)
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = ["db_admin", "db_repl", *(secret_name(c) for c in sorted(internal_callers())),
+        wanted = ["db_admin", "db_repl", "db_backup", *(secret_name(c) for c in sorted(internal_callers())),
                   *(f"db_app_{s}" for s in services),
                   *(f"db_migrate_{s}" for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]

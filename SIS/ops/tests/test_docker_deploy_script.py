@@ -38,6 +38,10 @@ FAKE_DOCKER = textwrap.dedent('''\
       # what sis_ops docker-config leaves behind, as far as up reads it
       mkdir -p "$state/root/deploy/docker/secrets"
       echo generated-password > "$state/root/deploy/docker/secrets/admin-password"
+      mkdir -p "$state/root/deploy/docker/env"
+      for slug in auth sucursales inventario ventas; do
+        echo "SET SESSION sql_log_bin = 0;" > "$state/root/deploy/docker/env/$slug-db-accounts.sql"
+      done
     fi
     if [[ $args == *" exec "* && $args == *" gateway-app "* && $args == *"/health"* ]]; then
       printf '{\\n "status": "ok",\\n "services": {}\\n}\\n'
@@ -126,6 +130,10 @@ def test_up_does_each_step_in_order(tree):
     for slug in (s.slug for s in load_services()):
         steps.append(index(calls, '"up"', "--no-build", f"{slug}-db-1", f"{slug}-db-2"))
     steps.append(index(calls, '"inspect"', "ventas-db-2"))
+    # every running node gets the current accounts file from root on its socket, before setup
+    for slug in (s.slug for s in load_services()):
+        for host in (f"{slug}-db-1", f"{slug}-db-2"):
+            steps.append(index(calls, '"exec"', '"-i"', f'"{host}"', '"mariadb"', '"--user=root"'))
     steps += [
         index(calls, '"run"', "ops-tools", "setup-replication"),
         index(calls, '"run"', "auth-app", "migrate"),
