@@ -18,11 +18,11 @@ TIMEOUT = 20  # above the gateway's own 15 s upstream timeout: the gateway answe
 _codes = (f"S{uuid.uuid4().hex[:5].upper()}{i}" for i in itertools.count())
 
 
-def token(stack, *, role: str, branches: list[int] | None = None, user_id: int = 1) -> str:
+def token(stack, *, role: str, branches: list[int] | None = None, user_id: int = 1, lifetime: int = 900) -> str:
     """An access token shaped like servicio_auth's, signed with the stack's private key."""
     now = int(time.time())
     claims = {"token_type": "access", "user_id": user_id, "role": role, "branches": branches or [],
-              "iat": now, "exp": now + 900, "jti": uuid.uuid4().hex}
+              "iat": now, "exp": now + lifetime, "jti": uuid.uuid4().hex}
     return jwt.encode(claims, stack.secrets.jwt_private.read_text(), algorithm="RS256")
 
 

@@ -1,7 +1,8 @@
-"""Internal endpoints on a running stack: each service's own credential, and only where the table allows it."""
+"""Internal endpoints on a running stack: each service's own credential, only where the table allows it, and
+the acting user and branch from the user's own token."""
 import requests
 
-from sales_support import api, create_branch, create_product, new_key, stock_of
+from sales_support import api, create_branch, create_product, ledger, new_key, stock_of, token
 
 MOVES = "/internal/inventory/stock-moves/"
 
@@ -18,10 +19,11 @@ def test_inventory_moves_stock_for_ventas_only(stack):
     body = {"kind": "sale", "branch": branch, "reference": "probe", "user": None,
             "lines": [{"product": product, "quantity": 1}]}
     inventory = stack.url("inventario")
+    cashier = {"Authorization": f"Bearer {token(stack, role='cashier', branches=[branch], user_id=611)}"}
 
-    def post(headers):
-        return requests.post(inventory + MOVES, json=body, timeout=10,
-                             headers={**headers, "Idempotency-Key": new_key("internal")})
+    def post(headers, **change):
+        return requests.post(inventory + MOVES, json={**body, **change}, timeout=10,
+                             headers={**cashier, **headers, "Idempotency-Key": new_key("internal")})
 
     # the gateway's and auth's genuine secrets: the gateway may read inventory's /health, not move stock
     assert post(credential(stack, "gateway")).status_code == 403
@@ -33,6 +35,32 @@ def test_inventory_moves_stock_for_ventas_only(stack):
     moved = post(credential(stack, "ventas"))
     assert moved.status_code == 201, moved.text
     assert stock_of(admin, branch, product) == 4
+
+
+def test_the_acting_user_and_branch_come_from_the_users_token(stack):
+    admin = api(stack, role="admin")
+    branch, elsewhere = create_branch(admin)["id"], create_branch(admin)["id"]
+    here = create_product(admin, "1.00", 5, branch)
+    there = create_product(admin, "1.00", 5, elsewhere)
+    cashier = {"Authorization": f"Bearer {token(stack, role='cashier', branches=[branch], user_id=612)}",
+               **credential(stack, "ventas")}
+
+    def post(body, headers=cashier):
+        return requests.post(stack.url("inventario") + MOVES, timeout=10, headers={
+            **headers, "Idempotency-Key": new_key("acting")}, json={"kind": "sale", "reference": "acting", **body})
+
+    # ventas' genuine credential, a cashier of one branch, a body naming another branch or user
+    other_branch = post({"branch": elsewhere, "lines": [{"product": there, "quantity": 1}]})
+    assert (other_branch.status_code, other_branch.json()["code"]) == (403, "branch_forbidden")
+    other_user = post({"branch": branch, "user": 1, "lines": [{"product": here, "quantity": 1}]})
+    assert (other_user.status_code, other_user.json()["code"]) == (403, "acting_user_mismatch")
+    no_user = post({"branch": branch, "lines": [{"product": here, "quantity": 1}]},
+                   headers=credential(stack, "ventas"))
+    assert no_user.status_code == 401
+    assert stock_of(admin, branch, here) == 5 and stock_of(admin, elsewhere, there) == 5
+    moved = post({"branch": branch, "lines": [{"product": here, "quantity": 1}]})
+    assert moved.status_code == 201, moved.text
+    assert [r["user"] for r in ledger(admin, branch, here) if r["kind"] == "sale"] == [612]
 
 
 def test_only_the_gateway_gets_a_services_node_details(stack):

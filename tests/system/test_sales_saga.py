@@ -5,12 +5,13 @@ its primary is held with FLUSH TABLES WITH READ LOCK to make a stock move hang
 after ventas sent it: the only way to reach "outcome unknown" with real
 processes, no mocks.
 """
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from sales_support import (Api, api, assert_ledger_matches_stock, create_branch, create_product, ledger, new_key,
-                           primary_cursor, start_program, stock_of, stop_program, wait_for)
+                           primary_cursor, start_program, stock_of, stop_program, token, wait_for)
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +156,46 @@ def test_inventory_stopped_mid_saga_sale_stays_pending_then_reconciler_completes
     assert_ledger_matches_stock(admin, branch, item)
     final = cashier.post("/api/sales/", body, key=key)
     assert final.status_code == 201 and final.json()["id"] == pending["id"]
+
+
+def test_a_sale_left_pending_completes_after_the_cashiers_token_expired(stack, shop):
+    admin, branch = shop["admin"], shop["branch"]
+    item = create_product(admin, "2.00", 10, branch)
+    lifetime, leeway = 20, 5  # leeway: sis_common.conf.simple_jwt
+    bearer = token(stack, role="cashier", branches=[branch], user_id=502, lifetime=lifetime)
+    expires = time.time() + lifetime
+    cashier = Api(stack.url(), bearer, stack)
+    body = {"branch": branch, "lines": [{"product": item, "quantity": 3}],
+            "payments": [{"method": "cash", "amount": "10.00"}]}
+    inv_conn, inv = primary_cursor(stack, "inventario")
+    stopped = False
+    try:
+        inv.execute("FLUSH TABLES WITH READ LOCK")  # the stock move hangs, ventas answers 202
+        answer = cashier.post("/api/sales/", body, key=new_key("expiring"))
+        assert answer.status_code == 202, answer.text
+        for thread in _inventory_threads(inv, stack.pair_spec("inventario").app.user):
+            inv.execute(f"KILL {int(thread)}")  # the hung move dies uncommitted
+        stopped = True
+        stop_program(stack, "app-inventario")
+        inv.execute("UNLOCK TABLES")
+        # the cashier's token is dead everywhere else by the time inventory is back
+        time.sleep(max(0.0, expires + leeway + 1 - time.time()))
+        assert cashier.get("/api/sales/", branch=branch).status_code == 401
+        start_program(stack, "app-inventario")
+        stopped = False
+    finally:
+        if stopped:
+            start_program(stack, "app-inventario")
+        inv.execute("UNLOCK TABLES")
+        inv_conn.close()
+    sale_id = answer.json()["id"]
+    assert wait_for(lambda: admin.ok("get", f"/api/sales/{sale_id}/")["status"] == "completed", timeout=90)
+    assert stock_of(admin, branch, item) == 7
+    # the ledger names the cashier of the token ventas kept, moved once
+    assert [(r["quantity"], r["user"]) for r in sale_rows(admin, branch, item, sale_id)] == [(-3, 502)]
+    conn, cur = primary_cursor(stack, "ventas")
+    try:
+        cur.execute("SELECT acting_token FROM sales_sale WHERE id = %s", [sale_id])
+        assert cur.fetchone()[0] == ""  # settled: the token is not kept
+    finally:
+        conn.close()

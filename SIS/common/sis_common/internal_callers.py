@@ -18,6 +18,17 @@ EXPECTED_CALLERS: dict[str, dict[str, frozenset[str]]] = {
     "gateway": {},
 }
 
+# endpoints a caller drives again later for the user who asked (ventas' reconciler retries a pending
+# sale): there, from these callers only, the user's genuine access token still counts for
+# settings.ACTING_TOKEN_GRACE_SECONDS after it expired (sis_common.auth.acting)
+RETRYING_CALLERS: dict[tuple[str, str], frozenset[str]] = {
+    ("inventario", "stock-moves"): frozenset({"ventas"}),
+}
+
+
+def may_retry(caller: str | None, receiver: str, endpoint: str) -> bool:
+    return may_call(caller, receiver, endpoint) and caller in RETRYING_CALLERS.get((receiver, endpoint), frozenset())
+
 
 def may_call(caller: str | None, receiver: str, endpoint: str) -> bool:
     return caller is not None and caller in EXPECTED_CALLERS.get(receiver, {}).get(endpoint, frozenset())

@@ -1,15 +1,21 @@
 """Internal endpoint for the sales service: move the stock of a whole document, idempotently by key.
 
-The caller (servicio_ventas) has already checked the branch; this endpoint
-trusts its internal token and does not ask servicio_sucursales again, so a
-sale's retry never depends on a third service.
+Only ventas calls it (sis_common.internal_callers), for a user: the user and
+the branch scope come from the user's own access token that ventas forwards
+(sis_common.auth.acting), and the body's branch must be one the token covers.
+The branch's existence is not asked of servicio_sucursales again (ventas has
+checked it), so a sale's retry never depends on a third service. A key that
+already has an answer is replayed even when the token no longer passes: the
+move it stands for was checked when it was made.
 """
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sis_common.auth.acting import acting_user_id
 from sis_common.auth.internal import InternalCaller, InternalCallerAuthentication
-from sis_common.idempotency.execution import request_key, run_idempotent
+from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 
 from . import services
 from .presentation import document_public
@@ -29,10 +35,18 @@ class StockMoveInternalView(APIView):
         serializer = DocumentMoveCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        try:
+            user_id = acting_user_id(request, endpoint=self.internal_endpoint, branch=data["branch"],
+                                     user=data["user"])
+        except APIException:
+            # a key already answered is replayed (its handler never runs again), whatever the token now
+            if not answer_exists(scope=SCOPE, key=key):
+                raise
+            user_id = None
 
         def handler():
             document, movements = services.document_move_apply(kind=data["kind"], branch_id=data["branch"],
-                                                               reference=data["reference"], user_id=data["user"],
+                                                               reference=data["reference"], user_id=user_id,
                                                                lines=data["lines"])
             return Response(document_public(document, movements), status=status.HTTP_201_CREATED)
 

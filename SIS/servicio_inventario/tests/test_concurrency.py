@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from sis_common.mariadb import replication
 from sis_common.testing.internal import caller_credentials
+from sis_common.testing.tokens import auth_header
 from stock.models import Movement, Stock
 from stock.selectors import ledger_mismatches
 
@@ -37,7 +38,7 @@ def test_200_concurrent_takes_of_50_units(make_product, receive, roomy_primary):
 
     def sell(i: int) -> int:
         client = APIClient()
-        client.credentials(**caller_credentials("ventas"))
+        client.credentials(**caller_credentials("ventas"), **auth_header(role="cashier", branches=[BRANCH]))
         body = {"kind": "sale", "branch": BRANCH, "reference": f"C-{i}", "lines": [{"product": product.pk, "quantity": 1}]}
         try:
             start.wait()

@@ -1,8 +1,12 @@
 """POST /internal/inventory/stock-moves/: the sales service's document moves, idempotent by key."""
+import time
+
 import pytest
 from rest_framework.test import APIClient
 
 from sis_common.testing.internal import caller_credentials
+from sis_common.testing.forged import claims, other_private_key, sign
+from sis_common.testing.tokens import auth_header
 
 from stock.models import Movement, StockDocument
 from stock.serializers import MovementSerializer
@@ -12,9 +16,16 @@ URL = "/internal/inventory/stock-moves/"
 BRANCH = 301
 
 
-def move(client, body, key="k-1"):
+def acting(body) -> dict:
+    """The token of the user the body names, a cashier of its branch: what ventas forwards."""
+    user = body.get("user") if isinstance(body.get("user"), int) else 7
+    branch = body.get("branch") if isinstance(body.get("branch"), int) else 1
+    return auth_header(role="cashier", branches=[branch], user_id=user)
+
+
+def move(client, body, key="k-1", token=None):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post(URL, body, format="json", **headers)
+    return client.post(URL, body, format="json", **headers, **(acting(body) if token is None else token))
 
 
 def test_sale_takes_every_line_and_answers_the_document(internal_client, make_product, receive):
@@ -124,7 +135,7 @@ def stock_move_as(headers: dict, make_product, receive, key: str):
     product = make_product()
     receive(BRANCH, product.pk, 5)
     body = {"kind": "sale", "branch": BRANCH, "reference": key, "lines": [{"product": product.pk, "quantity": 1}]}
-    return APIClient().post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key, **headers), product
+    return APIClient().post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key, **headers, **acting(body)), product
 
 
 def test_only_ventas_may_move_stock(make_product, receive):
@@ -153,3 +164,81 @@ def test_a_wrong_internal_credential_is_401(make_product, receive, headers):
     assert answer.status_code == 401 and answer.json()["code"] == "internal_caller_refused", answer.content
     assert answer["WWW-Authenticate"] == "Internal"
     assert not Movement.objects.filter(product=product, kind="sale").exists()
+
+
+def sale_body(product, branch=BRANCH, **extra) -> dict:
+    return {"kind": "sale", "branch": branch, "reference": f"A-{product.pk}",
+            "lines": [{"product": product.pk, "quantity": 1}], **extra}
+
+
+def test_the_ledger_names_the_tokens_user_and_a_body_naming_another_is_refused(internal_client, make_product,
+                                                                               receive):
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    cashier = auth_header(role="cashier", branches=[BRANCH], user_id=41)
+    refused = move(internal_client, sale_body(product, user=42), key="other-user", token=cashier)
+    assert refused.status_code == 403 and refused.json()["code"] == "acting_user_mismatch"
+    moved = move(internal_client, sale_body(product), key="no-user", token=cashier)
+    assert moved.status_code == 201 and [m["user"] for m in moved.json()["movements"]] == [41]
+
+
+@pytest.mark.parametrize("token, code", [
+    (auth_header(role="cashier", branches=[BRANCH + 1], user_id=7), "branch_forbidden"),
+    (auth_header(role="manager", branches=[], user_id=7), "branch_forbidden"),
+    # auditors see every branch and write at none
+    (auth_header(role="auditor", user_id=7), "role_forbidden"),
+])
+def test_a_body_naming_a_branch_outside_the_tokens_scope_is_refused(internal_client, make_product, receive,
+                                                                    token, code):
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    refused = move(internal_client, sale_body(product, user=7), key=f"scope-{code}-{product.pk}", token=token)
+    assert refused.status_code == 403 and refused.json()["code"] == code, refused.content
+    assert not Movement.objects.filter(product=product, kind="sale").exists()
+    # refusals store nothing: the key is free for a request with the right token
+    assert move(internal_client, sale_body(product, user=7), key=f"scope-{code}-{product.pk}").status_code == 201
+
+
+@pytest.mark.parametrize("token, code", [
+    ({}, "acting_token_required"),
+    ({"HTTP_AUTHORIZATION": "Bearer x.y.z"}, "token_not_valid"),
+    # an admin token signed by a key that is not auth's
+    ({"HTTP_AUTHORIZATION": f"Bearer {sign(claims(role='admin'), other_private_key())}"}, "token_not_valid"),
+])
+def test_no_or_a_forged_user_token_is_401(internal_client, make_product, receive, token, code):
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    refused = move(internal_client, sale_body(product), key=f"forged-{code}", token=token)
+    assert refused.status_code == 401 and refused.json()["code"] == code, refused.content
+    assert not Movement.objects.filter(product=product, kind="sale").exists()
+
+
+def test_ventas_retrying_with_an_expired_token_moves_within_the_grace_only(internal_client, make_product, receive,
+                                                                          settings):
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    # expired an hour ago: the reconciler retrying a sale left pending while inventory was away
+    late = auth_header(role="cashier", branches=[BRANCH], user_id=7, iat=int(time.time()) - 4500, lifetime=-3600)
+    moved = move(internal_client, sale_body(product, user=7), key="late", token=late)
+    assert moved.status_code == 201, moved.content
+    assert [m["user"] for m in moved.json()["movements"]] == [7]
+    settings.ACTING_TOKEN_GRACE_SECONDS = 600
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    refused = move(internal_client, sale_body(product, user=7), key="too-late", token=late)
+    assert refused.status_code == 401 and refused.json()["detail"] == "Token is expired."
+    assert not Movement.objects.filter(product=product, kind="sale").exists()
+
+
+def test_an_answered_key_replays_even_after_the_token_stopped_passing(internal_client, make_product, receive,
+                                                                     settings):
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    first = move(internal_client, sale_body(product, user=7), key="answered")
+    assert first.status_code == 201
+    settings.ACTING_TOKEN_GRACE_SECONDS = 0
+    expired = auth_header(role="cashier", branches=[BRANCH], user_id=7, lifetime=-3600)
+    replay = move(internal_client, sale_body(product, user=7), key="answered", token=expired)
+    assert replay.status_code == 201 and replay.json() == first.json()
+    assert replay["Idempotent-Replayed"] == "true"
+    assert Movement.objects.filter(product=product, kind="sale").count() == 1

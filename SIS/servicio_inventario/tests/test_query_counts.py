@@ -9,6 +9,7 @@ from catalog.serializers import ProductSerializer
 from catalog.services import category_create
 from sis_common.testing.internal import caller_credentials
 from sis_common.testing.queries import statements, statements_for_get as count
+from sis_common.testing.tokens import auth_header
 from stock import services
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
@@ -84,7 +85,7 @@ def test_a_sales_stock_move_costs_the_same_for_one_line_or_many(make_product, re
     from rest_framework.test import APIClient
 
     client = APIClient()
-    client.credentials(**caller_credentials("ventas"))
+    client.credentials(**caller_credentials("ventas"), **auth_header(role="cashier", branches=[BRANCH], user_id=1))
     products = [make_product() for _ in range(6)]
     for product in products:
         receive(BRANCH, product.pk, 10)

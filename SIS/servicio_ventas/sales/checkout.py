@@ -43,13 +43,13 @@ def sale_request_hash(*, branch_id: int, lines: list[tuple[int, int]], payments:
 
 
 def sale_submit(*, user_id: int, key: str, branch_id: int, lines: list[tuple[int, int]],
-                payments: list[tuple[str, Decimal]]) -> Submitted:
+                payments: list[tuple[str, Decimal]], acting_token: str = "") -> Submitted:
     request_hash = sale_request_hash(branch_id=branch_id, lines=lines, payments=payments)
     existing = selectors.sale_by_key(user_id=user_id, key=key)
     if existing is not None:
         return _resume_sale(existing, request_hash)
     draft = _draft(user_id=user_id, key=key, request_hash=request_hash, branch_id=branch_id, lines=lines,
-                   payments=payments)
+                   payments=payments, acting_token=acting_token)
     try:
         created = services.sale_create(draft=draft)
     except IntegrityError:
@@ -78,7 +78,7 @@ def _resume_sale(sale: Sale, request_hash: str) -> Submitted:
 
 
 def _draft(*, user_id: int, key: str, request_hash: str, branch_id: int, lines: list[tuple[int, int]],
-           payments: list[tuple[str, Decimal]]) -> services.SaleDraft:
+           payments: list[tuple[str, Decimal]], acting_token: str) -> services.SaleDraft:
     branch_code = _branch_code(branch_id)
     priced = _priced(lines)
     rate = settings.SALES_TAX_RATE
@@ -94,7 +94,7 @@ def _draft(*, user_id: int, key: str, request_hash: str, branch_id: int, lines: 
     return services.SaleDraft(
         branch_id=branch_id, branch_code=branch_code, user_id=user_id, idempotency_key=key,
         request_hash=request_hash, tax_rate=rate, lines=priced, payments=payments, totals=totals,
-        settlement=settlement,
+        settlement=settlement, acting_token=acting_token,
     )
 
 
@@ -133,7 +133,7 @@ def _priced(lines: list[tuple[int, int]]) -> list[services.PricedLine]:
 
 
 def return_submit(*, user_id: int, role: str, key: str, sale: Sale, lines: list[tuple[int, int]], reason: str,
-                  refund_method: str | None, approval: dict | None = None) -> Submitted:
+                  refund_method: str | None, approval: dict | None = None, acting_token: str = "") -> Submitted:
     request_hash = fingerprint({"sale": sale.pk, "lines": sorted(lines), "reason": reason,
                                 "refund_method": refund_method})
     existing = selectors.return_by_key(user_id=user_id, key=key)
@@ -142,7 +142,8 @@ def return_submit(*, user_id: int, role: str, key: str, sale: Sale, lines: list[
     approved_by = refunds.return_authorize(sale=sale, user_id=user_id, role=role, approval=approval)
     request = services.ReturnRequest(sale_id=sale.pk, user_id=user_id, idempotency_key=key,
                                      request_hash=request_hash, lines=lines, reason=reason,
-                                     refund_method=refund_method, approved_by=approved_by)
+                                     refund_method=refund_method, approved_by=approved_by,
+                                     acting_token=acting_token)
     try:
         sale_return = services.return_create(request=request)
     except IntegrityError:

@@ -8,6 +8,7 @@ from enum import Enum
 
 from django.conf import settings
 
+from sis_common.auth import acting
 from sis_common.clients import OutcomeUnknown, ServiceClient, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -60,13 +61,18 @@ class MoveResult:
 
 
 def stock_move(*, key: str, kind: str, branch: int, reference: str, user: int,
-               lines: list[tuple[int, int]]) -> MoveResult:
-    """Ask inventory to move every line, all or none; the same key always gets the first answer."""
+               lines: list[tuple[int, int]], acting_token: str) -> MoveResult:
+    """Ask inventory to move every line, all or none; the same key always gets the first answer.
+
+    `acting_token` is the access token of the user who asked: inventory takes the
+    user and branch scope from it (sis_common.auth.acting).
+    """
     body = {"kind": kind, "branch": branch, "reference": reference, "user": user,
             "lines": [{"product": p, "quantity": q} for p, q in sorted(lines)]}
     client = ServiceClient("inventario", read_timeout=settings.SALES_STOCK_MOVE_TIMEOUT)
     try:
-        answer = client.post(STOCK_MOVES_PATH, body, headers={"Idempotency-Key": key})
+        answer = client.post(STOCK_MOVES_PATH, body,
+                             headers={"Idempotency-Key": key, **acting.forward_header(acting_token)})
     except (ServiceUnavailable, OutcomeUnknown) as exc:
         return MoveResult(MoveOutcome.UNKNOWN, {}, f"{type(exc).__name__}: {exc.reason}")
     data = answer.data if isinstance(answer.data, dict) else {}
@@ -75,9 +81,11 @@ def stock_move(*, key: str, kind: str, branch: int, reference: str, user: int,
         return MoveResult(MoveOutcome.MOVED, data)
     if answer.status == 409 and code == "insufficient_stock":
         return MoveResult(MoveOutcome.SHORT, data)
-    if answer.status == 400:
-        return MoveResult(MoveOutcome.REFUSED, data, f"HTTP 400 {code}")
-    # 409 idempotency_in_progress, 422 key reused (a bug: our body for a key never changes), others
+    # a 403 for our own credential is a deployment fault, not the sale's: that one waits
+    if answer.status == 400 or (answer.status == 403 and code in acting.REFUSALS):
+        return MoveResult(MoveOutcome.REFUSED, data, f"HTTP {answer.status} {code}")
+    # 409 idempotency_in_progress, 422 key reused (a bug: our body for a key never changes), 401 (the
+    # user's token is missing or past inventory's grace: the sale waits for an operator), others
     if answer.status == 422:
         log.error("inventory says stock-move key %s was used with another body", key)
     return MoveResult(MoveOutcome.UNKNOWN, data, f"HTTP {answer.status} {code}".strip())

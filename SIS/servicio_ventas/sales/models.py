@@ -34,6 +34,9 @@ class SagaFields(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=255, blank=True, default="")
+    # the access token of the user who asked, forwarded with every stock move of this saga so inventory
+    # takes the user and branch from auth's signature, not from us; emptied once the saga is settled
+    acting_token = models.TextField(blank=True, default="")
     business_date = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -76,7 +76,7 @@ def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) 
         return sale
     lines = list(sale.lines.all()) if created is None else created.lines
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
-                                  reference=f"sale:{sale.pk}", user=sale.user_id,
+                                  reference=f"sale:{sale.pk}", user=sale.user_id, acting_token=sale.acting_token,
                                   lines=[(x.product_id, x.quantity) for x in lines])
     if result.outcome is MoveOutcome.MOVED:
         payments = list(sale.payments.all()) if created is None else created.payments
@@ -119,7 +119,7 @@ def _return_drive_once(return_id: int) -> SaleReturn:
         return sale_return
     result = inventory.stock_move(key=sale_return.saga_key, kind="return", branch=sale_return.branch_id,
                                   reference=f"sale:{sale_return.sale_id}:return:{sale_return.pk}",
-                                  user=sale_return.user_id,
+                                  user=sale_return.user_id, acting_token=sale_return.acting_token,
                                   lines=[(x.product_id, x.quantity) for x in sale_return.lines.all()])
     if result.outcome is MoveOutcome.MOVED:
         return services.return_complete(sale_return=sale_return, stock_move_id=result.data.get("id"))

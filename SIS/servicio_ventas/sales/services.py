@@ -60,6 +60,7 @@ class SaleDraft:
     payments: list[tuple[str, Decimal]]
     totals: pricing.Totals
     settlement: pricing.Settlement
+    acting_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
         idempotency_key=draft.idempotency_key, request_hash=draft.request_hash, saga_key=f"sale-{uuid.uuid4().hex}",
         tax_rate=draft.tax_rate, subtotal=draft.totals.subtotal, tax=draft.totals.tax, total=draft.totals.total,
         paid=draft.settlement.paid, change=draft.settlement.change,
-        business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
+        business_date=business_date(now), next_attempt_at=_first_attempt_at(now), acting_token=draft.acting_token,
     )
     lines = SaleLine.objects.bulk_create([
         SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
@@ -111,8 +112,9 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
     sale.completed_at = timezone.now()
     sale.next_attempt_at = None
     sale.last_error = ""
+    sale.acting_token = ""  # settled: the token is never forwarded again
     sale.save(update_fields=["sequence", "number", "status", "stock_move_id", "completed_at", "next_attempt_at",
-                             "last_error"])
+                             "last_error", "acting_token"])
     settlement = pricing.settle(sale.total, [(p.method, p.amount) for p in payments])
     report_services.daily_totals_add_sale(
         branch_id=sale.branch_id, day=sale.business_date, user_id=sale.user_id, subtotal=sale.subtotal,
@@ -128,7 +130,8 @@ def sale_reject(*, sale: Sale, rejection: dict) -> Sale:
     sale.status = SagaStatus.REJECTED
     sale.rejection = rejection
     sale.next_attempt_at = None
-    sale.save(update_fields=["status", "rejection", "next_attempt_at"])
+    sale.acting_token = ""
+    sale.save(update_fields=["status", "rejection", "next_attempt_at", "acting_token"])
     return sale
 
 
@@ -152,6 +155,7 @@ class ReturnRequest:
     reason: str
     refund_method: str | None
     approved_by: int | None = None
+    acting_token: str = ""
 
 
 def _returned_so_far(sale: Sale) -> tuple[dict[int, int], Decimal, Decimal]:
@@ -187,7 +191,7 @@ def return_create(*, request: ReturnRequest) -> SaleReturn:
         session_id=cash_selectors.session_open_id(user_id=request.user_id, branch_id=sale.branch_id),
         reason=request.reason, refund_method=method, subtotal=amounts.subtotal, tax=amounts.tax,
         refund_amount=amounts.total, approved_by=request.approved_by, business_date=business_date(now),
-        next_attempt_at=_first_attempt_at(now),
+        next_attempt_at=_first_attempt_at(now), acting_token=request.acting_token,
     )
     ReturnLine.objects.bulk_create([
         ReturnLine(sale_return=sale_return, product_id=product, quantity=quantity, unit_price=price,
@@ -218,7 +222,9 @@ def return_complete(*, sale_return: SaleReturn, stock_move_id: int | None) -> Sa
     sale_return.completed_at = timezone.now()
     sale_return.next_attempt_at = None
     sale_return.last_error = ""
-    sale_return.save(update_fields=["status", "stock_move_id", "completed_at", "next_attempt_at", "last_error"])
+    sale_return.acting_token = ""
+    sale_return.save(update_fields=["status", "stock_move_id", "completed_at", "next_attempt_at", "last_error",
+                                    "acting_token"])
     names = dict(SaleLine.objects.filter(sale_id=sale_return.sale_id).values_list("product_id", "name"))
     report_services.daily_totals_add_return(
         branch_id=sale_return.branch_id, day=sale_return.business_date, user_id=sale_return.user_id,
@@ -234,5 +240,6 @@ def return_reject(*, sale_return: SaleReturn, rejection: dict) -> SaleReturn:
     sale_return.status = SagaStatus.REJECTED
     sale_return.rejection = rejection
     sale_return.next_attempt_at = None
-    sale_return.save(update_fields=["status", "rejection", "next_attempt_at"])
+    sale_return.acting_token = ""
+    sale_return.save(update_fields=["status", "rejection", "next_attempt_at", "acting_token"])
     return sale_return

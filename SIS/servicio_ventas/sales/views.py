@@ -5,6 +5,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from sis_common.auth.acting import raw_token
 from sis_common.auth.permissions import require_branch, role_of, visible_branches
 from sis_common.idempotency.contract import REPLAY_HEADER
 from sis_common.idempotency.execution import request_key
@@ -91,7 +92,7 @@ class SaleViewSet(viewsets.GenericViewSet):
         sale_in = data.validated_data
         require_branch(request, sale_in["branch"])
         submitted = checkout.sale_submit(
-            user_id=int(request.user.id), key=key, branch_id=sale_in["branch"],
+            user_id=int(request.user.id), acting_token=raw_token(request), key=key, branch_id=sale_in["branch"],
             lines=[(x["product"], x["quantity"]) for x in sale_in["lines"]],
             payments=[(x["method"], x["amount"]) for x in sale_in["payments"]],
         )
@@ -109,7 +110,7 @@ class SaleViewSet(viewsets.GenericViewSet):
         require_branch(request, sale.branch_id)
         return_in = data.validated_data
         submitted = checkout.return_submit(
-            user_id=int(request.user.id), role=role_of(request), key=key, sale=sale,
+            user_id=int(request.user.id), acting_token=raw_token(request), role=role_of(request), key=key, sale=sale,
             lines=[(x["product"], x["quantity"]) for x in return_in["lines"]],
             reason=return_in["reason"], refund_method=return_in["refund_method"], approval=return_in["approval"],
         )

@@ -1,4 +1,5 @@
 """The sale and return states without inventory: pending stays pending, numbers, return limits, refunds."""
+import dataclasses
 from decimal import Decimal as D
 
 import pytest
@@ -130,3 +131,26 @@ def test_only_completed_sales_take_returns():
             sale_id=sale.pk, user_id=3, idempotency_key="rp", request_hash="x", lines=[(1, 1)], reason="",
             refund_method="cash"))
     assert refused.value.status_code == 409
+
+
+def test_the_users_token_is_kept_while_the_saga_is_pending_and_forgotten_once_settled(client_for, monkeypatch):
+    monkeypatch.delenv("EWTTO_INVENTARIO_URL", raising=False)
+    draft = dataclasses.replace(sale_draft(branch_id=104, user_id=7, lines=[(1, "1.00", 1)]), acting_token="a.b.c")
+    done = services.sale_create(draft=draft).sale
+    refused = services.sale_create(draft=dataclasses.replace(draft, idempotency_key="another")).sale
+    assert Sale.objects.get(pk=done.pk).acting_token == "a.b.c"
+    with transaction.atomic():
+        services.sale_complete(sale=Sale.objects.select_for_update().get(pk=done.pk), stock_move_id=1)
+        services.sale_reject(sale=Sale.objects.select_for_update().get(pk=refused.pk), rejection={"code": "x"})
+    assert set(Sale.objects.filter(pk__in=[done.pk, refused.pk]).values_list("acting_token", flat=True)) == {""}
+    # a return asked through the API keeps the returning user's own token until it settles
+    client = client_for("cashier", [104], user_id=7)
+    answer = client.post(f"/api/sales/{done.pk}/returns/", {"lines": [{"product": 1, "quantity": 1}]},
+                         format="json", HTTP_IDEMPOTENCY_KEY="keeps-token")
+    assert answer.status_code == 202, answer.content
+    pending = SaleReturn.objects.get(pk=answer.json()["id"])
+    assert pending.acting_token == client._credentials["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    with transaction.atomic():
+        services.return_complete(sale_return=SaleReturn.objects.select_for_update().get(pk=pending.pk),
+                                 stock_move_id=2)
+    assert SaleReturn.objects.get(pk=pending.pk).acting_token == ""

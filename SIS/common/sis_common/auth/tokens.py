@@ -44,14 +44,18 @@ def _public_key(pem: str):
     return load_pem_public_key(pem.encode())
 
 
-def verify_access(raw: str | bytes) -> dict:
-    """The claims of a valid access token; TokenRejected otherwise."""
+def verify_access(raw: str | bytes, *, expired_grace: float = 0) -> dict:
+    """The claims of a valid access token; TokenRejected otherwise.
+
+    `expired_grace` seconds past its expiry a genuine token still passes: only for an
+    internal endpoint that a caller retries for a user later (sis_common.auth.acting).
+    """
     conf = settings.SIMPLE_JWT
     pem = conf.get("VERIFYING_KEY") or ""
     if not pem:
         log.error("no JWT public key configured (EWTTO_JWT_PUBLIC_KEY_FILE): every token is refused")
         raise TokenRejected("Tokens cannot be verified here.")
-    leeway = conf.get("LEEWAY", 0)
+    leeway = conf.get("LEEWAY", 0) + expired_grace
     claims = _verified(raw, pem, leeway)
     if claims["exp"] + leeway <= time.time():
         raise TokenRejected("Token is expired.")

@@ -28,6 +28,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = conf.rest_framework()
 SIMPLE_JWT = conf.simple_jwt()
+# how long after its expiry a user's token still moves stock when ventas' reconciler retries a sale
+# (sis_common.auth.acting): longer than the inventory outages a pending sale should survive
+ACTING_TOKEN_GRACE_SECONDS = env.float("EWTTO_ACTING_TOKEN_GRACE_SECONDS", default=86400.0)
 SPECTACULAR_SETTINGS = conf.spectacular("E-WTTO inventory")
 
 LANGUAGE_CODE = "es"
