@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import requests
 
 from deployment import (
-    NETWORK, SERVICES, Api, compose, containers, crash, docker, inspect, new_key, shop, wait_for,
+    DEPLOY, NETWORK, SERVICES, Api, compose, containers, crash, docker, inspect, new_key, shop, wait_for,
 )
 
 GATEWAY_IMAGE = "ewtto/gateway:latest"
@@ -144,6 +144,38 @@ def test_a_crashed_app_container_answers_503_fast_and_restarts_by_its_policy(dep
         assert answer.headers["Content-Type"].startswith("application/json") and answer.json()["code"]
     assert answers[-1][0] == 200, "the app did not come back"
     assert inspect(app)["RestartCount"] == restarts + 1  # the same container, restarted by Docker
+
+
+def refused_in_network(host: str, creds, sql: str) -> str:
+    """The error number a container on sd_network gets for `sql` as `creds` on host (or 'allowed')."""
+    code = ("import MySQLdb, sys\n"
+            "user, password, host, sql = sys.stdin.read().split('\\n', 3)\n"
+            "try:\n"
+            "    MySQLdb.connect(host=host, port=3306, user=user, password=password, connect_timeout=5)"
+            ".cursor().execute(sql); print('allowed')\n"
+            "except MySQLdb.MySQLError as e: print(e.args[0])\n")
+    # the password on standard input: no process list shows it
+    return docker("run", "--rm", "-i", "--network", NETWORK, "--entrypoint", "python", "--user", "10001",
+                  GATEWAY_IMAGE, "-c", code, input=f"{creds.user}\n{creds.password}\n{host}\n{sql}",
+                  timeout=60).stdout.strip()
+
+
+def test_the_ops_account_cannot_write_through_the_fence_and_root_is_socket_only(deployment):
+    from sis_common.mariadb.nodes import Credentials
+    from sis_ops.docker import DockerStack
+
+    pair = DockerStack(deploy_dir=DEPLOY).pair_spec("ventas")
+    primary, replica = roles(deployment, deployment.login().bearer)
+    table = f"`{pair.database}`.django_migrations"
+    # 1142: no right on any table, though it holds READ_ONLY ADMIN to fence; 1227: no CREATE USER
+    assert refused_in_network(replica, pair.admin, f"CREATE TABLE `{pair.database}`.evil (id INT)") == "1142"
+    assert refused_in_network(replica, pair.admin, f"DELETE FROM {table}") == "1142"
+    assert refused_in_network(replica, pair.admin, "CREATE USER 'evil'@'%' IDENTIFIED BY 'evil'") == "1227"
+    assert refused_in_network(primary, pair.app, f"CREATE TABLE `{pair.database}`.evil (id INT)") == "1142"
+    assert refused_in_network(replica, pair.app, f"DELETE FROM {table}") == "1290"  # read-only
+    for node in (primary, replica):
+        assert refused_in_network(node, Credentials("root", ""), "SELECT 1") == "1045"
+    assert refused_in_network(primary, pair.admin, "SELECT @@read_only") == "allowed"
 
 
 def count_rows(node: str, database: str, table: str) -> int:

@@ -190,7 +190,7 @@ def db_program(stack: Stack, service: str, node: Node) -> str:
 
 
 def codes_on(pair: PairSpec, node: Node, tag: str) -> set[str]:
-    with session(node, pair.admin, timeout=10) as cur:
+    with session(node, pair.reader, timeout=10) as cur:
         cur.execute(f"SELECT code FROM `{pair.database}`.branches_branch WHERE code LIKE %s", (f"{tag}%",))
         return {row["code"] for row in cur.fetchall()}
 

@@ -7,11 +7,11 @@ import uuid
 from dataclasses import dataclass
 
 import jwt
+import MySQLdb
 import requests
 
 from sis_common.mariadb import replication
 from sis_ops import supervisor
-from sis_common.mariadb.nodes import connect
 from sis_common.testing.polling import wait_for  # noqa: F401  (the system tests import it from here)
 
 TIMEOUT = 20  # above the gateway's own 15 s upstream timeout: the gateway answers first
@@ -109,10 +109,14 @@ def assert_ledger_matches_stock(admin: Api, branch: int, product: int) -> list[d
 
 
 def primary_cursor(stack, slug: str):
-    """An autocommit admin connection to the service's current primary (caller closes it)."""
+    """An autocommit root connection (its socket) to the service's current primary (caller closes it).
+
+    Root, since the tests lock tables and kill other accounts' threads as an operator would.
+    """
     spec = stack.pair_spec(slug)
     primary, _ = replication.current_roles(spec)
-    conn = connect(primary, spec.admin, timeout=4, database=spec.database)
+    conn = MySQLdb.connect(unix_socket=str(spec.sockets[primary]), user="root", autocommit=True,
+                           database=spec.database)
     return conn, conn.cursor()
 
 

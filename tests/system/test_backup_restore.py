@@ -88,7 +88,7 @@ def restored_copy(stack, slug: str, root: Path, moment, made: list) -> scratchpa
 
 
 def query(copy: scratchpair.ScratchPair, sql: str) -> list[dict]:
-    conn = connect(copy.spec.nodes[0], copy.spec.admin, timeout=10, database=copy.spec.database)
+    conn = connect(copy.spec.nodes[0], copy.spec.reader, timeout=10, database=copy.spec.database)
     try:
         cur = conn.cursor(MySQLdb.cursors.DictCursor)
         cur.execute(sql)

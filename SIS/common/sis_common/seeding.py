@@ -1,4 +1,4 @@
-"""Shared by every project's seed app (bin/seed-data's `seed_*` commands, ewtto_bootstrap): progress display and guards.
+"""Shared by every project's seed app (bin/seed-data's `seed_*`, ewtto_bootstrap): guards, progress, the base command.
 
 Seeding writes synthetic data in bulk for load tests; it is refused under
 production settings, and every command reports its progress on one line.
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 
 def _production() -> bool:
@@ -25,9 +25,38 @@ def refuse_production() -> None:
         raise CommandError("Synthetic seed data is never written under production settings.")
 
 
-def demo_wanted() -> bool:
-    """Demo data (ewtto_bootstrap) only when asked for with EWTTO_DEMO=1, and never under production settings."""
-    return os.environ.get("EWTTO_DEMO") == "1" and not _production()
+def demo_requested() -> bool:
+    return os.environ.get("EWTTO_DEMO", "0") == "1"
+
+
+def demo_allowed() -> bool:
+    """Demo data never under production settings (by module name, or a project's EWTTO_DEMO_ALLOWED = False)."""
+    return not _production() and getattr(settings, "EWTTO_DEMO_ALLOWED", True)
+
+
+class BootstrapCommand(BaseCommand):
+    """A project's `manage.py ewtto_bootstrap` (bin/up, deploy/docker/up; idempotent): its first-start data,
+    then its demo data when EWTTO_DEMO=1 and demo data is allowed. A project's command names only its two steps,
+    each returning the lines to print, and whether a refused EWTTO_DEMO=1 stops it."""
+
+    # True: EWTTO_DEMO=1 where demo data is refused is an error, before anything is written; False: passed over
+    demo_refusal_fails = False
+
+    def first_start(self) -> list[str]:
+        return []
+
+    def demo(self) -> list[str]:
+        return []
+
+    def handle(self, *args, **options):
+        demo = demo_requested()
+        if demo and not demo_allowed():
+            if self.demo_refusal_fails:
+                raise CommandError("Demo data is never loaded under production settings (EWTTO_DEMO=1 refused).")
+            demo = False
+        for step in (self.first_start, self.demo) if demo else (self.first_start,):
+            for line in step():
+                self.stdout.write(line)
 
 
 def read_json(path: str | Path):

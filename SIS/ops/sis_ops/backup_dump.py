@@ -90,7 +90,7 @@ def _stream_dump(pair: PairSpec, source: Node, target: Path) -> dict:
     """Run mariadb-dump into a gzip file, hashing as it goes; return sizes, digest and the dump's tail."""
     tail = b""
     plain = 0
-    with client_programs.credentials_file(pair.admin) as option_file, open(target, "wb") as raw:
+    with client_programs.credentials_file(pair.reader) as option_file, open(target, "wb") as raw:
         writer = _HashingWriter(raw)
         proc = subprocess.Popen(dump_command(source, option_file, pair.database), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=client_programs.utc_env())
@@ -115,7 +115,7 @@ def _stream_dump(pair: PairSpec, source: Node, target: Path) -> dict:
 
 
 def server_version(pair: PairSpec, node: Node) -> str:
-    with session(node, pair.admin) as cur:
+    with session(node, pair.reader) as cur:
         cur.execute("SELECT VERSION() AS v")
         return cur.fetchone()["v"]
 

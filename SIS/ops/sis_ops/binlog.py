@@ -65,15 +65,15 @@ def source_node(pair: PairSpec) -> Node:
     return (primaries or reachable)[0].node
 
 
-def binlog_files(node: Node, admin: Credentials) -> list[str]:
-    with session(node, admin) as cur:
+def binlog_files(node: Node, reader: Credentials) -> list[str]:
+    with session(node, reader) as cur:
         cur.execute("SHOW BINARY LOGS")
         return [row["Log_name"] for row in cur.fetchall()]
 
 
-def starting_state(node: Node, admin: Credentials, log_name: str) -> str:
+def starting_state(node: Node, reader: Credentials, log_name: str) -> str:
     """The GTID list a binlog file starts after (its Gtid_list event): what it does not hold."""
-    with session(node, admin) as cur:
+    with session(node, reader) as cur:
         cur.execute(f"SHOW BINLOG EVENTS IN '{log_name}' LIMIT 4")
         for event in cur.fetchall():
             if event["Event_type"] == "Gtid_list":
@@ -81,19 +81,19 @@ def starting_state(node: Node, admin: Credentials, log_name: str) -> str:
     return ""
 
 
-def logged_position(node: Node, admin: Credentials) -> str:
-    with session(node, admin) as cur:
+def logged_position(node: Node, reader: Credentials) -> str:
+    with session(node, reader) as cur:
         cur.execute("SELECT @@gtid_binlog_pos AS p")
         return cur.fetchone()["p"] or ""
 
 
-def check_coverage(node: Node, admin: Credentials, since_gtid: str) -> str:
+def check_coverage(node: Node, reader: Credentials, since_gtid: str) -> str:
     """The first binlog file on `node` when its logs hold every transaction after `since_gtid`."""
-    files = binlog_files(node, admin)
+    files = binlog_files(node, reader)
     if not files:
         raise BinlogError(f"{node} has no binary logs")
     first = files[0]
-    start = starting_state(node, admin, first)
+    start = starting_state(node, reader, first)
     if not at_or_before(start, since_gtid):
         raise BinlogError(
             f"{node}'s binary logs start after {start}, beyond the backup's {since_gtid or 'empty position'}: "
@@ -102,10 +102,10 @@ def check_coverage(node: Node, admin: Credentials, since_gtid: str) -> str:
     return first
 
 
-def extract(node: Node, admin: Credentials, *, since_gtid: str, stop_at: datetime | None, out: Path) -> Extract:
+def extract(node: Node, reader: Credentials, *, since_gtid: str, stop_at: datetime | None, out: Path) -> Extract:
     """Write the SQL of every transaction after `since_gtid` (and logged before `stop_at`) to `out`."""
-    first = check_coverage(node, admin, since_gtid)
-    if since_gtid and at_or_before(logged_position(node, admin), since_gtid):
+    first = check_coverage(node, reader, since_gtid)
+    if since_gtid and at_or_before(logged_position(node, reader), since_gtid):
         # nothing logged since: mariadb-binlog would fail, "never reached expected GTID state"
         out.write_bytes(b"")
         return Extract(out, 0, "", None)
@@ -114,7 +114,7 @@ def extract(node: Node, admin: Credentials, *, since_gtid: str, stop_at: datetim
         options.append(f"--start-position={since_gtid}")
     if stop_at is not None:
         options.append(f"--stop-datetime={stop_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}")
-    with client_programs.credentials_file(admin) as option_file, open(out, "wb") as target:
+    with client_programs.credentials_file(reader) as option_file, open(out, "wb") as target:
         result = subprocess.run(client_programs.argv("mariadb-binlog", node, option_file, *options, first),
                                 stdout=target, stderr=subprocess.PIPE, env=client_programs.utc_env())
     if result.returncode != 0:
@@ -165,14 +165,14 @@ def archive(pair: PairSpec, root: Path) -> list[str]:
     node = source_node(pair)
     target = archive_root(root, pair.service) / f"{node.host}_{node.port}"
     target.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with session(node, pair.admin) as cur:
+    with session(node, pair.reader) as cur:
         cur.execute("SHOW BINARY LOGS")
         logs = [(row["Log_name"], int(row["File_size"])) for row in cur.fetchall()]
     wanted = [name for name, size in logs
               if not (target / name).exists() or (target / name).stat().st_size != size]
     if not wanted:
         return []
-    with client_programs.credentials_file(pair.admin) as option_file:
+    with client_programs.credentials_file(pair.reader) as option_file:
         result = subprocess.run(client_programs.argv("mariadb-binlog", node, option_file, "--read-from-remote-server",
                                              "--raw", f"--result-file={target}/", *wanted),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=client_programs.utc_env())

@@ -38,12 +38,23 @@ def utc_env() -> dict[str, str]:
     return {**os.environ, "TZ": "UTC"}
 
 
-def run_sql(node: Node, creds: Credentials, chunks: Iterable[bytes], *, log_bin: bool = False) -> None:
-    """Feed SQL text (an iterable of byte chunks) to the `mariadb` client on `node`; unlogged unless asked."""
+def run_sql_as_root(socket: Path, chunks: Iterable[bytes], *, log_bin: bool = False) -> None:
+    """Feed SQL text (byte chunks) to `mariadb` as root on a local node's socket; unlogged unless asked.
+
+    Root (authenticated by the OS user, never reachable over TCP) is the one account that may
+    load data into a fenced node.
+    """
+    _feed(["mariadb", "--no-defaults", f"--socket={socket}", "--user=root", *_load_options(log_bin)],
+          chunks, str(socket))
+
+
+def _load_options(log_bin: bool) -> list[str]:
     init = "SET SESSION sql_log_bin = 1" if log_bin else "SET SESSION sql_log_bin = 0"
-    with credentials_file(creds) as option_file, tempfile.TemporaryFile() as errors:
-        command = argv("mariadb", node, option_file, f"--init-command={init}", "--binary-mode",
-                       "--max-allowed-packet=1G")
+    return [f"--init-command={init}", "--binary-mode", "--max-allowed-packet=1G"]
+
+
+def _feed(command: list[str], chunks: Iterable[bytes], where: str) -> None:
+    with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
                                 env=utc_env())
         try:
@@ -58,7 +69,7 @@ def run_sql(node: Node, creds: Credentials, chunks: Iterable[bytes], *, log_bin:
         errors.seek(0)
         message = errors.read().decode(errors="replace").strip()
     if code != 0:
-        raise RuntimeError(f"mariadb on {node} failed: {message}")
+        raise RuntimeError(f"mariadb on {where} failed: {message}")
 
 
 def file_chunks(path: Path, *, size: int = 1 << 20) -> Iterator[bytes]:

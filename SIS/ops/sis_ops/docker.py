@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sis_common import watchdog_files
+from sis_common.mariadb import accounts
 from sis_common.mariadb.nodes import Node
 from sis_common.mariadb.replication import PairSpec
 
@@ -65,6 +66,7 @@ def db_hosts(slug: str) -> tuple[str, str]:
 
 DOCKER_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8"
 MIGRATE_ENV_SUFFIX = "-migrate.env"
+DB_ACCOUNTS_SUFFIX = "-db-accounts.sql"
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ class DockerStack(Stack):
 
     def pair_spec(self, slug: str) -> PairSpec:
         spec = super().pair_spec(slug)  # accounts exactly as the local stack makes them
-        return dataclasses.replace(spec, nodes=tuple(Node(host, DB_PORT) for host in db_hosts(slug)))
+        # no local sockets: each container's entrypoint makes its accounts (db_accounts_sql)
+        return dataclasses.replace(spec, nodes=tuple(Node(host, DB_PORT) for host in db_hosts(slug)), sockets={})
 
     @property
     def ops_view(self) -> "DockerStack":
@@ -161,14 +164,13 @@ class DockerStack(Stack):
             env["EWTTO_JWT_PRIVATE_KEY_FILE"] = str(SECRETS_MOUNT / self.secrets.jwt_private.name)
         return env
 
-    def db_env(self, slug: str) -> dict[str, str]:
-        """The first-start settings of deploy/docker/mariadb/entrypoint.sh, which makes ewtto_admin."""
-        admin = self.pair_spec(slug).admin
-        return {
-            # root stays reachable through the socket only; tools use the admin account, as locally
-            "EWTTO_DB_ADMIN_USER": admin.user,
-            "EWTTO_DB_ADMIN_PASSWORD": admin.password,
-        }
+    def db_accounts_sql(self, slug: str) -> str:
+        """What deploy/docker/mariadb/entrypoint.sh gives mariadbd as --init-file on every start.
+
+        Root runs it before the node takes connections: the node's schema and accounts, exactly
+        as bin/up makes them locally over the socket, outside the binary log.
+        """
+        return accounts.init_file(self.pair_spec(slug))
 
     def ops_env(self) -> dict[str, str]:
         """The ops containers (replication setup, watchdog): the stack as data plus database secrets."""
@@ -181,7 +183,6 @@ class DockerStack(Stack):
     def env_files(self) -> dict[str, dict[str, str]]:
         """Every env file the compose files name, by file stem (deploy/docker/env/<stem>.env)."""
         files = {slug: self.env_for(slug) for slug in self.projects}
-        files.update({f"{s.slug}-db": self.db_env(s.slug) for s in self.services})
         files["ops"] = self.ops_env()
         return files
 
@@ -265,6 +266,12 @@ def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
         os.chmod(path, 0o600)
         written.append(path)
     for slug in (s.slug for s in stack.services):
+        # every node's accounts, mounted into its container as a compose secret
+        path = env_dir / f"{slug}{DB_ACCOUNTS_SUFFIX}"
+        _write_private_file(path, stack.db_accounts_sql(slug))
+        written.append(path)
+        # what the entrypoint read before (an admin password): no longer given to anything
+        (env_dir / f"{slug}-db.env").unlink(missing_ok=True)
         # the schema owner's account, for deploy/docker/up's one-off migrate container only:
         # the serving containers' env files hold the DML-only app account
         migrator = stack.pair_spec(slug).migrator
@@ -289,6 +296,13 @@ def write_config(deploy_dir: Path | None = None, *, settings: DeploySettings,
         os.chmod(secrets.jwt_public, 0o444)
     return {"env_files": [str(p.relative_to(deploy_dir)) for p in written],
             "admin_password_created": admin_created}
+
+
+def _write_private_file(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
 
 
 def _env_value(key: str, value: str) -> str:

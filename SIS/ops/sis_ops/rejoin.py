@@ -81,8 +81,8 @@ def rebuild(pair: PairSpec, events: EventLog, control: Path, nodes: NodeControl,
             shutil.move(str(local.datadir), kept)
         server.initialise(local)
         nodes.start(target)
-        server.ensure_admin(local, pair.admin.user, pair.admin.password)
-        gtid = clone(pair, primary, target, timeout=timeout)
+        server.ensure_accounts(local, pair)
+        gtid = clone(pair, primary, target, local.socket, timeout=timeout)
         state = wait_caught_up(pair, primary, target, timeout=timeout)
         deadline = time.monotonic() + timeout
         while not (state.io_running and state.sql_running) and time.monotonic() < deadline:

@@ -106,7 +106,7 @@ def plan(*, service: str, backup: BackupSet, at: datetime | None, source: PairSp
     try:
         node = binlog.source_node(source)
         result.binlog_source = node
-        result.events = binlog.extract(node, source.admin, since_gtid=backup.gtid, stop_at=at, out=out)
+        result.events = binlog.extract(node, source.reader, since_gtid=backup.gtid, stop_at=at, out=out)
     except binlog.BinlogError as live_problem:
         # the nodes' own logs are gone or do not reach back: the copies archived with the backups
         archived = binlog.archived_coverage(backup.path.parents[1], service, backup.gtid)
@@ -134,9 +134,11 @@ def _reset_node(node: Node, pair: PairSpec) -> None:
 
 
 def _load_node(node: Node, pair: PairSpec, backup: BackupSet, events: Path | None) -> None:
-    client_programs.run_sql(node, pair.admin, gunzip_chunks(backup.path / DUMP))
+    # into a fenced node: root on the node's socket, as no TCP account may write through read_only
+    socket = pair.sockets[node]
+    client_programs.run_sql_as_root(socket, gunzip_chunks(backup.path / DUMP))
     if events is not None:
-        client_programs.run_sql(node, pair.admin, client_programs.file_chunks(events))
+        client_programs.run_sql_as_root(socket, client_programs.file_chunks(events))
 
 
 def gtid_state(backup_gtid: str, replayed: list[str]) -> str:
@@ -187,7 +189,7 @@ def load_pair(pair: PairSpec, primary: Node, backup: BackupSet, events: binlog.E
 def table_checksums(node: Node, pair: PairSpec) -> dict[str, tuple[int, int]]:
     """table -> (rows, CHECKSUM TABLE) of the service's database on one node."""
     found = {}
-    with session(node, pair.admin, timeout=10) as cur:
+    with session(node, pair.reader, timeout=10) as cur:
         cur.execute("SELECT table_name AS t FROM information_schema.tables "
                     "WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY table_name", (pair.database,))
         tables = [row["t"] for row in cur.fetchall()]

@@ -6,6 +6,7 @@ discarded with `bin/restore --discard <dir>`.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -38,15 +39,15 @@ def create(base: Path, like: PairSpec, *, detached: bool = True) -> ScratchPair:
     base.mkdir(parents=True, exist_ok=False)
     nodes = tuple(server.LocalNode(f"{like.service}-restore-{i}", free_port(), SERVER_ID_BASE + i, base / f"n{i}")
                   for i in (1, 2))
+    spec = dataclasses.replace(like, nodes=(nodes[0].node, nodes[1].node), peer_hosts={},
+                               sockets={n.node: n.socket for n in nodes})
     for node in nodes:
         server.initialise(node)
         if detached:
             _start_detached(node)
         else:
             server.start(node)
-        server.ensure_admin(node, like.admin.user, like.admin.password)
-    spec = PairSpec(service=like.service, database=like.database, nodes=(nodes[0].node, nodes[1].node),
-                    admin=like.admin, replication=like.replication, app=like.app)
+        server.ensure_accounts(node, spec)
     (base / INFO).write_text(json.dumps({
         "service": like.service, "database": like.database,
         "nodes": [{"name": n.name, "address": str(n.node), "datadir": str(n.datadir)} for n in nodes],
@@ -59,8 +60,10 @@ def write_client_file(scratch: ScratchPair, primary: str) -> Path:
     host, _, port = primary.rpartition(":")
     path = scratch.base / "client.cnf"
     path.touch(mode=0o600)
-    path.write_text(f'[client]\nhost={host}\nport={port}\nprotocol=TCP\nuser="{scratch.spec.admin.user}"\n'
-                    f'password="{scratch.spec.admin.password}"\ndatabase={scratch.spec.database}\n')
+    # the backup reader: looking inside changes nothing
+    reader = scratch.spec.reader
+    path.write_text(f'[client]\nhost={host}\nport={port}\nprotocol=TCP\nuser="{reader.user}"\n'
+                    f'password="{reader.password}"\ndatabase={scratch.spec.database}\n')
     return path
 
 

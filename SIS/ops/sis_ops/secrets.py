@@ -21,7 +21,7 @@ class Secrets:
         os.chmod(directory, 0o700)
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = ["db_admin", "db_repl", "internal_token", *(f"db_app_{s}" for s in services),
+        wanted = ["db_admin", "db_repl", "db_backup", "internal_token", *(f"db_app_{s}" for s in services),
                   *(f"db_migrate_{s}" for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]
         missing = [name for name in wanted if name not in values]

@@ -126,13 +126,16 @@ class Stack:
 
     def pair_spec(self, slug: str) -> PairSpec:
         spec = self.service(slug)
-        nodes = tuple(n.node for n in self.local_nodes(slug))
+        local = self.local_nodes(slug)
+        nodes = tuple(n.node for n in local)
         return PairSpec(
             service=slug, database=spec.database, nodes=nodes,
             admin=Credentials("ewtto_admin", self.secrets.value("db_admin")),
             replication=Credentials("ewtto_repl", self.secrets.value("db_repl")),
             app=Credentials(f"{slug}_app", self.secrets.value(f"db_app_{slug}")),
             migrator=Credentials(f"{slug}_migrate", self.secrets.value(f"db_migrate_{slug}")),
+            reader=Credentials("ewtto_backup", self.secrets.value("db_backup")),
+            sockets={n.node: n.socket for n in local},
         )
 
     # environment of each project's processes

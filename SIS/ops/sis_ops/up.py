@@ -38,11 +38,12 @@ def prepare_databases(stack: Stack) -> None:
 
 
 def configure_databases(stack: Stack) -> list[dict]:
-    admin = stack.secrets.value("db_admin")
     for spec in stack.services:
+        pair = stack.pair_spec(spec.slug)
         for node in stack.local_nodes(spec.slug):
             server.wait_ready(node, timeout=60)
-            server.ensure_admin(node, "ewtto_admin", admin)
+            # root on the socket: no TCP account may create accounts (docs/security.md)
+            server.ensure_accounts(node, pair)
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(lambda s: setup_pair_locked(stack, s.slug), stack.services))
 

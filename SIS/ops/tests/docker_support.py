@@ -18,6 +18,8 @@ from sis_ops.stack import REPO, gateway_spec, load_services
 SIS = REPO / "SIS"
 DEPLOY_DOCKER = REPO / "deploy" / "docker"
 SCHEMA = DEPLOY_DOCKER / "compose-spec.schema.json"
+APP_DOCKERFILE = DEPLOY_DOCKER / "app" / "Dockerfile"  # the image of every project, by its build arguments
+DOCKERIGNORE = REPO / ".dockerignore"
 
 
 def projects() -> dict[str, str]:
@@ -130,8 +132,9 @@ class Stage:
         return found[-1] if found else None
 
 
-def parse_dockerfile(path: Path) -> list[Stage]:
-    """Stages with their instructions; continuation lines joined, comments dropped."""
+def parse_dockerfile(path: Path, args: dict[str, str] | None = None) -> list[Stage]:
+    """Stages with their instructions; continuation lines joined, comments dropped, and
+    ${NAME} and $NAME of the given build arguments replaced by their values."""
     lines, current = [], ""
     for raw in path.read_text().splitlines():
         if raw.lstrip().startswith("#") and not current:
@@ -143,6 +146,8 @@ def parse_dockerfile(path: Path) -> list[Stage]:
         if current.strip():
             lines.append(current.strip())
         current = ""
+    for name, value in (args or {}).items():
+        lines = [re.sub(rf"\$(\{{{name}\}}|{name}\b)", value, line) for line in lines]
     stages: list[Stage] = []
     for line in lines:
         keyword, _, args = line.partition(" ")
@@ -154,6 +159,17 @@ def parse_dockerfile(path: Path) -> list[Stage]:
         elif stages:
             stages[-1].instructions.append((keyword, args))
     return stages
+
+
+def build_args(project: str) -> dict[str, str]:
+    """The build arguments this project's compose file gives the application Dockerfile."""
+    services = load_compose(project)["services"].values()
+    return next(s["build"] for s in services if "build" in s).get("args", {})
+
+
+def app_dockerfile(project: str) -> list[Stage]:
+    """The application Dockerfile as this project's build reads it."""
+    return parse_dockerfile(APP_DOCKERFILE, build_args(project))
 
 
 def exec_form(args: str) -> list[str]:

@@ -81,13 +81,13 @@ def healthy_replica_of(pair: TestPair, replica: Node, primary: Node) -> bool:
 
 def create_table(pair: TestPair) -> None:
     primary, = writable(pair)
-    with session(primary, pair.spec.admin) as cur:
+    with session(primary, pair.spec.migrator) as cur:
         cur.execute(f"CREATE TABLE IF NOT EXISTS `{pair.spec.database}`.w "
                     "(id BIGINT PRIMARY KEY AUTO_INCREMENT, token VARCHAR(40) NOT NULL UNIQUE)")
 
 
 def tokens_on(pair: TestPair, node: Node) -> set[str]:
-    with session(node, pair.spec.admin, timeout=5) as cur:
+    with session(node, pair.spec.reader, timeout=5) as cur:
         cur.execute(f"SELECT token FROM `{pair.spec.database}`.w")
         return {row["token"] for row in cur.fetchall()}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import MySQLdb
 import pytest
 
-from sis_common.mariadb import replication
+from sis_common.mariadb import replication, server
 from sis_common.mariadb.nodes import session
 from sis_common.testing.pair import scratch_dir, start_pair
 from sis_ops import backup_cli, backup_dump, backup_sets, binlog, restore, scratchpair
@@ -49,7 +49,8 @@ def scratch(pair):
 
 
 def run(spec, node, *statements, args=()):
-    with session(node, spec.admin, timeout=10) as cur:
+    """As root on the node's socket: the test writes data and steers nodes beyond any one TCP account."""
+    with server.root_cursor(spec.sockets[node]) as cur:
         rows = None
         for statement in statements:
             cur.execute(statement, args or None)
@@ -183,8 +184,8 @@ OPENING = 1_000_000
 
 def transfer_loop(spec, stop: threading.Event, seed: int, done: list) -> None:
     """Move money between accounts: one transfer row, two entries, two balances, in one transaction."""
-    conn = MySQLdb.connect(host=spec.nodes[0].host, port=primary_of(spec).port, user=spec.admin.user,
-                           password=spec.admin.password, database=DB, autocommit=False)
+    conn = MySQLdb.connect(host=spec.nodes[0].host, port=primary_of(spec).port, user=spec.migrator.user,
+                           password=spec.migrator.password, database=DB, autocommit=False)
     cur, n = conn.cursor(), seed
     try:
         while not stop.is_set():
@@ -356,7 +357,7 @@ def test_backups_are_private_and_the_binlogs_archived_beside_them_restore_after_
             time.sleep(0.2)
         assert len(run(spec, node, "SHOW BINARY LOGS")) == 1
     with pytest.raises(binlog.BinlogError):
-        binlog.extract(primary, spec.admin, since_gtid=taken.gtid, stop_at=None, out=tmp_path / "x.sql")
+        binlog.extract(primary, spec.reader, since_gtid=taken.gtid, stop_at=None, out=tmp_path / "x.sql")
     the_plan = restore.plan(service="bk", backup=taken, at=None, source=spec, target="fresh", workdir=tmp_path)
     assert the_plan.events.transactions >= 1 and "archive" in the_plan.describe()
     copy = scratch()

@@ -170,13 +170,15 @@ def test_per_node_values_come_from_the_command_line():
     assert len(server_ids) == len(set(server_ids))
 
 
-def test_the_mariadb_entrypoint_makes_the_admin_account_outside_the_binlog():
+def test_the_mariadb_entrypoint_has_root_run_the_accounts_file_on_every_start():
     script = docker.DEPLOY_DIR / "mariadb" / "entrypoint.sh"
     subprocess.run(["bash", "-n", str(script)], check=True)
     text = script.read_text()
-    assert "--skip-log-bin" in text and "--skip-networking" in text  # the first-start server
-    assert text.index("sql_log_bin = 0") < text.index("CREATE USER")
-    assert text.rstrip().endswith('exec mariadbd --user=mysql "$@"')
+    # no SQL of its own: the accounts come from sis_common.mariadb.accounts alone
+    assert "GRANT" not in text and "CREATE USER" not in text
+    assert text.rstrip().endswith('exec mariadbd --user=mysql --init-file="$init_file" "$@"')
+    # the init file is copied for mariadbd alone, after the first start's datadir is made
+    assert text.index("mariadb-install-db") < text.index('install -m 0600 -o mysql -g mysql "$accounts" "$init_file"')
 
 
 def test_nginx_sidecars_serve_their_project_from_the_rendered_configs():

@@ -38,6 +38,10 @@ FAKE_DOCKER = textwrap.dedent('''\
       # what sis_ops docker-config leaves behind, as far as up reads it
       mkdir -p "$state/root/deploy/docker/secrets"
       echo generated-password > "$state/root/deploy/docker/secrets/admin-password"
+      mkdir -p "$state/root/deploy/docker/env"
+      for slug in auth sucursales inventario ventas; do
+        echo "SET SESSION sql_log_bin = 0;" > "$state/root/deploy/docker/env/$slug-db-accounts.sql"
+      done
     fi
     if [[ $args == *" exec "* && $args == *" gateway-app "* && $args == *"/health"* ]]; then
       printf '{\\n "status": "ok",\\n "services": {}\\n}\\n'
@@ -114,17 +118,22 @@ def test_up_does_each_step_in_order(tree):
         index(calls, '"network", "create", "sd_network"'),
         index(calls, '"base-image"'),
         index(calls, '"wheelhouse"'),
-        index(calls, '"build"', "SIS/gateway/Dockerfile"),
+        index(calls, '"build"', "deploy/docker/app/Dockerfile", "ewtto/gateway:latest", "PROJECT=gateway", "SLUG=gateway"),
         index(calls, '"run"', "docker-config", "--app-uid", "10001"),
         index(calls, '"volume", "create", "ewtto-ops-var"'),
         index(calls, '"run"', "ewtto-ops-var:/ops", '"chown"', "10001:10001"),
         index(calls, '"build"', "deploy/docker/mariadb/Dockerfile", "ewtto/mariadb:10.11"),
         index(calls, '"build"', "deploy/docker/nginx/Dockerfile", "ewtto/nginx:latest"),
-        index(calls, '"build"', "SIS/servicio_auth/Dockerfile", "ewtto/servicio_auth:latest"),
+        index(calls, '"build"', "deploy/docker/app/Dockerfile", "ewtto/servicio_auth:latest", "PROJECT=servicio_auth",
+              "SLUG=auth"),
     ]
     for slug in (s.slug for s in load_services()):
         steps.append(index(calls, '"up"', "--no-build", f"{slug}-db-1", f"{slug}-db-2"))
     steps.append(index(calls, '"inspect"', "ventas-db-2"))
+    # every running node gets the current accounts file from root on its socket, before setup
+    for slug in (s.slug for s in load_services()):
+        for host in (f"{slug}-db-1", f"{slug}-db-2"):
+            steps.append(index(calls, '"exec"', '"-i"', f'"{host}"', '"mariadb"', '"--user=root"'))
     steps += [
         index(calls, '"run"', "ops-tools", "setup-replication"),
         index(calls, '"run"', "auth-app", "migrate"),

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from sis_common.mariadb import accounts
 from sis_common.mariadb.nodes import Node, parse_nodes
 from sis_ops import docker, render
 from sis_ops.environment import stack_from_env
 from sis_ops.stack import Stack, load_services
 
 from docker_support import (
-    SIS, code_roots_of, env_files, env_instructions, env_reads, env_reads_in_source, environment, load_compose,
-    matches, needed_reads, ops_code_roots, parse_dockerfile, projects, read_env_file,
+    SIS, app_dockerfile, code_roots_of, env_files, env_instructions, env_reads, env_reads_in_source, environment,
+    load_compose, matches, needed_reads, ops_code_roots, projects, read_env_file,
 )
 
 PROJECTS = projects()
@@ -41,7 +42,7 @@ def container_env(project: str, service_name: str, deploy_dir: Path) -> dict[str
     image = service.get("image", "")
     for p in PROJECTS.values():
         if image == f"ewtto/{p}:latest":
-            env.update(env_instructions(parse_dockerfile(SIS / p / "Dockerfile")[-1]))
+            env.update(env_instructions(app_dockerfile(p)[-1]))
     for entry in env_files(service):
         assert entry.startswith("../../deploy/docker/env/"), entry
         generated = deploy_dir / "env" / Path(entry).name
@@ -194,22 +195,34 @@ def test_ops_containers_see_the_same_pairs_as_the_apps(deploy_dir, monkeypatch):
         assert pair.nodes == tuple(Node(h, docker.DB_PORT) for h in docker.db_hosts(spec.slug))
         assert (pair.app.user, pair.app.password) == (app["EWTTO_DB_USER"], app["EWTTO_DB_PASSWORD"])
         assert pair.database == app["EWTTO_DB_NAME"]
-        # the admin account the MariaDB entrypoint creates on every node is the one the ops tools use
-        assert (pair.admin.user, pair.admin.password) == (db["EWTTO_DB_ADMIN_USER"], db["EWTTO_DB_ADMIN_PASSWORD"])
+        # what root makes on every node of the pair (its --init-file) holds the very accounts the
+        # ops tools and the apps log in with, and nothing reaches the database container's env
+        assert db == {}
+        made = (deploy_dir / "env" / f"{spec.slug}{docker.DB_ACCOUNTS_SUFFIX}").read_text()
+        assert made == accounts.init_file(pair)
+        for creds in (pair.admin, pair.replication, pair.app, pair.migrator, pair.reader):
+            assert f"ALTER USER '{creds.user}'@'%' IDENTIFIED BY '{creds.password}';" in made
         assert pair.replication.password and pair.replication.password != pair.admin.password
     assert stack.env_for.__func__ is docker.DockerStack.env_for
 
 
-def test_database_containers_get_what_the_mariadb_entrypoint_needs(deploy_dir):
+def test_database_containers_get_their_accounts_file_as_a_secret_and_no_env(deploy_dir):
     script = (docker.DEPLOY_DIR / "mariadb" / "entrypoint.sh").read_text()
-    needed = set(re.findall(r"\$\{([A-Z_]+):\?", script))
-    assert needed == {"EWTTO_DB_ADMIN_USER", "EWTTO_DB_ADMIN_PASSWORD"}
+    assert not re.findall(r"\$\{([A-Z_]+):\?", script)  # it reads no variable
     # root is made socket-only: no root password is handed to the containers
     assert "--auth-root-authentication-method=socket" in script
+    target = re.search(r"^accounts=/run/secrets/(\S+)$", script, re.M).group(1)
     for spec in load_services():
+        doc = load_compose(spec.project)
         for host in docker.db_hosts(spec.slug):
-            env = container_env(spec.project, host, deploy_dir)
-            assert set(env) == needed, f"{host}: {sorted(set(env) ^ needed)}"
+            service = doc["services"][host]
+            assert container_env(spec.project, host, deploy_dir) == {}, host
+            assert service["secrets"] == [{"source": "db_accounts", "target": target}], host
+        source = doc["secrets"]["db_accounts"]["file"]
+        assert source == f"../../deploy/docker/env/{spec.slug}{docker.DB_ACCOUNTS_SUFFIX}"
+        assert (deploy_dir / "env" / Path(source).name).is_file()
+    # a deployment from before: the admin password its entrypoint read is removed
+    assert not list((deploy_dir / "env").glob("*-db.env"))
 
 
 def test_secrets_are_made_once_and_kept_private(tmp_path, monkeypatch):

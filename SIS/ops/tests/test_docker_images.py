@@ -1,5 +1,5 @@
-"""The five Dockerfiles against their compose files and the local stack: base image, user,
-command, health check, and every file they copy."""
+"""The application Dockerfile, as each of the five projects builds it, against their compose files
+and the local stack: base image, user, command, health check, and every file it copies."""
 import ast
 import glob
 import importlib.metadata
@@ -13,8 +13,9 @@ from sis_ops import docker, render
 from sis_ops.stack import REPO, Stack
 
 from docker_support import (
-    SIS, env_instructions, exec_form, healthcheck_cmd, ignore_patterns, is_ignored, copy_sources, load_compose,
-    ops_code_roots, code_roots_of, parse_dockerfile, projects, resolve, runtime_sources,
+    APP_DOCKERFILE, DOCKERIGNORE, SIS, app_dockerfile, env_instructions, exec_form, healthcheck_cmd,
+    ignore_patterns, is_ignored, copy_sources, load_compose, ops_code_roots, code_roots_of, parse_dockerfile,
+    projects, resolve, runtime_sources,
 )
 
 PROJECTS = projects()  # slug -> project
@@ -22,7 +23,7 @@ EXCLUDES = REPO / "deploy" / "docker" / "image-excludes.txt"
 
 
 def dockerfile(project: str):
-    return parse_dockerfile(SIS / project / "Dockerfile")
+    return app_dockerfile(project)
 
 
 def final(project: str):
@@ -44,8 +45,17 @@ def slug_of(project: str) -> str:
 def test_compose_builds_this_dockerfile_from_the_repository_root(project):
     app = load_compose(project)["services"][docker.app_host(slug_of(project))]
     assert resolve(project, app["build"]["context"]) == REPO
-    assert app["build"]["dockerfile"] == f"SIS/{project}/Dockerfile"
+    assert REPO / app["build"]["dockerfile"] == APP_DOCKERFILE
+    assert app["build"]["args"] == {"PROJECT": project, "SLUG": slug_of(project)}
     assert app["image"] == f"ewtto/{project}:latest"
+
+
+def test_the_dockerfile_takes_the_arguments_compose_gives_and_nothing_else():
+    declared = {stage.name: stage.all("ARG") for stage in parse_dockerfile(APP_DOCKERFILE)}
+    assert declared == {"build": [], None: ["PROJECT", "SLUG"]}  # no default: a build without them stops
+    for project in PROJECTS.values():
+        assert set(load_compose(project)["services"][docker.app_host(slug_of(project))]["build"]["args"]) == {
+            "PROJECT", "SLUG"}
 
 
 @pytest.mark.parametrize("project", sorted(PROJECTS.values()))
@@ -58,11 +68,20 @@ def test_base_image_is_debian_slim_with_python_of_our_version(project):
 
 
 def test_the_app_images_share_their_first_layers():
-    """Identical instructions up to the project's own files: the legacy builder reuses the layers."""
-    def common(project):
-        text = (SIS / project / "Dockerfile").read_text().split("\nFROM ", 1)[1]
-        return text[:text.index("COPY deploy/stack.toml")]
-    assert len({common(p) for p in PROJECTS.values()}) == 1
+    """No argument is in scope before the project's own instructions: every build reuses those layers."""
+    *builds, image = parse_dockerfile(APP_DOCKERFILE)
+    for stage in builds:
+        assert "$" not in " ".join(args for _, args in stage.instructions).replace("$PATH", "")
+    first_arg = [keyword for keyword, _ in image.instructions].index("ARG")
+    shared = image.instructions[:first_arg]
+    assert not any(re.search(r"\$\{?(PROJECT|SLUG)\b", args) for _, args in shared), shared
+    # what every project needs, and the slow part of the build, is above the line
+    assert [args for keyword, args in shared if keyword == "COPY"] == [
+        "--from=build /opt/venv /opt/venv", "deploy/stack.toml /app/deploy/stack.toml",
+        "SIS/common /app/SIS/common", "SIS/ops /app/SIS/ops"]
+    assert any("apt-get install" in args for keyword, args in shared if keyword == "RUN")
+    # below it, each project's build differs
+    assert len({tuple(app_dockerfile(p)[-1].instructions) for p in PROJECTS.values()}) == len(PROJECTS)
 
 
 @pytest.mark.parametrize("project", sorted(PROJECTS.values()))
@@ -112,7 +131,10 @@ GENERATED = {"deploy/docker/wheels": "deploy/docker/wheelhouse"}
 
 @pytest.mark.parametrize("project", sorted(PROJECTS.values()))
 def test_every_copied_file_exists_and_reaches_the_build(project):
-    patterns = ignore_patterns(SIS / project / "Dockerfile.dockerignore")
+    # BuildKit would read the Dockerfile's own <name>.dockerignore first: there is none, so both
+    # builders read the context's
+    assert not APP_DOCKERFILE.with_name("Dockerfile.dockerignore").exists()
+    patterns = ignore_patterns(DOCKERIGNORE)
     stages = dockerfile(project)
     names = {s.name for s in stages if s.name}
     for stage in stages:
@@ -124,7 +146,7 @@ def test_every_copied_file_exists_and_reaches_the_build(project):
                 continue
             found = glob.glob(str(REPO / source))
             assert found, f"{project}: COPY {source}: no such file in the repository"
-            assert not is_ignored(source, patterns), f"{project}: COPY {source} is excluded by Dockerfile.dockerignore"
+            assert not is_ignored(source, patterns), f"{project}: COPY {source} is excluded by .dockerignore"
         for args in stage.all("COPY"):
             for word in shlex.split(args):
                 if word.startswith("--from="):
@@ -136,25 +158,24 @@ def test_the_image_holds_what_the_containers_run(project):
     copied = {src for s in dockerfile(project) for src in copy_sources(s)}
     # the project, the shared library, the ops tooling and the stack description sis_ops reads
     assert {f"SIS/{project}", "SIS/common", "SIS/ops", "deploy/stack.toml", "deploy/docker/wheels"} <= copied
-    # BuildKit reads the Dockerfile's own ignore file, the legacy builder the context's
-    for ignore_file in (SIS / project / "Dockerfile.dockerignore", REPO / ".dockerignore"):
-        patterns = ignore_patterns(ignore_file)
-        for path in runtime_sources(*code_roots_of(project), *ops_code_roots()):
-            relative = path.relative_to(REPO).as_posix()
-            assert not is_ignored(relative, patterns), f"{ignore_file.name}: {relative} would be left out of the image"
-        for source in copied:
-            assert not is_ignored(source, patterns), f"{ignore_file.name}: COPY {source} is excluded"
-        assert is_ignored(".venv/bin/python", patterns) and is_ignored("var/data/x", patterns)
-        assert is_ignored(f"SIS/{project}/tests/test_x.py", patterns)
-        assert is_ignored("deploy/docker/secrets/jwt-private.pem", patterns)
+    patterns = ignore_patterns(DOCKERIGNORE)
+    for path in runtime_sources(*code_roots_of(project), *ops_code_roots()):
+        relative = path.relative_to(REPO).as_posix()
+        assert not is_ignored(relative, patterns), f".dockerignore: {relative} would be left out of the image"
+    for source in copied:
+        assert not is_ignored(source, patterns), f".dockerignore: COPY {source} is excluded"
+    assert is_ignored(".venv/bin/python", patterns) and is_ignored("var/data/x", patterns)
+    assert is_ignored(f"SIS/{project}/tests/test_x.py", patterns)
+    assert is_ignored("deploy/docker/secrets/jwt-private.pem", patterns)
 
 
 def test_dockerignore_matcher_follows_dockerignore_rules():
-    patterns = ignore_patterns(SIS / "gateway" / "Dockerfile.dockerignore")
+    patterns = ignore_patterns(DOCKERIGNORE)
     assert is_ignored("README.md", patterns)
     assert not is_ignored("SIS/common/sis_common/conf.py", patterns)
     assert is_ignored("SIS/common/sis_common/__pycache__/conf.cpython-311.pyc", patterns)
-    assert is_ignored("SIS/servicio_auth/manage.py", patterns)  # another project's code
+    assert is_ignored("SIS/servicio_auth/staticfiles/admin/base.css", patterns)  # SIS/*/staticfiles
+    assert not is_ignored("SIS/servicio_auth/manage.py", patterns)
 
 
 def test_dependencies_come_from_the_lock_less_the_test_only_packages():

@@ -1,13 +1,11 @@
 """Routes of the catalogue API."""
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 import sis_common.urls  # noqa: F401 (registers the <id:> converter)
 
 from . import views
 
-urlpatterns = [
-    path("categories/", views.CategoryListCreateView.as_view()),
-    path("categories/<id:pk>/", views.CategoryDetailView.as_view()),
-    path("products/", views.ProductListCreateView.as_view()),
-    path("products/<id:pk>/", views.ProductDetailView.as_view()),
-]
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("products", views.ProductViewSet, basename="product")
+urlpatterns = router.urls

@@ -2,7 +2,7 @@
 from functools import partial
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from sis_common.auth.permissions import ADMIN, ReadAnyWriteRoles
@@ -16,31 +16,23 @@ from .serializers import CategorySerializer, ProductFilterSerializer, ProductSer
 CATALOGUE_WRITERS = (ADMIN,)
 
 
-class CategoryListCreateView(generics.ListAPIView):
+class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [ReadAnyWriteRoles]
     write_roles = CATALOGUE_WRITERS
     serializer_class = CategorySerializer
+    lookup_value_converter = "id"
 
     def get_queryset(self):
         return selectors.category_list()
 
     @extend_schema(operation_id="categories_create", request=CategorySerializer, responses={201: CategorySerializer})
-    def post(self, request):
+    def create(self, request):
         serializer = CategorySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         category = services.category_create(**serializer.validated_data)
         return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
-
-class CategoryDetailView(generics.RetrieveAPIView):
-    permission_classes = [ReadAnyWriteRoles]
-    write_roles = CATALOGUE_WRITERS
-    serializer_class = CategorySerializer
-
-    def get_queryset(self):
-        return selectors.category_list()
-
-    def patch(self, request, pk: int):
+    def partial_update(self, request, pk: int):
         current = self.get_object()
         serializer = CategorySerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -48,17 +40,20 @@ class CategoryDetailView(generics.RetrieveAPIView):
         return Response(CategorySerializer(category).data)
 
 
-class ProductListCreateView(generics.GenericAPIView):
-    """Products in keyset pages (constant cost on a million rows); search by name, SKU or barcode."""
-
+class ProductViewSet(viewsets.GenericViewSet):
     permission_classes = [ReadAnyWriteRoles]
     write_roles = CATALOGUE_WRITERS
     serializer_class = ProductSerializer
+    lookup_value_converter = "id"
     pagination_class = KeysetSchema  # what the schema shows of the KeysetPagination the list uses
+
+    def get_queryset(self):
+        return selectors.product_list()
 
     @extend_schema(operation_id="products_list", parameters=[ProductFilterSerializer],
                    responses=ProductSerializer(many=True))
-    def get(self, request):
+    def list(self, request):
+        """Products in keyset pages (constant cost on a million rows); search by name, SKU or barcode."""
         options = {}
         if listing.has_filters(request.query_params):
             filters = ProductFilterSerializer(data=request.query_params)
@@ -72,26 +67,18 @@ class ProductListCreateView(generics.GenericAPIView):
             rows = pages.paginate_with(partial(selectors.product_window, **options))
         return pages.response([shown(listing.public(row), request) for row in rows])
 
+    def retrieve(self, request, pk: int):
+        return Response(shown(ProductSerializer(self.get_object()).data, request))
+
     @extend_schema(operation_id="products_create", request=ProductSerializer, responses={201: ProductSerializer})
-    def post(self, request):
+    def create(self, request):
+        """A new product; its SKU and barcode are unique in the catalogue."""
         serializer = ProductSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = services.product_create(**serializer.validated_data)
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
-
-class ProductDetailView(generics.RetrieveAPIView):
-    permission_classes = [ReadAnyWriteRoles]
-    write_roles = CATALOGUE_WRITERS
-    serializer_class = ProductSerializer
-
-    def get_queryset(self):
-        return selectors.product_list()
-
-    def retrieve(self, request, *args, **kwargs):
-        return Response(shown(ProductSerializer(self.get_object()).data, request))
-
-    def patch(self, request, pk: int):
+    def partial_update(self, request, pk: int):
         current = self.get_object()
         serializer = ProductSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

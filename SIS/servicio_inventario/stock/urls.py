@@ -1,17 +1,19 @@
 """Routes of the stock API."""
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 import sis_common.urls  # noqa: F401 (registers the <id:> converter)
 
 from . import views
 
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
+router.register("movements", views.MovementViewSet, basename="movement")
+router.register("transfers", views.TransferViewSet, basename="transfer")
+
+levels = views.StockLevelViewSet
 urlpatterns = [
-    path("stock/", views.StockListView.as_view()),
-    path("stock/<id:branch>/<id:product>/", views.StockDetailView.as_view()),
-    path("movements/", views.MovementListCreateView.as_view()),
-    path("transfers/", views.TransferListCreateView.as_view()),
-    path("transfers/<id:pk>/", views.TransferDetailView.as_view()),
-    path("transfers/<id:pk>/dispatch/", views.TransferActionView.as_view(action="dispatch")),
-    path("transfers/<id:pk>/receive/", views.TransferActionView.as_view(action="receive")),
-    path("transfers/<id:pk>/cancel/", views.TransferActionView.as_view(action="cancel")),
+    path("stock/", levels.as_view({"get": "list"}), name="stock-list"),
+    path("stock/<id:branch>/<id:product>/", levels.as_view({"get": "retrieve", "patch": "partial_update"}),
+         name="stock-detail"),
+    *router.urls,
 ]

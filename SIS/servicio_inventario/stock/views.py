@@ -1,8 +1,8 @@
 """Views of the stock API: thin; permissions, the branch check and idempotency wrap the services."""
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from catalog.selectors import existing_product_ids
 from sis_common.auth.permissions import ADMIN, MANAGER, WAREHOUSE, ReadAnyWriteRoles, require_branch, \
@@ -22,12 +22,13 @@ from .serializers import (
 STOCK_MOVERS = (ADMIN, MANAGER, WAREHOUSE)
 
 
-class StockView(APIView):
+class StockViewSet(viewsets.ViewSet):
     """Base: everyone reads their branches; warehouse, manager and admin move stock."""
 
     permission_classes = [ReadAnyWriteRoles]
     write_roles = STOCK_MOVERS
     pagination_class = KeysetSchema  # what the schema shows of the lists' KeysetPagination
+    lookup_value_converter = "id"
 
     def scope(self, branch: int | None):
         """The branches to list: 403 when the asked branch is outside the caller's."""
@@ -36,9 +37,12 @@ class StockView(APIView):
         return visible_branches(self.request)
 
 
-class StockListView(StockView):
+# routed by hand in urls.py: a stock level is addressed by two ids, branch and product
+class StockLevelViewSet(StockViewSet):
+    """Stock levels per branch and product; a product never stocked at a branch has quantity 0 there."""
+
     @extend_schema(operation_id="stock_list", parameters=[StockFilterSerializer], responses=StockSerializer(many=True))
-    def get(self, request):
+    def list(self, request):
         filters = StockFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         visible = self.scope(filters.validated_data.get("branch"))
@@ -46,10 +50,8 @@ class StockListView(StockView):
         rows = pages.paginate(selectors.stock_list(visible=visible, **filters.validated_data))
         return pages.response(StockSerializer(rows, many=True).data)
 
-
-class StockDetailView(StockView):
     @extend_schema(operation_id="stock_get", responses=StockSerializer)
-    def get(self, request, branch: int, product: int):
+    def retrieve(self, request, branch: int, product: int):
         require_branch(request, branch)
         row = selectors.stock_get(branch=branch, product=product)
         if row is not None:
@@ -61,12 +63,12 @@ class StockDetailView(StockView):
                          "updated_at": None})
 
     @extend_schema(operation_id="stock_min_set", request=StockMinSerializer, responses=StockSerializer)
-    def patch(self, request, branch: int, product: int):
+    def partial_update(self, request, branch: int, product: int):
         require_branch(request, branch)
         serializer = StockMinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
-            return self.get(request, branch, product)
+            return self.retrieve(request, branch, product)
         if selectors.stock_get(branch=branch, product=product) is None:
             # a new row: the product and the branch must exist
             if product not in existing_product_ids(ids=[product]):
@@ -76,10 +78,10 @@ class StockDetailView(StockView):
         return Response(StockSerializer(row).data)
 
 
-class MovementListCreateView(StockView):
+class MovementViewSet(StockViewSet):
     @extend_schema(operation_id="movements_list", parameters=[MovementFilterSerializer],
                    responses=MovementSerializer(many=True))
-    def get(self, request):
+    def list(self, request):
         filters = MovementFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         visible = self.scope(filters.validated_data.get("branch"))
@@ -89,7 +91,7 @@ class MovementListCreateView(StockView):
 
     @extend_schema(operation_id="movements_create", request=MovementCreateSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={201: MovementSerializer})
-    def post(self, request):
+    def create(self, request):
         key = request_key(request)
         serializer = MovementCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -108,10 +110,10 @@ class MovementListCreateView(StockView):
         return run_idempotent(key=key, scope=scope, payload=request.data, handler=handler)
 
 
-class TransferListCreateView(StockView):
+class TransferViewSet(StockViewSet):
     @extend_schema(operation_id="transfers_list", parameters=[TransferFilterSerializer],
                    responses=TransferSerializer(many=True))
-    def get(self, request):
+    def list(self, request):
         filters = TransferFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         visible = self.scope(filters.validated_data.get("branch"))
@@ -121,7 +123,7 @@ class TransferListCreateView(StockView):
 
     @extend_schema(operation_id="transfers_create", request=TransferCreateSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={201: TransferSerializer})
-    def post(self, request):
+    def create(self, request):
         key = request_key(request)
         serializer = TransferCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -137,39 +139,49 @@ class TransferListCreateView(StockView):
 
         return run_idempotent(key=key, scope=scope, payload=request.data, handler=handler)
 
-
-class TransferDetailView(StockView):
     @extend_schema(operation_id="transfers_get", responses=TransferSerializer)
-    def get(self, request, pk: int):
+    def retrieve(self, request, pk: int):
         transfer = _transfer_or_404(pk)
         # either end of the transfer may see it
         if not request.user.may_act_on(transfer.to_branch):
             require_branch(request, transfer.from_branch)
         return Response(TransferSerializer(transfer).data)
 
-
-class TransferActionView(StockView):
-    """dispatch (source branch), receive (destination branch), cancel (source branch)."""
-
-    action = ""
+    # "dispatch" would shadow APIView.dispatch: the actions' methods carry a prefix, their URLs do not
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses=TransferSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def step_dispatch(self, request, pk: int):
+        """Send the goods: the source branch's stock goes out."""
+        return self._step(request, pk, "dispatch")
 
     @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses=TransferSerializer)
-    def post(self, request, pk: int):
+    @action(detail=True, methods=["post"], url_path="receive")
+    def step_receive(self, request, pk: int):
+        """Take the goods in at the destination branch."""
+        return self._step(request, pk, "receive")
+
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses=TransferSerializer)
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def step_cancel(self, request, pk: int):
+        """Cancel a transfer not yet received (the source branch)."""
+        return self._step(request, pk, "cancel")
+
+    def _step(self, request, pk: int, step: str) -> Response:
         key = request_key(request)
         transfer = _transfer_or_404(pk)
-        require_branch(request, transfer.to_branch if self.action == "receive" else transfer.from_branch)
+        require_branch(request, transfer.to_branch if step == "receive" else transfer.from_branch)
 
         def handler():
-            if self.action == "dispatch":
+            if step == "dispatch":
                 done = services.transfer_dispatch(transfer_id=pk, user_id=request.user.id)
-            elif self.action == "receive":
+            elif step == "receive":
                 done = services.transfer_receive(transfer_id=pk, user_id=request.user.id)
             else:
                 done = services.transfer_cancel(transfer_id=pk)
             return Response(TransferSerializer(selectors.transfer_get(transfer_id=done.pk)).data)
 
         return run_idempotent(key=key, scope=f"transfer-actions:{request.user.id}",
-                              payload={"transfer": pk, "action": self.action}, handler=handler)
+                              payload={"transfer": pk, "action": step}, handler=handler)
 
 
 def check_branches(*, key: str | None, scope: str, **branches: int) -> None:

@@ -12,7 +12,6 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from sis_common.mariadb import replication
-from sis_common.mariadb.nodes import session
 from stock.models import Movement, Stock
 from stock.selectors import ledger_mismatches
 
@@ -24,10 +23,10 @@ BRANCH, UNITS, REQUESTS = 401, 50, 200
 def roomy_primary(db_pair):
     """Room for 200 simultaneous connections on the test pair's primary (its config allows 200 in all)."""
     primary, _ = replication.current_roles(db_pair.spec)
-    with session(primary, db_pair.spec.admin) as cur:
+    with db_pair.root(primary) as cur:
         cur.execute("SET GLOBAL max_connections = 400")
     yield
-    with session(primary, db_pair.spec.admin) as cur:
+    with db_pair.root(primary) as cur:
         cur.execute("SET GLOBAL max_connections = 200")
 
 

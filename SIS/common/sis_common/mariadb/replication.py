@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import MySQLdb
 
@@ -33,6 +34,7 @@ class NodeState:
     gtid_slave_pos: str = ""
     gtid_io_pos: str = ""
     io_state: str = ""  # Slave_IO_Running: Yes, No or Connecting
+    master_user: str = ""  # the account the replica connects with
     last_io_errno: int = 0
     last_sql_errno: int = 0
     semi_sync_master_enabled: bool | None = None
@@ -106,6 +108,7 @@ def _read_slave_status(state: NodeState, row: dict | None) -> None:
     state.lag_seconds = None if lag is None else int(lag)
     state.last_error = row.get("Last_IO_Error") or row.get("Last_SQL_Error") or ""
     state.io_state = row["Slave_IO_Running"] or ""
+    state.master_user = row.get("Master_User") or ""
     state.gtid_io_pos = row.get("Gtid_IO_Pos") or ""
     state.last_io_errno = int(row.get("Last_IO_Errno") or 0)
     state.last_sql_errno = int(row.get("Last_SQL_Errno") or 0)
@@ -125,43 +128,14 @@ class PairSpec:
     peer_hosts: dict[Node, Node] = field(default_factory=dict)
     # the schema's owner, for migrations only; the app account serving requests has DML alone
     migrator: Credentials | None = None
+    # reads for backups, binlog extraction and restore checks (sis_common.mariadb.accounts)
+    reader: Credentials | None = None
+    # root's unix socket of each node on this machine (the local stack): account management and
+    # loading data into a fenced node go there, never through a TCP account
+    sockets: dict[Node, Path] = field(default_factory=dict)
 
     def peer_address(self, node: Node) -> Node:
         return self.peer_hosts.get(node, node)
-
-
-# serving requests reads and writes rows, nothing more: no CREATE, ALTER or DROP
-APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
-# migrations (and tests, which empty tables with TRUNCATE) run as the schema's owner
-MIGRATOR_PRIVILEGES = "ALL PRIVILEGES"
-MONITOR_PRIVILEGES = "SLAVE MONITOR, BINLOG MONITOR"
-
-
-def _ensure_replication_account(cur, pair: PairSpec) -> None:
-    """Node-local (unlogged) so a replica can connect before anything replicates."""
-    repl = pair.replication
-    cur.execute("SET SESSION sql_log_bin = 0")
-    cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (repl.user, repl.password))
-    cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (repl.user, repl.password))
-    cur.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO %s@'%%'", (repl.user,))
-    cur.execute("SET SESSION sql_log_bin = 1")
-
-
-def _ensure_schema_and_app_account(cur, pair: PairSpec) -> None:
-    """Schema and application account on the primary; the binlog carries them to the replica."""
-    app = pair.app
-    cur.execute(f"CREATE DATABASE IF NOT EXISTS `{pair.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    accounts = [(app, APP_PRIVILEGES)]
-    if pair.migrator is not None:
-        accounts.append((pair.migrator, MIGRATOR_PRIVILEGES))
-    for creds, privileges in accounts:
-        cur.execute("CREATE USER IF NOT EXISTS %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password))
-        cur.execute("ALTER USER %s@'%%' IDENTIFIED BY %s", (creds.user, creds.password))
-        # exactly these grants, also for an account that held more before
-        cur.execute("REVOKE ALL PRIVILEGES, GRANT OPTION FROM %s@'%%'", (creds.user,))
-        cur.execute(f"GRANT {privileges} ON `{pair.database}`.* TO %s@'%%'", (creds.user,))
-        # role and lag checks by the application read replica status, nothing more
-        cur.execute(f"GRANT {MONITOR_PRIVILEGES} ON *.* TO %s@'%%'", (creds.user,))
 
 
 def make_writable(cur) -> None:
@@ -265,32 +239,30 @@ def diverged_from(pair: PairSpec, primary: Node, node: Node) -> list[str]:
 def setup_pair(pair: PairSpec, *, timeout: float = 30, preferred: Node | None = None) -> dict:
     """Bring a pair to 'one writable primary, one healthy GTID replica'; safe to repeat.
 
+    Only the ops account (pair.admin) is used: every node holds its accounts and the schema
+    already (sis_common.mariadb.accounts, made by root).
+
     A replica whose history diverged from the primary's is left fenced
     (read-only, not replicating) and reported, never pointed at the primary.
     """
     primary, replica = choose_primary(pair, preferred=preferred)
-    for node in pair.nodes:
-        with session(node, pair.admin) as cur:
-            _ensure_replication_account(cur, pair)
     diverged = diverged_from(pair, primary, replica)
     with session(primary, pair.admin) as cur:
         make_writable(cur)
         if diverged:  # no replica to acknowledge: commits must not wait for the semi-sync timeout
             cur.execute("SET GLOBAL rpl_semi_sync_master_enabled = OFF")
     if diverged:
-        with session(primary, pair.admin, timeout=timeout) as cur:
-            _ensure_schema_and_app_account(cur, pair)
         log.error("%s: replica %s diverged (%s): left fenced; bin/rejoin %s --rebuild",
                   pair.service, replica, ",".join(diverged), pair.service)
         return {"service": pair.service, "primary": str(primary), "replica": None,
                 "fenced": str(replica), "diverged": diverged, "lag_seconds": None}
     state = probe(replica, pair.admin)
-    if not (state.replicating_from == pair.peer_address(primary) and state.io_running and state.sql_running):
+    # another replication account (per pair since an upgrade) means pointing the replica again
+    if not (state.replicating_from == pair.peer_address(primary) and state.master_user == pair.replication.user
+            and state.io_running and state.sql_running):
         with session(replica, pair.admin) as cur:
             point_replica(cur, pair, primary)
     wait_semi_sync_client(pair, primary)
-    with session(primary, pair.admin, timeout=timeout) as cur:
-        _ensure_schema_and_app_account(cur, pair)
     state = wait_caught_up(pair, primary, replica, timeout=timeout)
     if not (state.io_running and state.sql_running):
         raise RuntimeError(f"{pair.service}: replication not running on {replica}: {state.last_error}")

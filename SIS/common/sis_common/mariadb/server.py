@@ -5,6 +5,7 @@ the test harness, so tests run the very servers `bin/up` runs.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import getpass
 import os
@@ -14,10 +15,14 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import MySQLdb
+import MySQLdb.cursors
 
+from . import accounts
 from .nodes import Node
+from .replication import PairSpec
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 NODE_CNF = REPO_ROOT / "deploy" / "mariadb" / "node.cnf"
@@ -123,15 +128,22 @@ def stop(proc: subprocess.Popen, *, hard: bool = False, timeout: float = 30) -> 
         proc.wait()
 
 
-def ensure_admin(node: LocalNode, user: str, password: str) -> None:
-    """Create the node-local admin account used by tools over TCP (never binlogged)."""
-    conn = socket_session(node)
+def root_session(node: LocalNode):
+    """A dict cursor of root on the node's socket: account management and loads into a fenced node."""
+    return root_cursor(node.socket)
+
+
+@contextlib.contextmanager
+def root_cursor(socket: Path) -> Iterator[MySQLdb.cursors.DictCursor]:
+    conn = MySQLdb.connect(unix_socket=str(socket), user="root", autocommit=True, connect_timeout=5,
+                           charset="utf8mb4")
     try:
-        cur = conn.cursor()
-        cur.execute("SET SESSION sql_log_bin = 0")
-        for host in ("127.0.0.1", "localhost", "%"):
-            cur.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (user, host, password))
-            cur.execute("ALTER USER %s@%s IDENTIFIED BY %s", (user, host, password))
-            cur.execute("GRANT ALL PRIVILEGES ON *.* TO %s@%s WITH GRANT OPTION", (user, host))
+        yield conn.cursor(MySQLdb.cursors.DictCursor)
     finally:
         conn.close()
+
+
+def ensure_accounts(node: LocalNode, pair: PairSpec) -> None:
+    """The pair's schema and accounts on this node, by root over the socket (never binlogged)."""
+    with root_session(node) as cur:
+        accounts.ensure(cur, pair)

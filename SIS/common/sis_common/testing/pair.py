@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sis_common.mariadb import replication, server
-from sis_common.mariadb.nodes import Credentials
+from sis_common.mariadb.nodes import Credentials, Node
 
 from .keys import export_test_keys
 
@@ -45,6 +45,10 @@ class TestPair:
             "EWTTO_DB_PASSWORD": self.spec.migrator.password,
         }
 
+    def root(self, node: Node):
+        """root's dict cursor on a node (socket): what a test does beyond every TCP account's rights."""
+        return server.root_cursor(self.spec.sockets[node])
+
     def stop_node(self, index: int, *, hard: bool = False) -> None:
         server.stop(self.procs.pop(index), hard=hard)
 
@@ -61,18 +65,21 @@ class TestPair:
 def start_pair(service: str, database: str) -> TestPair:
     base = scratch_dir(f"ewtto-{service}-")
     nodes = tuple(server.LocalNode(f"{service}-{i}", free_port(), 100 + i, base / f"n{i}") for i in (1, 2))
-    admin = Credentials("ewtto_admin", secrets.token_urlsafe(16))
     procs = {}
     for i, node in enumerate(nodes):
         server.initialise(node)
         procs[i] = server.start(node)
-        server.ensure_admin(node, admin.user, admin.password)
     spec = replication.PairSpec(
-        service=service, database=database, nodes=(nodes[0].node, nodes[1].node), admin=admin,
+        service=service, database=database, nodes=(nodes[0].node, nodes[1].node),
+        admin=Credentials("ewtto_admin", secrets.token_urlsafe(16)),
         replication=Credentials("ewtto_repl", secrets.token_urlsafe(16)),
         app=Credentials(f"{service}_app", secrets.token_urlsafe(16)),
         migrator=Credentials(f"{service}_migrate", secrets.token_urlsafe(16)),
+        reader=Credentials("ewtto_backup", secrets.token_urlsafe(16)),
+        sockets={n.node: n.socket for n in nodes},
     )
+    for node in nodes:
+        server.ensure_accounts(node, spec)
     pair = TestPair(spec, nodes, procs, base)
     atexit.register(pair.close)
     replication.setup_pair(spec)

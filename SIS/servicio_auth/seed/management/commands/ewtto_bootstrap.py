@@ -1,30 +1,26 @@
-"""`manage.py ewtto_bootstrap`: the first admin and, on request, demo users (run by bin/up, idempotent).
-
-Environment: EWTTO_ADMIN_PASSWORD (the admin's password when it is created),
-EWTTO_DEMO=1 (one user per role; refused under production settings).
-Credentials are printed only for users created by this run.
-"""
+"""`manage.py ewtto_bootstrap`: the first admin (EWTTO_ADMIN_PASSWORD) and, on EWTTO_DEMO=1, one demo user per role."""
 import os
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts import services
 from seed.demo import demo_users_ensure
+from sis_common.seeding import BootstrapCommand
 
 
-class Command(BaseCommand):
+class Command(BootstrapCommand):
     help = "Create the first admin; with EWTTO_DEMO=1 also one demo user per role (never in production)."
+    # demo users are accounts with printed passwords: asking for them in production is stopped, not passed over
+    demo_refusal_fails = True
 
-    def handle(self, *args, **options):
-        demo = os.environ.get("EWTTO_DEMO", "0") == "1"
-        if demo and not settings.EWTTO_DEMO_ALLOWED:
-            raise CommandError("Demo data is never loaded under production settings (EWTTO_DEMO=1 refused).")
+    def first_start(self) -> list[str]:
         try:
-            if services.admin_ensure(password=os.environ.get("EWTTO_ADMIN_PASSWORD", "")):
-                self.stdout.write(f"admin user {services.ADMIN_USERNAME} created")
+            created = services.admin_ensure(password=os.environ.get("EWTTO_ADMIN_PASSWORD", ""))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        if demo:
-            for username, role, password in demo_users_ensure():
-                self.stdout.write(f"demo user {username} role {role} password {password}")
+        return [f"admin user {services.ADMIN_USERNAME} created"] if created else []
+
+    def demo(self) -> list[str]:
+        # credentials are printed only for the users this run creates
+        return [f"demo user {username} role {role} password {password}"
+                for username, role, password in demo_users_ensure()]
