@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sis_common.auth.keys import write_key_pair
+from sis_common.internal_callers import callers as internal_callers, secret_name
 
 
 @dataclass
@@ -21,7 +22,8 @@ class Secrets:
         os.chmod(directory, 0o700)
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = ["db_admin", "db_repl", "db_backup", "internal_token", *(f"db_app_{s}" for s in services),
+        wanted = ["db_admin", "db_repl", "db_backup", *(secret_name(c) for c in sorted(internal_callers())),
+                  *(f"db_app_{s}" for s in services),
                   *(f"db_migrate_{s}" for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]
         missing = [name for name in wanted if name not in values]

@@ -1,8 +1,10 @@
 """The local stack's generated configuration: secrets, env files, supervisor and nginx configs."""
+import hashlib
 import stat
 
 import pytest
 
+from sis_common import internal_callers
 from sis_ops import render
 from sis_ops.stack import Stack
 
@@ -32,6 +34,24 @@ def test_each_service_gets_its_own_pair_and_account(stack):
     assert envs["inventario"]["EWTTO_DB_NODES"] == "127.0.0.1:18331,127.0.0.1:18332"
     assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == 4
     assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 4
+
+
+def test_each_service_holds_its_own_internal_secret_and_the_digests_of_its_callers_only(stack):
+    secrets = {c: stack.secrets.value(internal_callers.secret_name(c)) for c in internal_callers.callers()}
+    assert internal_callers.callers() == {"auth", "inventario", "ventas", "gateway"}
+    assert len(set(secrets.values())) == len(secrets)
+    assert set(internal_callers.EXPECTED_CALLERS) == {*(s.slug for s in stack.services), "gateway"}
+    for slug in stack.projects:
+        env = stack.env_for(slug)
+        assert env.get("EWTTO_INTERNAL_TOKEN") == secrets.get(slug)
+        # no other caller's secret anywhere in its environment
+        assert not set(env.values()) & (set(secrets.values()) - {secrets.get(slug)}), slug
+        kept = dict(item.split(":") for item in env["EWTTO_INTERNAL_CALLERS"].split(",") if item)
+        assert kept == {c: hashlib.sha256(secrets[c].encode()).hexdigest()
+                        for c in internal_callers.accepted_by(slug)}, slug
+    assert set(dict(i.split(":") for i in stack.env_for("inventario")["EWTTO_INTERNAL_CALLERS"].split(","))) == {
+        "ventas", "gateway"}
+    assert "EWTTO_INTERNAL_TOKEN" not in stack.env_for("sucursales")  # it calls nobody
 
 
 def test_env_files_are_private(stack):
