@@ -10,6 +10,11 @@ from pathlib import Path
 from sis_common.auth.keys import write_key_pair
 
 
+# per service: ops (fencing), replication, backup reader, app and migrator accounts
+PER_PAIR = ("admin", "repl", "backup", "app", "migrate")
+SHARED_BEFORE = ("db_admin", "db_repl", "db_backup")
+
+
 @dataclass
 class Secrets:
     directory: Path
@@ -21,13 +26,15 @@ class Secrets:
         os.chmod(directory, 0o700)
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = ["db_admin", "db_repl", "db_backup", "internal_token", *(f"db_app_{s}" for s in services),
-                  *(f"db_migrate_{s}" for s in services),
+        # every database password is its pair's own: one leaked opens one pair
+        wanted = ["internal_token", *(f"db_{account}_{s}" for account in PER_PAIR for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]
         missing = [name for name in wanted if name not in values]
         for name in missing:
             values[name] = _random.token_urlsafe(32)
-        if missing:
+        # an older stack's passwords shared by every pair: nothing uses them once bin/up has run
+        stale = [name for name in SHARED_BEFORE if values.pop(name, None) is not None]
+        if missing or stale:
             _write_private(path, json.dumps(values, indent=2))
         found = cls(directory, values)
         found.ensure_jwt_keys()
