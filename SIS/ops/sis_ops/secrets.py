@@ -76,5 +76,6 @@ class Secrets:
 
 def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file made earlier by hand or an older version keeps no wider mode
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
