@@ -1,4 +1,4 @@
-"""Calls from one service to another: pooled, short timeouts, request ID and internal token.
+"""Calls from one service to another: pooled, short timeouts, request ID and this service's internal credential.
 
 A refused connection means the request never arrived (safe to report 503 and
 retry); a timeout or a 5xx after sending means its outcome is unknown, which
@@ -14,9 +14,8 @@ from functools import lru_cache
 import urllib3
 
 from sis_common import request_id
+from sis_common.auth import internal
 from sis_common.errors import DomainError
-
-INTERNAL_TOKEN_HEADER = "X-Internal-Token"
 
 
 class ServiceUnavailable(DomainError):
@@ -65,7 +64,7 @@ class ServiceClient:
         return {
             "Content-Type": "application/json", "Accept": "application/json",
             "X-Request-ID": request_id.get(),
-            INTERNAL_TOKEN_HEADER: os.environ.get("EWTTO_INTERNAL_TOKEN", ""),
+            **internal.caller_headers(self.slug),
             **(extra or {}),
         }
 

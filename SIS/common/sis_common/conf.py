@@ -7,6 +7,8 @@ from pathlib import Path
 
 import environ
 
+from sis_common.jsonlog import logging_config
+
 env = environ.Env()
 
 COMMON_APPS = [
@@ -167,4 +169,32 @@ def spectacular(title: str, **extra) -> dict:
         "COMPONENT_SPLIT_REQUEST": True,
         "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
         **extra,
+    }
+
+
+def service_settings(*, service: str, api: str, title: str, apps: list[str], base_dir: Path, **spectacular_extra) -> dict:
+    """What every service's base.py holds alike; it takes them with `globals().update(...)` and adds its own.
+
+    The admin's cookies are the project's own (name and path): every project's admin sits behind the
+    same gateway host, and signing in to one must not overwrite another's session.
+    """
+    return {
+        "BASE_DIR": base_dir, "EWTTO_SERVICE": service, "API_PREFIX": f"api/{api}/",
+        "SECRET_KEY": env("DJANGO_SECRET_KEY"), "DEBUG": False,
+        "ALLOWED_HOSTS": env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"]),
+        "INSTALLED_APPS": [*COMMON_APPS, *apps], "MIDDLEWARE": COMMON_MIDDLEWARE,
+        "ROOT_URLCONF": "config.urls", "WSGI_APPLICATION": "config.wsgi.application",
+        "TEMPLATES": TEMPLATES, "AUTHENTICATION_BACKENDS": AUTHENTICATION_BACKENDS,
+        "DATABASES": databases(), "DATABASE_ROUTERS": ["sis_common.db.router.PrimaryReplicaRouter"],
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "REST_FRAMEWORK": rest_framework(), "SIMPLE_JWT": simple_jwt(),
+        "SPECTACULAR_SETTINGS": spectacular(title, **spectacular_extra),
+        "LANGUAGE_CODE": "es", "TIME_ZONE": "UTC", "USE_I18N": True, "USE_TZ": True,
+        "STATIC_URL": f"/static/{service}/",
+        "STATIC_ROOT": env.path("EWTTO_STATIC_ROOT", default=base_dir / "staticfiles"),
+        "SESSION_COOKIE_NAME": f"ewtto_admin_{service}", "SESSION_COOKIE_PATH": f"/admin/{service}/",
+        "CSRF_COOKIE_NAME": f"ewtto_csrf_{service}", "CSRF_FAILURE_VIEW": "sis_common.errors.csrf_failure",
+        # our own hops: X-Forwarded-For is believed only through these (sis_common.forwarded)
+        "EWTTO_TRUSTED_PROXIES": trusted_proxies(),
+        "LOGGING": logging_config(service, env("EWTTO_LOG_LEVEL", default="INFO")),
     }

@@ -3,7 +3,7 @@
 Anyone may ask for the status (load balancers, uptime checks): that answer comes from
 a probe at most CACHE_SECONDS old, so calling it in a loop opens no database
 connections. The node details (addresses, GTIDs, replication errors) are for
-operators: callers on loopback, other services holding the internal token, and
+operators: callers on loopback, the gateway with its internal credential, and
 admin or auditor tokens get them, probed afresh.
 """
 from __future__ import annotations
@@ -17,10 +17,11 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from sis_common.auth.internal import InternalCaller
+from sis_common.auth.internal import verified_caller
 from sis_common.auth.roles import ADMIN, AUDITOR
 from sis_common.auth.tokens import TokenRejected, bearer_token, verify_access
 from sis_common.forwarded import from_loopback
+from sis_common.internal_callers import HEALTH, may_call
 from sis_common.mariadb.nodes import Credentials, parse_nodes
 from sis_common.mariadb.replication import NodeState, probe
 
@@ -83,8 +84,8 @@ class ShortCache:
 
 
 def may_see_details(request) -> bool:
-    """Operators only: the internal token, a valid admin/auditor access token, or loopback."""
-    if InternalCaller().has_permission(request, None):
+    """Operators only: the gateway's internal credential, a valid admin/auditor access token, or loopback."""
+    if may_call(verified_caller(request), settings.EWTTO_SERVICE, HEALTH):
         return True
     try:
         raw = bearer_token(request.META.get("HTTP_AUTHORIZATION"))

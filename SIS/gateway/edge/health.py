@@ -6,12 +6,11 @@ operators (sis_common.health.may_see_details) get the full, fresh answer.
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import urllib3
 
-from sis_common.clients import INTERNAL_TOKEN_HEADER
+from sis_common.auth.internal import caller_headers
 from sis_common.health import ShortCache
 
 from .routes import services
@@ -23,9 +22,9 @@ HEALTH_TIMEOUT = urllib3.Timeout(connect=0.5, read=2.5)
 
 def service_health(service: str) -> dict:
     try:
-        # the internal token: the service hands its node details to the gateway, which decides who sees them
+        # the gateway's internal credential: the service hands it its node details, and the gateway decides who sees them
         answer = pool(service).urlopen("GET", "/health", timeout=HEALTH_TIMEOUT, retries=False,
-                                       headers={INTERNAL_TOKEN_HEADER: os.environ.get("EWTTO_INTERNAL_TOKEN", "")})
+                                       headers=caller_headers(service))
         body = json.loads(answer.data)
     except (urllib3.exceptions.HTTPError, ValueError) as exc:
         return {"status": "down", "error": f"unreachable: {exc.__class__.__name__}"}

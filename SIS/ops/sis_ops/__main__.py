@@ -6,7 +6,6 @@ import os
 import json
 import sys
 
-from sis_common.mariadb import replication
 from sis_common.watchdog_files import EventLog, control_dir, event_log_path
 
 from . import failover, rejoin, status, up, watchdog_daemon

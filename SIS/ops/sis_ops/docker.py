@@ -40,8 +40,8 @@ APP_PORT = 8000  # gunicorn in every app container
 NGINX_PORT = 80  # every nginx sidecar in its container
 DB_PORT = 3306
 PUBLIC_PORT = 8000  # published by the gateway's nginx only
-# secrets the ops containers need: database accounts (replication setup, failover) and the token
-OPS_SECRET_PREFIXES = ("db_", "internal_token")
+# secrets the ops containers need: database accounts (replication setup, failover); they call no service
+OPS_SECRET_PREFIXES = ("db_",)
 SAFE_VALUE = re.compile(r"[A-Za-z0-9_.,:/=+@%-]*")
 
 

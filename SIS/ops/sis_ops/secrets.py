@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sis_common.auth.keys import write_key_pair
+from sis_common.internal_callers import callers as internal_callers, secret_name
 
 
 # per service: ops (fencing), replication, backup reader, app and migrator accounts
@@ -27,7 +28,8 @@ class Secrets:
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
         # every database password is its pair's own: one leaked opens one pair
-        wanted = ["internal_token", *(f"db_{account}_{s}" for account in PER_PAIR for s in services),
+        wanted = [*(secret_name(c) for c in sorted(internal_callers())),
+                  *(f"db_{account}_{s}" for account in PER_PAIR for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]
         missing = [name for name in wanted if name not in values]
         for name in missing:

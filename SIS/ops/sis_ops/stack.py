@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from sis_common import watchdog_files
+from sis_common import internal_callers, watchdog_files
 from sis_common.mariadb.nodes import Credentials
 from sis_common.mariadb.replication import PairSpec
 from sis_common.mariadb.server import LocalNode
@@ -148,7 +148,8 @@ class Stack:
             "EWTTO_GUNICORN_BIND": f"127.0.0.1:{self.app_port(slug)}",
             "EWTTO_STATIC_ROOT": str(self.var / "static" / slug),
             "EWTTO_JWT_PUBLIC_KEY_FILE": str(self.secrets.jwt_public),
-            "EWTTO_INTERNAL_TOKEN": self.secrets.value("internal_token"),
+            # its own secret if it calls others, the digests of those it answers (sis_common.internal_callers)
+            **internal_callers.service_env(slug, self.secrets.value),
             **{f"EWTTO_{s.slug.upper()}_URL": self.url(s.slug) for s in self.services},
         }
         if slug == "gateway":

@@ -2,7 +2,7 @@
 
 Run by supervisor (`[ops.daemons]` in deploy/stack.toml) as `python -m sis_ops
 watchdog`; settings come from the environment (EWTTO_WATCHDOG_INTERVAL,
-_FAILURES, _FLAP_SECONDS, _CATCHUP_TIMEOUT; see pairwatch.Settings).
+_FAILURES, _FLAP_SECONDS, _CATCHUP_TIMEOUT; see pairstate.Settings).
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import time
 from sis_common.watchdog_files import EventLog, control_dir, event_log_path, now_iso, read_state, state_path, write_state
 
 from .environment import node_control
-from .pairwatch import PairWatch, Settings
+from .pairstate import Settings
+from .pairwatch import PairWatch
 from .stack import Stack
 
 

@@ -11,7 +11,8 @@ from sis_common.mariadb.nodes import Node, connect, session
 from sis_common.mariadb.replication import probe
 from sis_common.testing.pair import TestPair
 from sis_common.watchdog_files import EventLog
-from sis_ops.pairwatch import PairWatch, Settings
+from sis_ops.pairstate import Settings
+from sis_ops.pairwatch import PairWatch
 
 FAST = Settings(interval=0.2, failures=3, flap_seconds=600, catchup_timeout=10)
 

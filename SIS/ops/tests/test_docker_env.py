@@ -206,6 +206,17 @@ def test_ops_containers_see_the_same_pairs_as_the_apps(deploy_dir, monkeypatch):
     assert stack.env_for.__func__ is docker.DockerStack.env_for
 
 
+def test_each_container_holds_only_the_internal_secret_it_sends(deploy_dir):
+    stack = docker.DockerStack(deploy_dir=deploy_dir, settings=SETTINGS)
+    internal = {name: value for name, value in stack.secrets.values.items() if name.startswith("internal_")}
+    assert set(internal) == {"internal_auth", "internal_inventario", "internal_ventas", "internal_gateway"}
+    for project, name, _ in code_containers():
+        values = set(container_env(project, name, deploy_dir).values())
+        slug = name.removesuffix("-app").split("-")[0]
+        own = {internal.get(f"internal_{slug}")} if not name.startswith("ops-") else set()
+        assert values & set(internal.values()) <= own, f"{name} holds another service's internal secret"
+
+
 def test_database_containers_get_their_accounts_file_as_a_secret_and_no_env(deploy_dir):
     script = (docker.DEPLOY_DIR / "mariadb" / "entrypoint.sh").read_text()
     assert not re.findall(r"\$\{([A-Z_]+):\?", script)  # it reads no variable

@@ -1,9 +1,11 @@
 """The local stack's generated configuration: secrets, env files, supervisor and nginx configs."""
+import hashlib
 import json
 import stat
 
 import pytest
 
+from sis_common import internal_callers
 from sis_ops import render
 from sis_ops.stack import Stack
 
@@ -33,13 +35,11 @@ def test_every_pair_has_its_own_database_passwords(stack):
 def test_an_old_secrets_file_gets_per_pair_passwords_and_loses_the_shared_ones(stack, tmp_path):
     secrets_dir = stack.var / "secrets"
     secrets_dir.mkdir(parents=True)
-    old = {"db_admin": "shared-admin", "db_repl": "shared-repl", "internal_token": "kept-token",
-           "db_app_auth": "kept-app", "django_auth": "kept-key"}
+    old = {"db_admin": "shared-admin", "db_repl": "shared-repl", "db_app_auth": "kept-app", "django_auth": "kept-key"}
     (secrets_dir / "secrets.json").write_text(json.dumps(old))
     values = stack.secrets.values
     assert not {"db_admin", "db_repl", "db_backup"} & set(values)
-    assert (values["internal_token"], values["db_app_auth"], values["django_auth"]) == \
-        ("kept-token", "kept-app", "kept-key")
+    assert (values["db_app_auth"], values["django_auth"]) == ("kept-app", "kept-key")
     assert stack.pair_spec("auth").app.password == "kept-app"
     assert {stack.pair_spec(s.slug).admin.password for s in stack.services}.isdisjoint({"shared-admin"})
     assert json.loads((secrets_dir / "secrets.json").read_text()) == values
@@ -57,6 +57,24 @@ def test_each_service_gets_its_own_pair_and_account(stack):
     assert envs["inventario"]["EWTTO_DB_NODES"] == "127.0.0.1:18331,127.0.0.1:18332"
     assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == 4
     assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 4
+
+
+def test_each_service_holds_its_own_internal_secret_and_the_digests_of_its_callers_only(stack):
+    secrets = {c: stack.secrets.value(internal_callers.secret_name(c)) for c in internal_callers.callers()}
+    assert internal_callers.callers() == {"auth", "inventario", "ventas", "gateway"}
+    assert len(set(secrets.values())) == len(secrets)
+    assert set(internal_callers.EXPECTED_CALLERS) == {*(s.slug for s in stack.services), "gateway"}
+    for slug in stack.projects:
+        env = stack.env_for(slug)
+        assert env.get("EWTTO_INTERNAL_TOKEN") == secrets.get(slug)
+        # no other caller's secret anywhere in its environment
+        assert not set(env.values()) & (set(secrets.values()) - {secrets.get(slug)}), slug
+        kept = dict(item.split(":") for item in env["EWTTO_INTERNAL_CALLERS"].split(",") if item)
+        assert kept == {c: hashlib.sha256(secrets[c].encode()).hexdigest()
+                        for c in internal_callers.accepted_by(slug)}, slug
+    assert set(dict(i.split(":") for i in stack.env_for("inventario")["EWTTO_INTERNAL_CALLERS"].split(","))) == {
+        "ventas", "gateway"}
+    assert "EWTTO_INTERNAL_TOKEN" not in stack.env_for("sucursales")  # it calls nobody
 
 
 def test_env_files_are_private(stack):

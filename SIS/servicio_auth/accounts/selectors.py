@@ -1,26 +1,19 @@
 """Reads on users."""
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from sis_common.auth.principal import positive_id
+from sis_common.filtersets import filtered
 
+from .filters import UserFilter
 from .models import User
 
 
 def user_list(*, search: str | None = None, role: str | None = None, is_active: bool | None = None,
               branch: int | None = None) -> QuerySet[User]:
-    qs = User.objects.prefetch_related("branch_scopes")
-    if search:
-        qs = qs.filter(Q(username__icontains=search) | Q(email__icontains=search)
-                       | Q(first_name__icontains=search) | Q(last_name__icontains=search))
-    if role:
-        qs = qs.filter(role=role)
-    if is_active is not None:
-        qs = qs.filter(is_active=is_active)
-    if branch:
-        qs = qs.filter(branch_scopes__branch_id=branch).distinct()
-    return qs
+    return filtered(UserFilter, User.objects.prefetch_related("branch_scopes"), search=search, role=role,
+                    is_active=is_active, branch=branch)
 
 
 def user_for_request(*, user_id) -> User | None:

@@ -3,7 +3,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sis_common.auth.internal import InternalCaller
+from sis_common.auth.internal import InternalCaller, InternalCallerAuthentication
 from sis_common.bounds import money_text
 
 from . import selectors
@@ -12,8 +12,9 @@ MAX_IDS = 500
 
 
 class ProductInternalListView(APIView):
-    authentication_classes = []
+    authentication_classes = [InternalCallerAuthentication]
     permission_classes = [InternalCaller]
+    internal_endpoint = "products"  # sis_common.internal_callers
     schema = None  # internal: not part of the public API documents
 
     def get(self, request):

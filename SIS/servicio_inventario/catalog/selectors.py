@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from django.db import connections, router
 from django.db.models import QuerySet
 
+from sis_common.filtersets import filtered
+
+from .filters import ProductFilter
 from .models import Category, Product
 from .search import search_conditions
 
@@ -15,12 +18,7 @@ def category_list() -> QuerySet[Category]:
 
 
 def product_list(*, category: int | None = None, is_active: bool | None = None) -> QuerySet[Product]:
-    qs = Product.objects.all()
-    if category is not None:
-        qs = qs.filter(category_id=category)
-    if is_active is not None:
-        qs = qs.filter(is_active=is_active)
-    return qs
+    return filtered(ProductFilter, Product.objects.all(), category=category, is_active=is_active)
 
 
 PRODUCT_ROW = ("id", "sku", "barcode", "name", "category_id", "price", "cost", "is_active")

@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sis_common.auth.internal import InternalCaller
+from sis_common.auth.internal import InternalCaller, InternalCallerAuthentication
 from sis_common.idempotency.execution import request_key, run_idempotent
 
 from . import services
@@ -19,8 +19,9 @@ SCOPE = "internal-stock-moves"
 
 
 class StockMoveInternalView(APIView):
-    authentication_classes = []
+    authentication_classes = [InternalCallerAuthentication]
     permission_classes = [InternalCaller]
+    internal_endpoint = "stock-moves"  # sis_common.internal_callers
     schema = None  # internal: not part of the public API documents
 
     def post(self, request):

@@ -5,6 +5,9 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet, Sum
 
+from sis_common.filtersets import filtered
+
+from .filters import MovementFilter, StockFilter, TransferFilter
 from .models import Movement, Stock, Transfer
 
 
@@ -14,14 +17,7 @@ def _in_branches(qs: QuerySet, visible: Iterable[int] | None, field: str = "bran
 
 def stock_list(*, visible: Iterable[int] | None = None, branch: int | None = None, product: int | None = None,
                low: bool | None = None) -> QuerySet[Stock]:
-    qs = _in_branches(Stock.objects.all(), visible)
-    if branch is not None:
-        qs = qs.filter(branch_id=branch)
-    if product is not None:
-        qs = qs.filter(product_id=product)
-    if low is not None:
-        qs = qs.filter(is_low=low)
-    return qs
+    return filtered(StockFilter, _in_branches(Stock.objects.all(), visible), branch=branch, product=product, low=low)
 
 
 def stock_get(*, branch: int, product: int) -> Stock | None:
@@ -30,14 +26,8 @@ def stock_get(*, branch: int, product: int) -> Stock | None:
 
 def movement_list(*, visible: Iterable[int] | None = None, branch: int | None = None, product: int | None = None,
                   kind: str | None = None) -> QuerySet[Movement]:
-    qs = _in_branches(Movement.objects.all(), visible)
-    if branch is not None:
-        qs = qs.filter(branch_id=branch)
-    if product is not None:
-        qs = qs.filter(product_id=product)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+    return filtered(MovementFilter, _in_branches(Movement.objects.all(), visible), branch=branch, product=product,
+                    kind=kind)
 
 
 def transfer_list(*, visible: Iterable[int] | None = None, status: str | None = None,
@@ -46,11 +36,7 @@ def transfer_list(*, visible: Iterable[int] | None = None, status: str | None = 
     if visible is not None:
         ids = list(visible)
         qs = qs.filter(Q(from_branch__in=ids) | Q(to_branch__in=ids))
-    if status:
-        qs = qs.filter(status=status)
-    if branch is not None:
-        qs = qs.filter(Q(from_branch=branch) | Q(to_branch=branch))
-    return qs
+    return filtered(TransferFilter, qs, status=status, branch=branch)
 
 
 def transfer_get(*, transfer_id: int) -> Transfer | None:

@@ -1,6 +1,5 @@
 """Fixtures for servicio_inventario tests: API clients holding tokens of each role, products, stock."""
 import itertools
-import os
 from decimal import Decimal
 
 import pytest
@@ -8,6 +7,7 @@ from rest_framework.test import APIClient
 
 from catalog.services import product_create
 from stock.ledger import Line, stock_apply
+from sis_common.testing.internal import caller_credentials
 from stock.selectors import ledger_mismatches
 
 _skus = (f"T-{i:06d}" for i in itertools.count())
@@ -16,7 +16,7 @@ _skus = (f"T-{i:06d}" for i in itertools.count())
 @pytest.fixture
 def internal_client():
     client = APIClient()
-    client.credentials(HTTP_X_INTERNAL_TOKEN=os.environ["EWTTO_INTERNAL_TOKEN"])
+    client.credentials(**caller_credentials("ventas"))
     return client
 
 

@@ -2,6 +2,9 @@
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
+
+from sis_common.testing.internal import caller_credentials
 
 pytestmark = pytest.mark.django_db
 
@@ -174,9 +177,12 @@ def test_internal_products_bad_ids_are_400(internal_client, query):
     assert "ids" in response.json()
 
 
-def test_internal_products_need_the_internal_token(admin_client, make_product):
+def test_internal_products_are_for_ventas_only(admin_client, make_product):
     product = make_product()
-    assert admin_client.get(f"/internal/inventory/products/?ids={product.pk}").status_code == 403
+    url = f"/internal/inventory/products/?ids={product.pk}"
+    assert admin_client.get(url).status_code == 401
+    assert APIClient().get(url, **caller_credentials("gateway")).status_code == 403
+    assert APIClient().get(url, **caller_credentials("ventas")).status_code == 200
 
 
 @pytest.mark.parametrize(("role", "sees_cost"), [("admin", True), ("manager", True), ("warehouse", True),

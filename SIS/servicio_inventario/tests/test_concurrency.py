@@ -3,7 +3,6 @@
 Each request runs the whole internal view (key claim, validation, row lock, F()
 update, ledger row) in its own thread with its own database connection.
 """
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,6 +11,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from sis_common.mariadb import replication
+from sis_common.testing.internal import caller_credentials
 from stock.models import Movement, Stock
 from stock.selectors import ledger_mismatches
 
@@ -37,7 +37,7 @@ def test_200_concurrent_takes_of_50_units(make_product, receive, roomy_primary):
 
     def sell(i: int) -> int:
         client = APIClient()
-        client.credentials(HTTP_X_INTERNAL_TOKEN=os.environ["EWTTO_INTERNAL_TOKEN"])
+        client.credentials(**caller_credentials("ventas"))
         body = {"kind": "sale", "branch": BRANCH, "reference": f"C-{i}", "lines": [{"product": product.pk, "quantity": 1}]}
         try:
             start.wait()

@@ -1,5 +1,8 @@
 """POST /internal/inventory/stock-moves/: the sales service's document moves, idempotent by key."""
 import pytest
+from rest_framework.test import APIClient
+
+from sis_common.testing.internal import caller_credentials
 
 from stock.models import Movement, StockDocument
 from stock.serializers import MovementSerializer
@@ -111,5 +114,42 @@ def test_non_object_body_is_400(internal_client):
     assert response.status_code == 400
 
 
-def test_needs_the_internal_token(admin_client):
-    assert admin_client.post(URL, {}, format="json", HTTP_IDEMPOTENCY_KEY="x").status_code == 403
+def test_needs_an_internal_credential(admin_client):
+    # a user's token is no internal credential
+    answer = admin_client.post(URL, {}, format="json", HTTP_IDEMPOTENCY_KEY="x")
+    assert answer.status_code == 401 and answer.json()["code"] == "not_authenticated"
+
+
+def stock_move_as(headers: dict, make_product, receive, key: str):
+    product = make_product()
+    receive(BRANCH, product.pk, 5)
+    body = {"kind": "sale", "branch": BRANCH, "reference": key, "lines": [{"product": product.pk, "quantity": 1}]}
+    return APIClient().post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key, **headers), product
+
+
+def test_only_ventas_may_move_stock(make_product, receive):
+    # the gateway's genuine credential, good for inventory's /health details, moves nothing
+    answer, product = stock_move_as(caller_credentials("gateway"), make_product, receive, "as-gateway")
+    assert answer.status_code == 403 and answer.json()["code"] == "permission_denied"
+    # auth's genuine credential: inventory does not even hold its digest
+    answer, _ = stock_move_as(caller_credentials("auth"), make_product, receive, "as-auth")
+    assert answer.status_code == 401 and answer.json()["code"] == "internal_caller_refused"
+    assert not Movement.objects.filter(product=product, kind="sale").exists()
+    answer, product = stock_move_as(caller_credentials("ventas"), make_product, receive, "as-ventas")
+    assert answer.status_code == 201, answer.content
+    assert Movement.objects.filter(product=product, kind="sale").count() == 1
+
+
+@pytest.mark.parametrize("headers", [
+    {"HTTP_X_INTERNAL_CALLER": "ventas", "HTTP_X_INTERNAL_TOKEN": "guess"},
+    # the gateway's real secret presented as ventas
+    {"HTTP_X_INTERNAL_CALLER": "ventas", "HTTP_X_INTERNAL_TOKEN": caller_credentials("gateway")["HTTP_X_INTERNAL_TOKEN"]},
+    # ventas' real secret without the name it belongs to
+    {"HTTP_X_INTERNAL_TOKEN": caller_credentials("ventas")["HTTP_X_INTERNAL_TOKEN"]},
+    {"HTTP_X_INTERNAL_CALLER": "ventas"},
+])
+def test_a_wrong_internal_credential_is_401(make_product, receive, headers):
+    answer, product = stock_move_as(headers, make_product, receive, "wrong")
+    assert answer.status_code == 401 and answer.json()["code"] == "internal_caller_refused", answer.content
+    assert answer["WWW-Authenticate"] == "Internal"
+    assert not Movement.objects.filter(product=product, kind="sale").exists()

@@ -1,6 +1,5 @@
 """No N+1: the list endpoints and the sales' stock move cost a fixed number of SQL statements, whatever the size."""
 import itertools
-import os
 from decimal import Decimal
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from catalog import listing
 from catalog.serializers import ProductSerializer
 from catalog.services import category_create
+from sis_common.testing.internal import caller_credentials
 from sis_common.testing.queries import statements, statements_for_get as count
 from stock import services
 
@@ -84,7 +84,7 @@ def test_a_sales_stock_move_costs_the_same_for_one_line_or_many(make_product, re
     from rest_framework.test import APIClient
 
     client = APIClient()
-    client.credentials(HTTP_X_INTERNAL_TOKEN=os.environ["EWTTO_INTERNAL_TOKEN"])
+    client.credentials(**caller_credentials("ventas"))
     products = [make_product() for _ in range(6)]
     for product in products:
         receive(BRANCH, product.pk, 10)

@@ -8,8 +8,10 @@ from uuid import uuid4
 
 import pytest
 
+from sis_common.filtersets import filtered
 from stock import services
-from stock.models import Movement
+from stock.filters import StockFilter
+from stock.models import Movement, Stock
 
 pytestmark = pytest.mark.django_db
 MINE, OTHER = 201, 202
@@ -54,6 +56,12 @@ def test_stock_list_bad_filters_are_400(admin_client, query):
     response = admin_client.get(f"/api/inventory/stock/{query}")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_a_value_the_filters_refuse_is_an_error_not_a_wider_list():
+    # the query serializer is the contract: a filter that drops a value it cannot read would list more
+    with pytest.raises(ValueError, match="StockFilter"):
+        filtered(StockFilter, Stock.objects.all(), branch="x")
 
 
 def test_non_admin_sees_only_its_branches(client_for, make_product, receive):

@@ -2,7 +2,7 @@
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sis_common.auth.internal import InternalCaller
+from sis_common.auth.internal import InternalCaller, InternalCallerAuthentication
 from sis_common.errors import DomainError
 
 from . import selectors
@@ -10,8 +10,9 @@ from .serializers import BranchInternalSerializer
 
 
 class BranchInternalView(APIView):
-    authentication_classes = []
+    authentication_classes = [InternalCallerAuthentication]
     permission_classes = [InternalCaller]
+    internal_endpoint = "branches"  # sis_common.internal_callers
     schema = None  # internal: not part of the public API documents
 
     def get(self, request, branch_id: int):

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from sis_common.filtersets import filtered
+
+from .filters import BranchFilter
 from .models import Branch
 
 
@@ -14,13 +17,7 @@ def branch_list(*, search: str | None = None, is_active: bool | None = None, cit
     qs = Branch.objects.all()
     if visible is not None:
         qs = qs.filter(pk__in=list(visible))
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(city__icontains=search))
-    if is_active is not None:
-        qs = qs.filter(is_active=is_active)
-    if city:
-        qs = qs.filter(city__iexact=city)
-    return qs
+    return filtered(BranchFilter, qs, search=search, is_active=is_active, city=city)
 
 
 def branch_get_current(*, branch_id: int) -> Branch | None:

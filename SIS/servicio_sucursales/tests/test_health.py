@@ -1,11 +1,10 @@
 """/health: a status for anyone, node details for operators only, and no database work per public call."""
-import os
-
 import pytest
 from django.test import Client
 
 from sis_common import health
 from sis_common.mariadb.nodes import session
+from sis_common.testing.internal import caller_credentials
 from sis_common.testing.tokens import auth_header
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -39,7 +38,7 @@ def test_other_roles_get_the_status_only_too(role):
     {},  # loopback: the operator on the machine
     {**OUTSIDE, **auth_header(role="admin")},
     {**OUTSIDE, **auth_header(role="auditor")},
-    {**OUTSIDE, "HTTP_X_INTERNAL_TOKEN": os.environ["EWTTO_INTERNAL_TOKEN"]},  # the gateway
+    {**OUTSIDE, **caller_credentials("gateway")},
 ])
 def test_operators_get_the_node_details(extra):
     body = Client().get("/health", **extra).json()
@@ -47,7 +46,9 @@ def test_operators_get_the_node_details(extra):
 
 
 def test_a_wrong_internal_token_or_a_forged_admin_token_gets_nothing_more():
-    for extra in ({"HTTP_X_INTERNAL_TOKEN": "guess"}, {"HTTP_AUTHORIZATION": "Bearer x.y.z"}):
+    # another service's genuine credential is not the gateway's
+    for extra in ({"HTTP_X_INTERNAL_CALLER": "gateway", "HTTP_X_INTERNAL_TOKEN": "guess"},
+                  {"HTTP_AUTHORIZATION": "Bearer x.y.z"}, caller_credentials("ventas")):
         assert set(Client().get("/health", **OUTSIDE, **extra).json()) == {"status", "service"}
 
 

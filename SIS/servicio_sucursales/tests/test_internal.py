@@ -1,10 +1,8 @@
 """GET /internal/branches/{id}/: the other services' branch check, behind the internal token."""
-import os
-
 import pytest
 from rest_framework.test import APIClient
 
-from sis_common.clients import INTERNAL_TOKEN_HEADER
+from sis_common.testing.internal import caller_credentials
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +10,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def internal():
     client = APIClient()
-    client.credentials(**{f"HTTP_{INTERNAL_TOKEN_HEADER.upper().replace('-', '_')}": os.environ["EWTTO_INTERNAL_TOKEN"]})
+    client.credentials(**caller_credentials("inventario"))
     return client
 
 
@@ -30,14 +28,17 @@ def test_internal_unknown_branch_is_404(internal):
     assert response.json()["code"] == "not_found"
 
 
-def test_internal_needs_the_internal_token(admin_client):
+def test_internal_needs_a_caller_that_sucursales_answers(admin_client):
     branch = admin_client.post("/api/branches/", {"code": "INT02", "name": "Interna"}, format="json").json()
-    assert APIClient().get(f"/internal/branches/{branch['id']}/").status_code == 403
-    # a user token is not an internal token
-    assert admin_client.get(f"/internal/branches/{branch['id']}/").status_code == 403
-    wrong = APIClient()
-    wrong.credentials(HTTP_X_INTERNAL_TOKEN="wrong")
-    assert wrong.get(f"/internal/branches/{branch['id']}/").status_code == 403
+    url = f"/internal/branches/{branch['id']}/"
+    assert APIClient().get(url).status_code == 401
+    # a user token is not an internal credential
+    assert admin_client.get(url).status_code == 401
+    assert APIClient().get(url, HTTP_X_INTERNAL_CALLER="ventas", HTTP_X_INTERNAL_TOKEN="wrong").status_code == 401
+    # the gateway's genuine credential is for /health only
+    assert APIClient().get(url, **caller_credentials("gateway")).status_code == 403
+    for caller in ("auth", "inventario", "ventas"):
+        assert APIClient().get(url, **caller_credentials(caller)).status_code == 200, caller
 
 
 def test_out_of_range_ids_are_404(admin_client, internal):

@@ -7,7 +7,9 @@ from django.db.models import Q, QuerySet, Sum
 
 from sales.models import Payment, PaymentMethod, SagaStatus, Sale, SaleReturn
 from sales.pricing import METHODS
+from sis_common.filtersets import filtered
 
+from .filters import SessionFilter
 from .models import CashSession
 
 
@@ -27,13 +29,7 @@ def session_list(*, branches: frozenset[int] | None, user_id: int | None = None,
     qs = CashSession.objects.all()
     if branches is not None:
         qs = qs.filter(branch_id__in=branches)
-    if user_id is not None:
-        qs = qs.filter(user_id=user_id)
-    if branch is not None:
-        qs = qs.filter(branch_id=branch)
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+    return filtered(SessionFilter, qs, user_id=user_id, branch=branch, status=status)
 
 
 def session_expected(*, session: CashSession, using: str | None = None) -> dict:

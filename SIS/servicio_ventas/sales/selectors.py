@@ -6,6 +6,9 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from sis_common.filtersets import filtered
+
+from .filters import SaleFilter
 from .models import SagaStatus, Sale, SaleReturn
 
 
@@ -33,15 +36,7 @@ def sale_list(*, branches: frozenset[int] | None, branch: int | None = None, dat
     qs = Sale.objects.all()
     if branches is not None:
         qs = qs.filter(branch_id__in=branches)
-    if branch is not None:
-        qs = qs.filter(branch_id=branch)
-    if date_from:
-        qs = qs.filter(business_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(business_date__lte=date_to)
-    if status:
-        qs = qs.filter(status=status)
-    return _with_details(qs)
+    return _with_details(filtered(SaleFilter, qs, branch=branch, date_from=date_from, date_to=date_to, status=status))
 
 
 def sale_fresh(*, sale_id: int) -> Sale:

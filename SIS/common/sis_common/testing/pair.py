@@ -13,6 +13,7 @@ from pathlib import Path
 from sis_common.mariadb import replication, server
 from sis_common.mariadb.nodes import Credentials, Node
 
+from .internal import export_internal_credentials
 from .keys import export_test_keys
 
 
@@ -95,5 +96,5 @@ def session_pair(service: str, database: str) -> TestPair:
         _pairs[service] = start_pair(service, database)
         os.environ.update(_pairs[service].env())
         export_test_keys(_pairs[service].base / "keys")
-        os.environ.setdefault("EWTTO_INTERNAL_TOKEN", secrets.token_urlsafe(16))
+        export_internal_credentials(service)
     return _pairs[service]

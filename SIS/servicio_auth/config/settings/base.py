@@ -3,29 +3,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from sis_common import conf
-from sis_common.jsonlog import logging_config
 
 conf.load_env_file()
 env = conf.env
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-EWTTO_SERVICE = "auth"
-API_PREFIX = "api/auth/"
-
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-DEBUG = False
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-
-INSTALLED_APPS = [*conf.COMMON_APPS, "rest_framework_simplejwt.token_blacklist", "axes", "accounts", "seed"]
+globals().update(conf.service_settings(
+    service="auth", api="auth", title="E-WTTO auth", base_dir=Path(__file__).resolve().parents[2],
+    apps=["rest_framework_simplejwt.token_blacklist", "axes", "accounts", "seed"]))
 # axes last: it turns a locked-out sign-in (API or admin) into the JSON 429
 MIDDLEWARE = [*conf.COMMON_MIDDLEWARE, "axes.middleware.AxesMiddleware"]
-ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
-TEMPLATES = conf.TEMPLATES
-
-DATABASES = conf.databases()
-DATABASE_ROUTERS = ["sis_common.db.router.PrimaryReplicaRouter"]
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Only servicio_auth signs tokens (EWTTO_JWT_PRIVATE_KEY_FILE); its own API also re-reads the user.
 AUTH_USER_MODEL = "accounts.User"
@@ -69,21 +55,3 @@ EWTTO_REFRESH_REUSE_GRACE_SECONDS = env.int("EWTTO_REFRESH_REUSE_GRACE_SECONDS",
 
 # demo users may be created (ewtto_bootstrap with EWTTO_DEMO=1); production settings say no
 EWTTO_DEMO_ALLOWED = True
-
-# the admin's cookies are this project's own, so signing in to another project's admin through
-# the same gateway does not overwrite them
-SESSION_COOKIE_NAME = "ewtto_admin_auth"
-SESSION_COOKIE_PATH = "/admin/auth/"
-CSRF_FAILURE_VIEW = "sis_common.errors.csrf_failure"
-SPECTACULAR_SETTINGS = conf.spectacular("E-WTTO auth")
-
-LANGUAGE_CODE = "es"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-STATIC_URL = f"/static/{EWTTO_SERVICE}/"
-STATIC_ROOT = env.path("EWTTO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-
-# our own hops: X-Forwarded-For is believed only through these (sis_common.forwarded)
-EWTTO_TRUSTED_PROXIES = conf.trusted_proxies()
-LOGGING = logging_config(EWTTO_SERVICE, env("EWTTO_LOG_LEVEL", default="INFO"))
