@@ -30,11 +30,16 @@ class StockViewSet(viewsets.ViewSet):
     pagination_class = KeysetSchema  # what the schema shows of the lists' KeysetPagination
     lookup_value_converter = "id"
 
-    def scope(self, branch: int | None):
-        """The branches to list: 403 when the asked branch is outside the caller's."""
+    def listed(self, filters_class, selector, serializer_class, *, newest_first: bool = False) -> Response:
+        """A keyset page of what `selector` finds in the caller's branches (403 for a branch outside them)."""
+        filters = filters_class(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        branch = filters.validated_data.get("branch")
         if branch is not None:
             require_branch(self.request, branch)
-        return visible_branches(self.request)
+        pages = KeysetPagination(self.request, newest_first=newest_first)
+        rows = pages.paginate(selector(visible=visible_branches(self.request), **filters.validated_data))
+        return pages.response(serializer_class(rows, many=True).data)
 
 
 # routed by hand in urls.py: a stock level is addressed by two ids, branch and product
@@ -43,12 +48,7 @@ class StockLevelViewSet(StockViewSet):
 
     @extend_schema(operation_id="stock_list", parameters=[StockFilterSerializer], responses=StockSerializer(many=True))
     def list(self, request):
-        filters = StockFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        visible = self.scope(filters.validated_data.get("branch"))
-        pages = KeysetPagination(request)
-        rows = pages.paginate(selectors.stock_list(visible=visible, **filters.validated_data))
-        return pages.response(StockSerializer(rows, many=True).data)
+        return self.listed(StockFilterSerializer, selectors.stock_list, StockSerializer)
 
     @extend_schema(operation_id="stock_get", responses=StockSerializer)
     def retrieve(self, request, branch: int, product: int):
@@ -82,12 +82,7 @@ class MovementViewSet(StockViewSet):
     @extend_schema(operation_id="movements_list", parameters=[MovementFilterSerializer],
                    responses=MovementSerializer(many=True))
     def list(self, request):
-        filters = MovementFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        visible = self.scope(filters.validated_data.get("branch"))
-        pages = KeysetPagination(request, newest_first=True)
-        rows = pages.paginate(selectors.movement_list(visible=visible, **filters.validated_data))
-        return pages.response(MovementSerializer(rows, many=True).data)
+        return self.listed(MovementFilterSerializer, selectors.movement_list, MovementSerializer, newest_first=True)
 
     @extend_schema(operation_id="movements_create", request=MovementCreateSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={201: MovementSerializer})
@@ -114,12 +109,7 @@ class TransferViewSet(StockViewSet):
     @extend_schema(operation_id="transfers_list", parameters=[TransferFilterSerializer],
                    responses=TransferSerializer(many=True))
     def list(self, request):
-        filters = TransferFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        visible = self.scope(filters.validated_data.get("branch"))
-        pages = KeysetPagination(request, newest_first=True)
-        rows = pages.paginate(selectors.transfer_list(visible=visible, **filters.validated_data))
-        return pages.response(TransferSerializer(rows, many=True).data)
+        return self.listed(TransferFilterSerializer, selectors.transfer_list, TransferSerializer, newest_first=True)
 
     @extend_schema(operation_id="transfers_create", request=TransferCreateSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses={201: TransferSerializer})
