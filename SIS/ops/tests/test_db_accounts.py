@@ -9,10 +9,10 @@ import pytest
 
 from sis_common.mariadb import accounts, replication, server
 from sis_common.mariadb.nodes import Credentials, connect
+from sis_common.testing.grants import DB_DENIED, LOGIN_DENIED, NEEDS_PRIVILEGE, READ_ONLY, TABLE_DENIED, refused
 from sis_common.testing.pair import free_port, scratch_dir, start_pair
 
 DB = "acctdb"
-TABLE_DENIED, DB_DENIED, NEEDS_PRIVILEGE, READ_ONLY, LOGIN_DENIED = 1142, 1044, 1227, 1290, 1045
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +24,6 @@ def pair():
     replication.wait_caught_up(made.spec, primary, replica, timeout=20)
     yield made
     made.close()
-
-
-def refused(node, creds, sql: str) -> int:
-    """The error number `sql` gets as `creds` on `node` (AssertionError if it is accepted)."""
-    conn = connect(node, creds, timeout=5)
-    try:
-        conn.cursor().execute(sql)
-    except MySQLdb.MySQLError as exc:
-        return exc.args[0]
-    finally:
-        conn.close()
-    raise AssertionError(f"{creds.user} was allowed: {sql}")
 
 
 def run(node, creds, sql: str):
