@@ -3,20 +3,7 @@ import MySQLdb
 import pytest
 
 from sis_common.mariadb import replication
-from sis_common.mariadb.nodes import connect
-
-TABLE_DENIED, DB_DENIED, NEEDS_PRIVILEGE, READ_ONLY, LOGIN_DENIED = 1142, 1044, 1227, 1290, 1045
-
-
-def refused(node, creds, sql: str) -> int:
-    conn = connect(node, creds, timeout=5)
-    try:
-        conn.cursor().execute(sql)
-    except MySQLdb.MySQLError as exc:
-        return exc.args[0]
-    finally:
-        conn.close()
-    raise AssertionError(f"{creds.user} on {node} was allowed: {sql}")
+from sis_common.testing.grants import DB_DENIED, LOGIN_DENIED, NEEDS_PRIVILEGE, READ_ONLY, TABLE_DENIED, refused
 
 
 @pytest.fixture(params=["auth", "sucursales", "inventario", "ventas"])

@@ -11,6 +11,11 @@ from sis_common.auth.keys import write_key_pair
 from sis_common.internal_callers import callers as internal_callers, secret_name
 
 
+# per service: ops (fencing), replication, backup reader, app and migrator accounts
+PER_PAIR = ("admin", "repl", "backup", "app", "migrate")
+SHARED_BEFORE = ("db_admin", "db_repl", "db_backup")
+
+
 @dataclass
 class Secrets:
     directory: Path
@@ -22,14 +27,16 @@ class Secrets:
         os.chmod(directory, 0o700)
         path = directory / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = ["db_admin", "db_repl", "db_backup", *(secret_name(c) for c in sorted(internal_callers())),
-                  *(f"db_app_{s}" for s in services),
-                  *(f"db_migrate_{s}" for s in services),
+        # every database password is its pair's own: one leaked opens one pair
+        wanted = [*(secret_name(c) for c in sorted(internal_callers())),
+                  *(f"db_{account}_{s}" for account in PER_PAIR for s in services),
                   *(f"django_{s}" for s in [*services, "gateway"])]
         missing = [name for name in wanted if name not in values]
         for name in missing:
             values[name] = _random.token_urlsafe(32)
-        if missing:
+        # an older stack's passwords shared by every pair: nothing uses them once bin/up has run
+        stale = [name for name in SHARED_BEFORE if values.pop(name, None) is not None]
+        if missing or stale:
             _write_private(path, json.dumps(values, indent=2))
         found = cls(directory, values)
         found.ensure_jwt_keys()
@@ -71,5 +78,6 @@ class Secrets:
 
 def _write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file made earlier by hand or an older version keeps no wider mode
     with os.fdopen(fd, "w") as fh:
         fh.write(text)

@@ -130,11 +130,12 @@ class Stack:
         nodes = tuple(n.node for n in local)
         return PairSpec(
             service=slug, database=spec.database, nodes=nodes,
-            admin=Credentials("ewtto_admin", self.secrets.value("db_admin")),
-            replication=Credentials("ewtto_repl", self.secrets.value("db_repl")),
+            admin=Credentials("ewtto_admin", self.secrets.value(f"db_admin_{slug}")),
+            # named per pair too: a replica still logged in as the old shared account is seen and re-pointed
+            replication=Credentials(f"ewtto_repl_{slug}", self.secrets.value(f"db_repl_{slug}")),
             app=Credentials(f"{slug}_app", self.secrets.value(f"db_app_{slug}")),
             migrator=Credentials(f"{slug}_migrate", self.secrets.value(f"db_migrate_{slug}")),
-            reader=Credentials("ewtto_backup", self.secrets.value("db_backup")),
+            reader=Credentials("ewtto_backup", self.secrets.value(f"db_backup_{slug}")),
             sockets={n.node: n.socket for n in local},
         )
 

@@ -35,9 +35,9 @@ def wait_healthy(stack: Stack, *, timeout: float = 120) -> dict:
 
 def node_rows(stack: Stack) -> list[dict]:
     jobs = [(s.slug, n) for s in stack.services for n in stack.local_nodes(s.slug)]
-    admin = stack.pair_spec(stack.services[0].slug).admin
+    admins = {s.slug: stack.pair_spec(s.slug).admin for s in stack.services}  # each pair's own password
     with ThreadPoolExecutor(max_workers=8) as pool:
-        states = list(pool.map(lambda job: probe(job[1].node, admin), jobs))
+        states = list(pool.map(lambda job: probe(job[1].node, admins[job[0]]), jobs))
     return [{"service": slug, "name": node.name, **state.as_dict()} for (slug, node), state in zip(jobs, states)]
 
 

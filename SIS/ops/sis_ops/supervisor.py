@@ -8,7 +8,7 @@ from http.client import HTTPConnection
 from socket import AF_UNIX, SOCK_STREAM, socket
 
 from .render import write_supervisor
-from .stack import VENV, Stack
+from .stack import VENV, Stack, ops_daemons
 
 
 class _UnixHTTPConnection(HTTPConnection):
@@ -75,6 +75,13 @@ def stop_program(stack: Stack, name: str) -> None:
 
 def start_program(stack: Stack, name: str) -> None:
     rpc(stack).startProcess(name, True)
+
+
+def restart_ops_daemons(stack: Stack) -> None:
+    """Restart the stack-wide daemons (the watchdog): they read the code and the pairs' passwords once."""
+    for proc in processes(stack):
+        if proc["name"] in ops_daemons() and proc["statename"] == "RUNNING":
+            ctl(stack, "restart", proc["name"])
 
 
 def shutdown(stack: Stack, timeout: float = 60) -> None:

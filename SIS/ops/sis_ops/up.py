@@ -101,8 +101,10 @@ def up(stack: Stack, *, demo: bool = True, wait: float = 120) -> dict:
     say("replication ready; migrating")
     migrate_all(stack)
     if was_running:
-        # a second bin/up after a code change: gunicorn reloads its workers gracefully
+        # a second bin/up after a code change: gunicorn reloads its workers gracefully, and the
+        # watchdog restarts with the code and the passwords just set
         supervisor.reload_apps(stack)
+        supervisor.restart_ops_daemons(stack)
     lines = bootstrap_data(stack, demo=demo)
     health = wait_healthy(stack, timeout=wait)
     return {"seconds": round(time.monotonic() - started, 1), "pairs": pairs, "bootstrap": lines, "health": health}

@@ -368,10 +368,33 @@ def ops_code_roots() -> list[Path]:
     return [SIS / "ops" / "sis_ops", COMMON]
 
 
+@cache
+def _library_calls() -> dict[str, frozenset[str]]:
+    """Each function of the shared library and the names its body mentions."""
+    calls: dict[str, frozenset[str]] = {}
+    for path in runtime_sources(COMMON):
+        for fname, fnode in _functions(ast.parse(path.read_text())):
+            mentioned = frozenset(n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(fnode)
+                                  if isinstance(n, (ast.Name, ast.Attribute)))
+            calls[fname] = calls.get(fname, frozenset()) | mentioned
+    return calls
+
+
+def _reachable(names: set[str]) -> set[str]:
+    """The names, and what the library functions among them mention, until nothing new is reached."""
+    calls, reached, todo = _library_calls(), set(names), list(names)
+    while todo:
+        for mentioned in calls.get(todo.pop(), ()):
+            if mentioned not in reached:
+                reached.add(mentioned)
+                todo.append(mentioned)
+    return reached
+
+
 def needed_reads(roots: list[Path]) -> list[EnvRead]:
-    """Reads of the container's own code, and those of library functions its own code calls."""
+    """Reads of the container's own code, and those of library functions its own code calls, directly or not."""
     own = [r for r in roots if r != COMMON]
-    used = names_used(*own)
+    used = _reachable(names_used(*own))
     library = COMMON.relative_to(REPO).as_posix() + "/"
     return [r for r in env_reads(*roots)
             if not r.where.startswith(library) or r.function is None or r.function in used]

@@ -1,17 +1,18 @@
 """Least privilege in MariaDB, tried as an attacker holding one account's password would (real pair)."""
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 
 import MySQLdb
 import pytest
 
 from sis_common.mariadb import accounts, replication, server
-from sis_common.mariadb.nodes import connect
+from sis_common.mariadb.nodes import Credentials, connect
+from sis_common.testing.grants import DB_DENIED, LOGIN_DENIED, NEEDS_PRIVILEGE, READ_ONLY, TABLE_DENIED, refused
 from sis_common.testing.pair import free_port, scratch_dir, start_pair
 
 DB = "acctdb"
-TABLE_DENIED, DB_DENIED, NEEDS_PRIVILEGE, READ_ONLY, LOGIN_DENIED = 1142, 1044, 1227, 1290, 1045
 
 
 @pytest.fixture(scope="module")
@@ -23,18 +24,6 @@ def pair():
     replication.wait_caught_up(made.spec, primary, replica, timeout=20)
     yield made
     made.close()
-
-
-def refused(node, creds, sql: str) -> int:
-    """The error number `sql` gets as `creds` on `node` (AssertionError if it is accepted)."""
-    conn = connect(node, creds, timeout=5)
-    try:
-        conn.cursor().execute(sql)
-    except MySQLdb.MySQLError as exc:
-        return exc.args[0]
-    finally:
-        conn.close()
-    raise AssertionError(f"{creds.user} was allowed: {sql}")
 
 
 def run(node, creds, sql: str):
@@ -163,3 +152,30 @@ def test_a_fresh_node_gets_its_accounts_from_the_init_file_before_anything_is_lo
     finally:
         server.stop(proc, hard=True)
         subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+def test_a_pair_moves_to_its_own_passwords_and_replication_account_and_keeps_replicating():
+    # an older stack: one replication account `ewtto_repl` and one admin password for every pair
+    made = start_pair("acctup", "acctupdb")
+    try:
+        old = made.spec
+        new = dataclasses.replace(old, admin=Credentials(old.admin.user, "pair-own-admin"),
+                                  replication=Credentials("ewtto_repl_acctup", "pair-own-repl"))
+        for node in made.nodes:
+            server.ensure_accounts(node, new)  # what bin/up does first, as root on each socket
+        with pytest.raises(MySQLdb.OperationalError) as caught:
+            connect(old.nodes[0], old.admin)
+        assert caught.value.args[0] == LOGIN_DENIED
+        replication.setup_pair(new)
+        primary, replica = replication.current_roles(new)
+        state = replication.probe(replica, new.admin)
+        assert state.master_user == "ewtto_repl_acctup" and state.replication_healthy
+        with made.root(replica) as cur:
+            cur.execute("SELECT COUNT(*) AS n FROM mysql.user WHERE User = 'ewtto_repl'")
+            assert cur.fetchone()["n"] == 0
+        run(replica, new.admin, "STOP SLAVE")  # a fresh login of the IO thread, with the new password
+        run(replica, new.admin, "START SLAVE")
+        run(primary, new.migrator, "CREATE TABLE acctupdb.after (id INT)")
+        assert replication.wait_caught_up(new, primary, replica, timeout=20).replication_healthy
+    finally:
+        made.close()

@@ -1,5 +1,6 @@
 """The local stack's generated configuration: secrets, env files, supervisor and nginx configs."""
 import hashlib
+import json
 import stat
 
 import pytest
@@ -21,6 +22,28 @@ def test_secrets_are_generated_once_and_private(stack):
     assert stat.S_IMODE((stack.var / "secrets" / "secrets.json").stat().st_mode) == 0o600
     assert stat.S_IMODE(stack.secrets.jwt_private.stat().st_mode) == 0o600
     assert len(set(first.values())) == len(first)
+
+
+def test_every_pair_has_its_own_database_passwords(stack):
+    specs = [stack.pair_spec(s.slug) for s in stack.services]
+    for role in ("admin", "replication", "reader", "app", "migrator"):
+        passwords = [getattr(spec, role).password for spec in specs]
+        assert len(set(passwords)) == len(specs), role
+    assert len({spec.replication.user for spec in specs}) == len(specs)
+
+
+def test_an_old_secrets_file_gets_per_pair_passwords_and_loses_the_shared_ones(stack, tmp_path):
+    secrets_dir = stack.var / "secrets"
+    secrets_dir.mkdir(parents=True)
+    old = {"db_admin": "shared-admin", "db_repl": "shared-repl", "db_app_auth": "kept-app", "django_auth": "kept-key"}
+    (secrets_dir / "secrets.json").write_text(json.dumps(old))
+    values = stack.secrets.values
+    assert not {"db_admin", "db_repl", "db_backup"} & set(values)
+    assert (values["db_app_auth"], values["django_auth"]) == ("kept-app", "kept-key")
+    assert stack.pair_spec("auth").app.password == "kept-app"
+    assert {stack.pair_spec(s.slug).admin.password for s in stack.services}.isdisjoint({"shared-admin"})
+    assert json.loads((secrets_dir / "secrets.json").read_text()) == values
+    assert stat.S_IMODE((secrets_dir / "secrets.json").stat().st_mode) == 0o600
 
 
 def test_only_auth_gets_the_private_key(stack):

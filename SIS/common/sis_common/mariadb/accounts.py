@@ -23,6 +23,8 @@ READER_PRIVILEGES = "RELOAD, BINLOG MONITOR, REPLICATION SLAVE, SLAVE MONITOR"
 # hosts an earlier ops account also had, with ALL ... WITH GRANT OPTION: dropped, as they would
 # match a loopback connection before '%'
 LEGACY_OPS_HOSTS = ("127.0.0.1", "localhost")
+# the replication account every pair shared before each got its own
+LEGACY_USERS = ("ewtto_repl",)
 
 
 def literal(value: str) -> str:
@@ -45,6 +47,9 @@ def statements(pair: PairSpec) -> list[str]:
     sql = ["SET SESSION sql_log_bin = 0",
            f"CREATE DATABASE IF NOT EXISTS {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"]
     sql += [f"DROP USER IF EXISTS {literal(pair.admin.user)}@{literal(host)}" for host in LEGACY_OPS_HOSTS]
+    in_use = {pair.admin.user, pair.replication.user, pair.app.user}
+    # a replica's running IO thread keeps its session; setup_pair re-points it with the new account
+    sql += [f"DROP USER IF EXISTS {_account(user)}" for user in LEGACY_USERS if user not in in_use]
     grants = [(pair.admin, [f"GRANT {OPS_PRIVILEGES} ON *.*"]),
               (pair.replication, [f"GRANT {REPLICATION_PRIVILEGES} ON *.*"]),
               (pair.app, [f"GRANT {APP_PRIVILEGES} ON {db}.*", f"GRANT {MONITOR_PRIVILEGES} ON *.*"])]
