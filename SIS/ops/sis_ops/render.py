@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 from sis_common.mariadb.server import LocalNode
@@ -35,9 +34,12 @@ def write_nginx(stack: Stack, slug: str) -> Path:
         (run / sub).mkdir(parents=True, exist_ok=True)
     log = stack.log_dir / f"nginx-{slug}"
     log.mkdir(parents=True, exist_ok=True)
-    # the edge's cached decisions of a previous start may be for keys no longer trusted
+    # the edge's cached decisions of a previous start may be for keys no longer trusted: they go, but
+    # the folders stay, as a running nginx (a second bin/up) writes into them and makes none itself
     cache = run / "edge-auth"
-    shutil.rmtree(cache, ignore_errors=True)
+    for cached in cache.rglob("*"):
+        if cached.is_file():
+            cached.unlink(missing_ok=True)
     server_conf = run / "server.conf"
     server_conf.write_text(fill((stack.project_dir(slug) / "nginx.conf").read_text(), {
         "LISTEN": f"127.0.0.1:{stack.nginx_port(slug)}",

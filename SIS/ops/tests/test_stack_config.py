@@ -103,6 +103,16 @@ def test_nginx_template_fills_ours_and_keeps_nginx_variables(stack):
     assert "$proxy_add_x_forwarded_for" in server and "${" not in server
 
 
+def test_rendering_again_empties_the_edge_cache_but_keeps_its_folders(stack):
+    # a running nginx (a second bin/up) writes into the folders it made and makes none again
+    render.write_nginx(stack, "gateway")
+    cached = stack.run_dir / "nginx" / "gateway" / "edge-auth" / "1" / "f1" / "decision"
+    cached.parent.mkdir(parents=True)
+    cached.write_text("an old decision")
+    render.write_nginx(stack, "gateway")
+    assert cached.parent.is_dir() and not cached.exists()
+
+
 def test_every_listener_is_loopback(stack):
     render.write_supervisor(stack)
     for slug in stack.projects:
