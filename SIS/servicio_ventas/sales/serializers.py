@@ -59,6 +59,13 @@ class ApprovalSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=4096)
 
 
+class PinApprovalSerializer(serializers.Serializer):
+    """A manager's consent typed at the till: their username and POS PIN (checked by auth, sales.approvals)."""
+
+    username = serializers.CharField(max_length=150)
+    pin = serializers.RegexField(r"^[0-9]{4,8}$", max_length=8)
+
+
 class ReturnInSerializer(serializers.Serializer):
     lines = _lines()
     reason = serializers.CharField(max_length=255, allow_blank=True, required=False, default="")
