@@ -230,6 +230,8 @@ export default {
   "products.name": "Name",
   "products.price": "Price",
   "products.cost": "Cost",
+  "products.tax_rate": "Tax (%)",
+  "products.tax_rate_hint": "0 is exempt; empty: the company's default rate.",
   "products.new": "New product",
   "products.edit": "Edit {name}",
   "products.create": "Create product",

@@ -230,6 +230,8 @@ export default {
   "products.name": "Nombre",
   "products.price": "Precio",
   "products.cost": "Costo",
+  "products.tax_rate": "Impuesto (%)",
+  "products.tax_rate_hint": "0 es exonerado; vacío: la tasa por defecto de la empresa.",
   "products.new": "Nuevo producto",
   "products.edit": "Editar {name}",
   "products.create": "Crear producto",
