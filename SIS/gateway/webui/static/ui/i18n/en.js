@@ -341,6 +341,7 @@ export default {
   "receipt.view_title": "Receipt",
 
   "sales.reprint": "Print receipt",
+  "sales.approved_by": "discount approved by {name}",
 
   "cash.close_title": "Close the till (blind count)",
   "cash.blind_hint": "Count the drawer before seeing the result: the expected amounts and the difference appear after closing.",

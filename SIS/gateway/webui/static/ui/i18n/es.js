@@ -341,6 +341,7 @@ export default {
   "receipt.view_title": "Comprobante",
 
   "sales.reprint": "Imprimir comprobante",
+  "sales.approved_by": "descuento aprobado por {name}",
 
   "cash.close_title": "Cerrar caja (conteo a ciegas)",
   "cash.blind_hint": "Cuenta el cajón antes de ver el resultado: lo esperado y la diferencia se muestran al cerrar.",

@@ -62,7 +62,9 @@ async function saleDetail(ctx, id) {
     && sale.lines.some((l) => l.quantity > (l.returned_quantity || 0));
   const node = page(t("sales.sale_title", { number: sale.number || `#${sale.id}` }),
     h("p", { class: "subtitle" }, statusBadge(sale.status), " ", ctx.branchLabel(sale.branch), " · ",
-      date(sale.business_date), " · ", dateTime(sale.completed_at || sale.created_at)),
+      date(sale.business_date), " · ", dateTime(sale.completed_at || sale.created_at),
+      sale.cashier_name || sale.cashier_username ? [" · ", t("receipt.cashier", { name: sale.cashier_name || sale.cashier_username })] : null,
+      sale.approved_by_username ? [" · ", h("span", { id: "sale-approved-by" }, t("sales.approved_by", { name: sale.approved_by_username }))] : null),
     h("p", { class: "no-print" }, h("a", { href: "#/sales" }, t("sales.back"))),
     box,
     h("div", { class: "columns" },
