@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sis_common.bounds import id_field, money_field, money_text
+from sis_common.errors import DomainError
 from sis_common.query import QuerySerializer
 
 from sales.models import PaymentMethod
@@ -45,30 +46,30 @@ class SessionCloseSerializer(serializers.Serializer):
     """
 
     counted = CountedSerializer(required=False)
-    denominations = DenominationSerializer(many=True, required=False, allow_empty=False, max_length=MAX_DENOMINATIONS)
+    denominations = serializers.ListField(child=DenominationSerializer(), required=False, min_length=1,
+                                          max_length=MAX_DENOMINATIONS)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
     def get_fields(self):
         return {**super().get_fields(), **_counts("counted_")}
 
-    def validate_denominations(self, value):
-        values = [d["value"] for d in value]
-        if len(set(values)) != len(values):
-            raise serializers.ValidationError("Each denomination once.")
-        return value
-
     def validate(self, attrs):
+        # rules the schema cannot state: their own codes, not `invalid`
+        values = [d["value"] for d in attrs.get("denominations") or []]
+        if len(set(values)) != len(values):
+            message = "Give each denomination once."
+            raise DomainError(message, "denomination_repeated", 400, fields={"denominations": [message]})
         flat = {m: attrs.pop(f"counted_{m}") for m in METHODS}
         nested = attrs.pop("counted", None)
         if nested is not None and any(v is not None for v in flat.values()):
-            raise serializers.ValidationError({"counted": ["Give `counted` or the `counted_<method>` fields, "
-                                                           "not both."]})
+            message = "Give `counted` or the `counted_<method>` fields, not both."
+            raise DomainError(message, "counted_twice", 400, fields={"counted": [message]})
         counted = nested if nested is not None else flat
         return {**{f"counted_{m}": counted.get(m) for m in METHODS},
                 "denominations": attrs.get("denominations"), "note": attrs["note"]}
 
 
-class ApprovalSerializer(serializers.Serializer):
+class CashOutApprovalSerializer(serializers.Serializer):
     """A manager's username and POS PIN, given at the till."""
 
     username = serializers.CharField(max_length=150)
@@ -79,7 +80,7 @@ class MovementCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CashMovement.Kind.choices)
     amount = money_field(positive=True)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    approval = ApprovalSerializer(required=False)
+    approval = CashOutApprovalSerializer(required=False)
 
 
 class MovementSerializer(serializers.ModelSerializer):

@@ -116,7 +116,8 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return run_idempotent(key=request_key(request), scope=f"cash-close:{session.pk}", payload=payload,
                               handler=handler)
 
-    @extend_schema(operation_id="cash_sessions_movements_list", responses={200: MovementSerializer(many=True)})
+    @extend_schema(methods=["get"], operation_id="cash_sessions_movements_list",
+                   responses={200: MovementSerializer(many=True)})
     @extend_schema(methods=["post"], operation_id="cash_sessions_movements_create", request=MovementCreateSerializer,
                    parameters=[IDEMPOTENCY_KEY],
                    responses={201: MovementSerializer, **errors(
@@ -127,7 +128,7 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                             "(`insufficient_cash`), or the key is still running.",
                        d429="Too many wrong PINs for that manager (`approval_locked`).",
                        d503="servicio_auth or servicio_sucursales is unreachable.")})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def movements(self, request, pk=None):
         """The session's cash put in and paid out (GET), or one more (POST, Idempotency-Key required)."""
         if request.method == "GET":
