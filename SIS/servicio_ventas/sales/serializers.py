@@ -231,3 +231,51 @@ class PendingReturnSerializer(ReturnSerializer):
 
     class Meta(ReturnSerializer.Meta):
         fields = [*ReturnSerializer.Meta.fields, "detail", "code"]
+
+
+class ReceiptCompanySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    legal_name = serializers.CharField(allow_blank=True)
+    tax_id = serializers.CharField(allow_blank=True)
+
+
+class ReceiptBranchSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    receipt_header = serializers.CharField(allow_blank=True)
+    receipt_footer = serializers.CharField(allow_blank=True)
+
+
+class ReceiptCashierSerializer(serializers.Serializer):
+    username = serializers.CharField(allow_blank=True)
+    full_name = serializers.CharField(allow_blank=True)
+
+
+class ReceiptLineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """GET /api/sales/{id}/receipt/ (sales.receipts builds it; this is its schema)."""
+
+    company = ReceiptCompanySerializer()
+    branch = ReceiptBranchSerializer()
+    cashier = ReceiptCashierSerializer()
+    number = serializers.CharField()
+    document_number = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    prices_include_tax = serializers.BooleanField()
+    currency = serializers.CharField(allow_blank=True)
+    lines = ReceiptLineSerializer(many=True)
+    tax_breakdown = TaxBandSerializer(many=True)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    payments = PaymentSerializer(many=True)
+    change = serializers.DecimalField(max_digits=12, decimal_places=2)

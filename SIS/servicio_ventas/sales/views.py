@@ -12,13 +12,13 @@ from sis_common.idempotency.execution import request_key
 from sis_common.keyset import KeysetPagination
 from sis_common.openapi import ERROR, IDEMPOTENCY_KEY, KeysetSchema, errors
 
-from . import checkout, pricing, selectors
+from . import checkout, pricing, receipts, selectors
 from .models import SagaStatus, Sale
 from .permissions import RoleAccess
 from .presentation import return_public, sale_public
 from .serializers import (
-    PendingReturnSerializer, PendingSaleSerializer, ReturnInSerializer, ReturnSerializer, SaleFilterSerializer,
-    SaleInSerializer, SaleSerializer,
+    PendingReturnSerializer, PendingSaleSerializer, ReceiptSerializer, ReturnInSerializer, ReturnSerializer,
+    SaleFilterSerializer, SaleInSerializer, SaleSerializer,
 )
 
 RETRY_AFTER_SECONDS = "2"
@@ -113,6 +113,13 @@ class SaleViewSet(viewsets.GenericViewSet):
         )
         body = sale_public(selectors.sale_for_answer(submitted.saga))
         return _answer(submitted, body, "sale")
+
+    @extend_schema(operation_id="sales_receipt", responses={200: ReceiptSerializer, **errors(
+        _409="The sale is pending or rejected (`sale_not_completed`): only completed sales have a receipt.")})
+    @action(detail=True, methods=["get"], url_path="receipt")
+    def receipt(self, request, pk=None):
+        """The printable receipt: the company and branch as they are now, the sale as sold."""
+        return Response(receipts.receipt_public(self.get_object()))
 
     @extend_schema(operation_id="sales_return", request=ReturnInSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses=_saga_responses(ReturnSerializer, PendingReturnSerializer, "return"))
