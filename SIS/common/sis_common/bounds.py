@@ -22,6 +22,12 @@ MONEY_PATTERN = r"^(?:0|[1-9][0-9]{0,9})(?:\.[0-9]{1,2})?$"
 POSITIVE_MONEY_PATTERN = r"^(?:[1-9][0-9]{0,9}(?:\.[0-9]{1,2})?|0\.(?:0[1-9]|[1-9][0-9]?))$"
 
 
+# a fraction 0..1 with at most 4 places ("0.18", "0.1800", "1", "0"): tax rates
+RATE_PATTERN = r"^(?:0(?:\.[0-9]{1,4})?|1(?:\.0{1,4})?)$"
+# a percentage 0..100 with at most 2 places ("5", "5.00", "100"): discount limits
+PERCENT_PATTERN = r"^(?:100(?:\.0{1,2})?|[1-9]?[0-9](?:\.[0-9]{1,2})?)$"
+
+
 def id_field(**kwargs) -> serializers.IntegerField:
     """A reference to a row of this or another service."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
@@ -53,6 +59,40 @@ def money_field(*, positive: bool = False, **kwargs) -> serializers.DecimalField
                  **kwargs)
 
 
+def rate_text(value) -> str:
+    """A rate as every answer writes it: four places ("0.1800"), what a DECIMAL(5,4) column holds."""
+    return f"{value:.4f}"
+
+
 def money_text(value) -> str:
     """An amount as every answer writes it: a decimal string with two places ("12.50"), what a money column holds."""
     return f"{value:.2f}"
+
+
+class _Patterned(serializers.DecimalField):
+    pattern: re.Pattern
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not self.pattern.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": RATE_PATTERN, "example": "0.1800"})
+class RateField(_Patterned):
+    pattern = re.compile(RATE_PATTERN)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": PERCENT_PATTERN, "example": "5.00"})
+class PercentField(_Patterned):
+    pattern = re.compile(PERCENT_PATTERN)
+
+
+def rate_field(**kwargs) -> serializers.DecimalField:
+    """A fraction 0..1 as a decimal string, stored as DECIMAL(5,4) and answered with 4 places ("0.1800")."""
+    return RateField(max_digits=5, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"), **kwargs)
+
+
+def percent_field(**kwargs) -> serializers.DecimalField:
+    """A percentage 0..100 as a decimal string, stored as DECIMAL(5,2) and answered with 2 places ("5.00")."""
+    return PercentField(max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100"), **kwargs)

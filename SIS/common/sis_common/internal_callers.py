@@ -10,8 +10,9 @@ HEALTH = "health"  # the node details of /health (sis_common.health)
 # receiver -> its internal endpoint -> the callers it answers. A receiver is given the digests of
 # the callers named here only; a caller's own secret goes only to the services that name it.
 EXPECTED_CALLERS: dict[str, dict[str, frozenset[str]]] = {
-    "auth": {HEALTH: frozenset({"gateway"})},
-    "sucursales": {"branches": frozenset({"auth", "inventario", "ventas"}), HEALTH: frozenset({"gateway"})},
+    "auth": {"approvals": frozenset({"ventas"}), HEALTH: frozenset({"gateway"})},
+    "sucursales": {"branches": frozenset({"auth", "inventario", "ventas"}), "company": frozenset({"inventario", "ventas"}),
+                   HEALTH: frozenset({"gateway"})},
     "inventario": {"products": frozenset({"ventas"}), "stock-moves": frozenset({"ventas"}),
                    HEALTH: frozenset({"gateway"})},
     "ventas": {HEALTH: frozenset({"gateway"})},

@@ -1,8 +1,11 @@
-"""The client of servicio_sucursales: is a branch known and active, for the services that refer to branches.
+"""The client of servicio_sucursales: is a branch known and active, and the company settings.
 
 Positive answers are kept briefly in Django's cache (per process: the default
 local-memory cache) so a busy till does not ask for every sale; a deactivation
-is therefore seen within CACHE_SECONDS. Unknown or inactive branches are never cached.
+or a changed setting is therefore seen within CACHE_SECONDS. Unknown or inactive
+branches are never cached. The company settings seen last stay in the process and
+answer while servicio_sucursales is unreachable: a till keeps selling by the rules
+it last knew rather than stopping.
 """
 from __future__ import annotations
 
@@ -16,8 +19,44 @@ CACHE_SECONDS = 10.0
 READ_TIMEOUT = 2.0
 
 
+COMPANY_CACHE_KEY = "ewtto:sucursales:company"
+COMPANY_FIELDS = frozenset({"name", "legal_name", "tax_id", "currency", "prices_include_tax", "default_tax_rate",
+                            "return_days", "discount_limits", "cash_out_limit"})
+_last_company: dict | None = None
+
+
 def cache_key(branch_id: int) -> str:
     return f"ewtto:sucursales:branch:{int(branch_id)}"
+
+
+def company_get() -> dict:
+    """The company settings `{name, legal_name, tax_id, currency, prices_include_tax, default_tax_rate, return_days,
+    discount_limits: {cashier, manager}, cash_out_limit}` (decimals as strings, like the API).
+
+    Unreachable servicio_sucursales: the last settings this process saw; 503 only when it saw none.
+    """
+    global _last_company
+    cached = cache.get(COMPANY_CACHE_KEY)
+    if cached is not None:
+        return cached
+    try:
+        answer = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT).get("/internal/company/")
+        if not answer.ok or not isinstance(answer.data, dict) or not COMPANY_FIELDS <= answer.data.keys():
+            raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
+    except (ServiceUnavailable, OutcomeUnknown) as exc:
+        if _last_company is not None:
+            return _last_company
+        raise ServiceUnavailable(SERVICE, exc.reason) from exc
+    _last_company = answer.data
+    cache.set(COMPANY_CACHE_KEY, answer.data, CACHE_SECONDS)
+    return answer.data
+
+
+def company_forget() -> None:
+    """Drop what this process knows of the company (tests, and a process that must read afresh)."""
+    global _last_company
+    _last_company = None
+    cache.delete(COMPANY_CACHE_KEY)
 
 
 def branch_get(branch_id: int, *, field: str = "branch") -> dict:

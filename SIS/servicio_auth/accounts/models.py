@@ -26,6 +26,8 @@ class AccountManager(UserManager):
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=ROLE_CHOICES, default=CASHIER, db_index=True)
+    # the POS PIN a manager types to approve at a till, hashed like a password ("" = none set)
+    pin = models.CharField(max_length=128, blank=True, default="")
 
     objects = AccountManager()
 
@@ -60,6 +62,15 @@ class User(AbstractUser):
         return self.role in ALL_BRANCHES_ROLES
 
     @property
+    def has_pin(self) -> bool:
+        return bool(self.pin)
+
+    @property
+    def display_name(self) -> str:
+        """First and last name, or the username when both are empty: what receipts and approvals show."""
+        return self.get_full_name() or self.username
+
+    @property
     def branches(self) -> frozenset[int]:
         return frozenset(scope.branch_id for scope in self.branch_scopes.all())
 
@@ -69,6 +80,19 @@ class User(AbstractUser):
     def may_act_on(self, branch_id) -> bool:
         number = as_branch_id(branch_id)
         return number is not None and (self.all_branches or number in self.branches)
+
+
+class PinFailure(models.Model):
+    """One wrong approval at a till for a username (folded as sign-in failures are): the PIN lockout counts these."""
+
+    username = models.CharField(max_length=150)
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "failed_at"], name="pin_failure_username_time")]
+
+    def __str__(self) -> str:
+        return f"PIN failure of {self.username} at {self.failed_at}"
 
 
 class UserBranch(models.Model):

@@ -20,6 +20,12 @@ class BlankableEmailField(serializers.EmailField):
     """An e-mail address or "" (none given): what the schema says of `email`, in requests and answers."""
 
 
+def pin_field(**kwargs) -> serializers.RegexField:
+    """A POS PIN: 4 to 8 ASCII digits, write-only (stored hashed, never answered)."""
+    return serializers.RegexField(r"^[0-9]{4,8}$", max_length=8, min_length=4, write_only=True, trim_whitespace=False,
+                                  help_text="POS PIN: 4 to 8 digits; stored hashed, never answered.", **kwargs)
+
+
 class TokenObtainSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=USERNAME_MAX)
     password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
@@ -43,10 +49,11 @@ def branch_list_field(**kwargs) -> serializers.ListField:
 class MeSerializer(serializers.ModelSerializer):
     branches = serializers.SerializerMethodField()
     email = BlankableEmailField(read_only=True)
+    has_pin = serializers.BooleanField(read_only=True, help_text="A POS PIN is set (the PIN itself is never shown).")
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "role", "branches", "is_staff"]
+        fields = ["id", "username", "email", "first_name", "last_name", "role", "branches", "is_staff", "has_pin"]
         read_only_fields = fields
 
     def get_branches(self, user) -> list[int]:
@@ -67,6 +74,7 @@ class UserCreateSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(choices=ROLE_CHOICES)
     branches = branch_list_field(required=False, default=list)
+    pin = pin_field(required=False)
 
 
 class UserUpdateSerializer(serializers.Serializer):
@@ -77,11 +85,30 @@ class UserUpdateSerializer(serializers.Serializer):
     branches = branch_list_field(required=False)
     is_active = serializers.BooleanField(required=False)
     password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True, required=False)
+    pin = pin_field(required=False)
 
 
 class PasswordChangeSerializer(serializers.Serializer):
     old_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
     new_password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
+
+
+class PinSetSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=PASSWORD_MAX, trim_whitespace=False, write_only=True)
+    pin = pin_field()
+
+
+class ApprovalSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=USERNAME_MAX)
+    pin = serializers.CharField(max_length=64, trim_whitespace=False, write_only=True)
+    branch = serializers.IntegerField(min_value=1, max_value=BRANCH_ID_MAX)
+
+
+class ApproverSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
 
 
 class UserFilterSerializer(QuerySerializer):

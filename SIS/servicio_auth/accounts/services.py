@@ -22,6 +22,7 @@ from . import selectors
 from .errors import InvalidCredentials, TokenInvalid, UserInactive
 from .lockout import LockedOut
 from .models import User, UserBranch
+from .pins import pin_hash, user_pin_set
 from .tokens import (
     TokenPair, family_of, refresh_claims, session_revoke, token_pair_issue,
 )
@@ -129,7 +130,7 @@ def _set_scopes(user: User, branch_ids: list[int]) -> None:
 
 @transaction.atomic
 def user_create(*, username: str, password: str, role: str, branches: list[int] | None = None,
-                email: str = "", first_name: str = "", last_name: str = "",
+                email: str = "", first_name: str = "", last_name: str = "", pin: str = "",
                 validate_password: bool = True) -> User:
     if role not in ROLES:
         raise ValidationError({"role": [f"Unknown role {role!r}."]})
@@ -140,6 +141,8 @@ def user_create(*, username: str, password: str, role: str, branches: list[int] 
     if validate_password:
         _validate_password(password, user)
     user.set_password(password)
+    if pin:
+        user.pin = pin_hash(pin)
     try:
         with transaction.atomic():
             user.save()
@@ -173,9 +176,12 @@ def user_update(*, user_id: int, acting_user_id: int | None = None, **fields) ->
     if fields.get("password"):
         _validate_password(fields["password"], user)
         user.set_password(fields["password"])
+    if fields.get("pin"):
+        user.pin = pin_hash(fields["pin"])
     user.save()  # a new password or a disabled account ends the user's sessions (User.save)
     _set_scopes(user, scopes)
-    log.info("user updated", extra={"username": user.username, "fields": sorted(k for k in fields if k != "password")})
+    log.info("user updated", extra={"username": user.username,
+                                    "fields": sorted(k for k in fields if k not in ("password", "pin"))})
     return User.objects.using("default").prefetch_related("branch_scopes").get(pk=user.pk)
 
 
@@ -193,6 +199,18 @@ def user_password_change(*, request: HttpRequest, user_id: int, old_password: st
             raise LockedOut()
         raise ValidationError({"old_password": ["The old password is not correct."]}, code="wrong_password")
     _password_replace(user_id=user_id, new_password=new_password)
+
+
+def user_own_pin_set(*, request: HttpRequest, user_id: int, password: str, pin: str) -> None:
+    """The user's own PIN: the password is required, checked like a sign-in (it counts towards the lockout)."""
+    user = User.objects.using("default").get(pk=user_id)
+    with transaction.atomic():
+        checked = authenticate(request, username=user.username, password=password)
+    if checked is None or checked.pk != user.pk:
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
+        raise ValidationError({"password": ["The password is not correct."]}, code="wrong_password")
+    user_pin_set(user_id=user_id, pin=pin)
 
 
 @transaction.atomic

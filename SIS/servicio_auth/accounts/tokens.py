@@ -35,7 +35,9 @@ class TokenPair(TypedDict):
 
 
 def claims_for(user: User) -> dict:
-    return {"user_id": user.pk, "username": user.username, "role": user.role, "branches": user.branch_list()}
+    # `name` is what other services print for the user (ventas: the cashier on a receipt)
+    return {"user_id": user.pk, "username": user.username, "name": user.display_name, "role": user.role,
+            "branches": user.branch_list()}
 
 
 def session_start(*, user: User) -> SessionFamily:

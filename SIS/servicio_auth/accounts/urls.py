@@ -13,5 +13,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("me/pin/", views.PinSetView.as_view(), name="pin-set"),
     *router.urls,
 ]

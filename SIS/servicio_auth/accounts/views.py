@@ -12,8 +12,8 @@ from sis_common.openapi import errors
 
 from . import selectors, services
 from .serializers import (
-    MeSerializer, PasswordChangeSerializer, RefreshSerializer, TokenObtainSerializer, TokenPairSerializer,
-    UserCreateSerializer, UserFilterSerializer, UserSerializer, UserUpdateSerializer,
+    MeSerializer, PasswordChangeSerializer, PinSetSerializer, RefreshSerializer, TokenObtainSerializer,
+    TokenPairSerializer, UserCreateSerializer, UserFilterSerializer, UserSerializer, UserUpdateSerializer,
 )
 
 
@@ -74,6 +74,18 @@ class PasswordChangeView(APIView):
     def post(self, request):
         services.user_password_change(request=request._request, user_id=request.user.pk,
                                       **_valid(PasswordChangeSerializer, request.data))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PinSetView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PinSetSerializer, responses={
+        204: None, **errors(d400="Invalid PIN (4 to 8 digits) or wrong password (`wrong_password`).",
+                            d429="Locked out after repeated wrong passwords; retry after Retry-After.")})
+    def post(self, request):
+        services.user_own_pin_set(request=request._request, user_id=request.user.pk,
+                                  **_valid(PinSetSerializer, request.data))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

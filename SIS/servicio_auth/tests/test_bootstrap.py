@@ -40,7 +40,7 @@ def test_a_demoted_or_disabled_admin_is_restored(monkeypatch):
 
 def test_demo_users_one_per_role_printed_only_when_created(monkeypatch, login):
     lines = bootstrap(monkeypatch, demo="1")
-    demo = [re.fullmatch(r"demo user (\S+) role (\S+) password (\S+)", line) for line in lines[1:]]
+    demo = [re.fullmatch(r"demo user (\S+) role (\S+) password (\S+)", line) for line in lines[1:5]]
     assert all(demo) and len(demo) == 4
     roles = {m.group(2) for m in demo}
     assert roles == {"manager", "cashier", "warehouse", "auditor"}
@@ -50,6 +50,18 @@ def test_demo_users_one_per_role_printed_only_when_created(monkeypatch, login):
         assert user.role == match.group(2)
         assert user.branch_list() == scopes[user.role]
         assert login(match.group(1), match.group(3)).status_code == 200
+    assert bootstrap(monkeypatch, demo="1") == []
+
+
+def test_demo_manager_and_admin_get_a_pin_printed_once(monkeypatch, settings):
+    from accounts.pins import approval_check
+
+    lines = bootstrap(monkeypatch, demo="1")
+    pins = dict(re.fullmatch(r"demo user (\S+) POS PIN ([0-9]{4})", line).groups() for line in lines[5:])
+    assert set(pins) == {"manager", "admin"}
+    assert approval_check(username="manager", pin=pins["manager"], branch=2).role == "manager"
+    assert approval_check(username="admin", pin=pins["admin"], branch=7).role == "admin"
+    assert not User.objects.get(username="cashier").has_pin
     assert bootstrap(monkeypatch, demo="1") == []
 
 

@@ -38,7 +38,8 @@ def test_me_shows_the_signed_in_user(make_user, login, bearer):
     me = bearer(login(user.username).json()["access"]).get("/api/auth/me/")
     assert me.status_code == 200
     assert me.json() == {"id": user.pk, "username": user.username, "email": "m@example.com", "first_name": "Ana",
-                         "last_name": "Ruiz", "role": "manager", "branches": [2, 5], "is_staff": False}
+                         "last_name": "Ruiz", "role": "manager", "branches": [2, 5], "is_staff": False,
+                         "has_pin": False}
 
 
 def test_admin_and_auditor_are_staff_and_act_on_every_branch(make_user, login, bearer):

@@ -9,6 +9,9 @@ class Branch(models.Model):
     city = models.CharField(max_length=80, blank=True, default="", db_index=True)
     phone = models.CharField(max_length=40, blank=True, default="")
     is_active = models.BooleanField(default=True, db_index=True)
+    # printed above and below the lines of every receipt of this branch
+    receipt_header = models.CharField(max_length=500, blank=True, default="")
+    receipt_footer = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

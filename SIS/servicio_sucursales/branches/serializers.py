@@ -15,7 +15,7 @@ class BranchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Branch
-        fields = ["id", "code", "name", "address", "city", "phone", "is_active"]
+        fields = ["id", "code", "name", "address", "city", "phone", "is_active", "receipt_header", "receipt_footer"]
         read_only_fields = ["id"]
 
 
@@ -26,8 +26,8 @@ class BranchFilterSerializer(QuerySerializer):
 
 
 class BranchInternalSerializer(serializers.ModelSerializer):
-    """What other services need of a branch: its code (sale numbers) and whether it is active."""
+    """What other services need of a branch: its code (sale numbers), whether it is active, what a receipt prints."""
 
     class Meta:
         model = Branch
-        fields = ["id", "code", "name", "is_active"]
+        fields = ["id", "code", "name", "is_active", "address", "city", "phone", "receipt_header", "receipt_footer"]

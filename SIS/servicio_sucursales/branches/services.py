@@ -6,14 +6,15 @@ from django.shortcuts import get_object_or_404
 
 from .models import Branch
 
-EDITABLE = frozenset({"code", "name", "address", "city", "phone", "is_active"})
+EDITABLE = frozenset({"code", "name", "address", "city", "phone", "is_active", "receipt_header", "receipt_footer"})
 
 
 @transaction.atomic
 def branch_create(*, code: str, name: str, address: str = "", city: str = "", phone: str = "",
-                  branch_id: int | None = None) -> Branch:
+                  receipt_header: str = "", receipt_footer: str = "", branch_id: int | None = None) -> Branch:
     """A new active branch; `branch_id` pins the id (demo data that other services refer to by id)."""
-    return Branch.objects.create(id=branch_id, code=code, name=name, address=address, city=city, phone=phone)
+    return Branch.objects.create(id=branch_id, code=code, name=name, address=address, city=city, phone=phone,
+                                 receipt_header=receipt_header, receipt_footer=receipt_footer)
 
 
 @transaction.atomic

@@ -16,8 +16,10 @@ def make_branch(client, **extra) -> dict:
 
 def test_admin_creates_branch_with_every_field(admin_client):
     created = make_branch(admin_client, name="Miraflores", city="Lima")
-    assert set(created) == {"id", "code", "name", "address", "city", "phone", "is_active"}
+    assert set(created) == {"id", "code", "name", "address", "city", "phone", "is_active",
+                            "receipt_header", "receipt_footer"}
     assert created["is_active"] is True
+    assert created["receipt_header"] == created["receipt_footer"] == ""
     assert admin_client.get(f"/api/branches/{created['id']}/").json() == created
 
 
@@ -29,6 +31,17 @@ def test_duplicate_code_is_400_with_field_message(admin_client):
     # the machine code stays stable although the field itself is called `code`; a duplicate is well formed
     assert body["code"] == "duplicate"
     assert body["fields"]["code"] == ["A branch with this code exists."]
+
+
+def test_receipt_texts_are_kept_up_to_500_characters(admin_client):
+    branch = make_branch(admin_client, receipt_header="RUC 20123456789\nAv. 1", receipt_footer="Gracias")
+    assert (branch["receipt_header"], branch["receipt_footer"]) == ("RUC 20123456789\nAv. 1", "Gracias")
+    changed = admin_client.patch(f"/api/branches/{branch['id']}/", {"receipt_footer": "x" * 500}, format="json")
+    assert changed.json()["receipt_footer"] == "x" * 500
+    too_long = admin_client.patch(f"/api/branches/{branch['id']}/", {"receipt_header": "x" * 501}, format="json")
+    assert too_long.status_code == 400
+    assert "receipt_header" in too_long.json()["fields"]
+    assert admin_client.get(f"/api/branches/{branch['id']}/").json()["receipt_header"] == "RUC 20123456789\nAv. 1"
 
 
 @pytest.mark.parametrize("body, field", [

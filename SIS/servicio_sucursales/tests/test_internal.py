@@ -14,10 +14,12 @@ def internal():
     return client
 
 
-def test_internal_answers_code_and_active_flag(admin_client, internal):
-    branch = admin_client.post("/api/branches/", {"code": "INT01", "name": "Interna"}, format="json").json()
+def test_internal_answers_code_active_flag_and_receipt_facts(admin_client, internal):
+    branch = admin_client.post("/api/branches/", {"code": "INT01", "name": "Interna", "address": "Av. 1",
+                                                  "receipt_footer": "Gracias"}, format="json").json()
     body = internal.get(f"/internal/branches/{branch['id']}/").json()
-    assert body == {"id": branch["id"], "code": "INT01", "name": "Interna", "is_active": True}
+    assert body == {"id": branch["id"], "code": "INT01", "name": "Interna", "is_active": True, "address": "Av. 1",
+                    "city": "", "phone": "", "receipt_header": "", "receipt_footer": "Gracias"}
     admin_client.delete(f"/api/branches/{branch['id']}/")
     assert internal.get(f"/internal/branches/{branch['id']}/").json()["is_active"] is False
 

@@ -37,6 +37,12 @@ class Principal(TokenUser):
     def branches(self) -> frozenset[int]:
         return branch_ids(self.token.get("branches", []))
 
+    @cached_property
+    def full_name(self) -> str:
+        """What a receipt prints for this user: the token's `name` (first and last name, else the username)."""
+        name = self.token.get("name")
+        return name if isinstance(name, str) and name else str(self.token.get("username", ""))
+
     @property
     def all_branches(self) -> bool:
         return self.role in ALL_BRANCHES_ROLES

@@ -76,3 +76,31 @@ def known_branches():
     cache.set_many(known, 3600)
     yield
     cache.delete_many(list(known))
+
+
+KNOWN_COMPANY = {
+    "name": "E-WTTO", "legal_name": "", "tax_id": "", "currency": "PEN", "prices_include_tax": True,
+    "default_tax_rate": "0.1800", "return_days": 30, "discount_limits": {"cashier": "5.00", "manager": "50.00"},
+    "cash_out_limit": "200.00",
+}
+
+
+@pytest.fixture
+def known_company():
+    """The company settings as servicio_sucursales last answered them (its defaults), for tests that run without it.
+
+    Call the fixture's value with fields to answer other settings: `known_company(prices_include_tax=False)`.
+    The real lookup is covered by servicio_sucursales' own suite and through a whole stack in tests/system.
+    """
+    from django.core.cache import cache
+
+    from sis_common.sucursales_client import COMPANY_CACHE_KEY, company_forget
+
+    def answer(**fields) -> dict:
+        company = {**KNOWN_COMPANY, **fields}
+        cache.set(COMPANY_CACHE_KEY, company, 3600)
+        return company
+
+    answer()
+    yield answer
+    company_forget()

@@ -48,6 +48,10 @@ AXES_DISABLE_ACCESS_LOG = True  # successes go to the JSON log; no session is ma
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 
+# wrong manager approvals at a till (accounts.pins): this many per username within the window lock its approvals
+EWTTO_PIN_FAILURES = env.int("EWTTO_PIN_FAILURES", default=5)
+EWTTO_PIN_WINDOW_SECONDS = env.int("EWTTO_PIN_WINDOW_SECONDS", default=900)
+
 # a sign-in's session ends this long after it began, however often it is refreshed; a refresh token
 # replayed later than the grace after its rotation revokes its whole session (accounts.tokens)
 EWTTO_JWT_SESSION_SECONDS = env.int("EWTTO_JWT_SESSION_SECONDS", default=7 * 86400)

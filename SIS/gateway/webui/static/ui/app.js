@@ -21,6 +21,9 @@ const SCREENS = {
   products: "./views/products.js",
   branches: "./views/branches.js",
   users: "./views/users.js",
+  company: "./views/company.js",
+  receipt: "./views/receipt.js",
+  account: "./views/account.js",
 };
 
 const state = { me: null, branches: [], cleanup: null, notice: "" };
@@ -138,7 +141,7 @@ function renderChrome() {
         branches.length ? branchSelect : null,
         h("label", { for: "lang-select" }, t("nav.language")),
         langSelect,
-        h("span", { class: "who", title: t(`role.${me.role}`) }, `${me.username} (${t(`role.${me.role}`)})`),
+        h("a", { class: "who", href: "#/account", id: "my-account", title: t("account.title") }, `${me.username} (${t(`role.${me.role}`)})`),
         h("button", { type: "button", class: "secondary", id: "logout", onclick: logout }, t("nav.logout")))),
     h("p", { id: "notice", class: "notice", role: "status", "aria-live": "polite", hidden: true }),
     h("main", { id: "main", tabindex: "-1" }));

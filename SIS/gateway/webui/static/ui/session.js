@@ -47,11 +47,18 @@ export function seesAllBranches(me) {
 
 // What each role may open; the services enforce it, the UI only hides what would be refused.
 const SCREENS = {
-  admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "transfers", "products", "branches", "users"],
+  admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "transfers", "products", "branches", "users",
+    "company"],
   manager: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "transfers", "products"],
   cashier: ["dashboard", "pos", "sales", "cash", "stock"],
   warehouse: ["stock", "ledger", "movements", "transfers", "products"],
   auditor: ["dashboard", "sales", "stock", "ledger", "transfers", "products"],
+};
+
+// Screens reached from another screen or the top bar, not from the navigation.
+const UNLISTED = {
+  receipt: ["admin", "manager", "cashier", "auditor"],
+  account: ["admin", "manager", "cashier", "warehouse", "auditor"],
 };
 
 export function screensFor(me) {
@@ -59,5 +66,5 @@ export function screensFor(me) {
 }
 
 export function may(me, screen) {
-  return screensFor(me).includes(screen);
+  return screensFor(me).includes(screen) || Boolean(UNLISTED[screen]?.includes(me?.role));
 }

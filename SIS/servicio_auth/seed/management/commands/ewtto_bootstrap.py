@@ -1,10 +1,11 @@
-"""`manage.py ewtto_bootstrap`: the first admin (EWTTO_ADMIN_PASSWORD) and, on EWTTO_DEMO=1, one demo user per role."""
+"""`manage.py ewtto_bootstrap`: the first admin (EWTTO_ADMIN_PASSWORD) and, on EWTTO_DEMO=1, one demo user per role
+(the manager and the admin with a POS PIN)."""
 import os
 
 from django.core.management.base import CommandError
 
 from accounts import services
-from seed.demo import demo_users_ensure
+from seed.demo import demo_pins_ensure, demo_users_ensure
 from sis_common.seeding import BootstrapCommand
 
 
@@ -22,5 +23,6 @@ class Command(BootstrapCommand):
 
     def demo(self) -> list[str]:
         # credentials are printed only for the users this run creates
-        return [f"demo user {username} role {role} password {password}"
-                for username, role, password in demo_users_ensure()]
+        users = [f"demo user {username} role {role} password {password}"
+                 for username, role, password in demo_users_ensure()]
+        return users + [f"demo user {username} POS PIN {pin}" for username, pin in demo_pins_ensure()]

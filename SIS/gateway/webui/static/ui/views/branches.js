@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { alertBox, page } from "./common.js";
 
 const FIELDS = ["code", "name", "address", "city", "phone"];
+const RECEIPT_TEXTS = ["receipt_header", "receipt_footer"]; // printed above and below each receipt
 
 export default async function branches(ctx) {
   const box = alertBox();
@@ -36,6 +37,8 @@ function branchForm(ctx, box, branch = null) {
     h("h2", { id: "branch-form-title", tabindex: "-1" }, branch ? t("branches.edit", { name: branch.name }) : t("branches.new")),
     h("div", { class: "row" }, FIELDS.map((name) => field(t(`branches.${name}`),
       h("input", { name, value: branch?.[name] ?? "", required: name === "code" || name === "name" })))),
+    h("div", { class: "row" }, RECEIPT_TEXTS.map((name) => field(t(`branches.${name}`),
+      h("textarea", { name, maxlength: "500", rows: "2" }, branch?.[name] ?? "")))),
     branch && !branch.is_active ? h("div", { class: "field check" },
       h("input", { type: "checkbox", name: "is_active", id: "branch-active" }),
       h("label", { for: "branch-active" }, t("branches.reactivate"))) : null,
@@ -44,7 +47,7 @@ function branchForm(ctx, box, branch = null) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = formData(form);
-    const body = Object.fromEntries(FIELDS.map((name) => [name, (data[name] || "").trim()]));
+    const body = Object.fromEntries([...FIELDS, ...RECEIPT_TEXTS].map((name) => [name, (data[name] || "").trim()]));
     if (data.is_active) body.is_active = true;
     submit.disabled = true;
     try {

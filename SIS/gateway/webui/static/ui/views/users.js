@@ -13,12 +13,14 @@ export default async function users(ctx) {
   const load = async (path) => {
     try {
       const data = await get(path);
-      replace(results, table([t("users.username"), t("users.name"), t("users.role"), t("users.branches"), t("common.status"), ""],
+      replace(results, table([t("users.username"), t("users.name"), t("users.role"), t("users.branches"), t("users.pin"),
+        t("common.status"), ""],
         data.results.map((u) => h("tr", { dataset: { user: u.id } },
           h("td", {}, u.username),
           h("td", {}, [u.first_name, u.last_name].filter(Boolean).join(" ")),
           h("td", {}, t(`role.${u.role}`)),
           h("td", {}, (u.branches || []).map((b) => ctx.branchLabel(b)).join(", ")),
+          h("td", { class: "has-pin" }, u.has_pin ? t("users.pin_yes") : t("users.pin_no")),
           h("td", {}, u.is_active ? t("common.active_m") : t("common.inactive_m")),
           h("td", {}, h("button", { type: "button", class: "link", onclick: () => edit(ctx, u, box) }, t("common.edit"))))),
         { empty: t("common.no_results") }), pager(data, load));
@@ -45,7 +47,10 @@ function userForm(ctx, box, user = null) {
       field(t("users.email"), h("input", { name: "email", type: "email", value: user?.email || "" })),
       field(t("users.first_name"), h("input", { name: "first_name", value: user?.first_name || "" })),
       field(t("users.last_name"), h("input", { name: "last_name", value: user?.last_name || "" })),
-      field(t("users.role"), select("role", ROLES.map((r) => [r, t(`role.${r}`)]), user?.role || "cashier"))),
+      field(t("users.role"), select("role", ROLES.map((r) => [r, t(`role.${r}`)]), user?.role || "cashier")),
+      field(user?.has_pin ? t("users.new_pin") : t("users.pin_optional"), h("input", { name: "pin", type: "password",
+        inputmode: "numeric", autocomplete: "new-password", pattern: "[0-9]{4,8}", maxlength: "8" }),
+      { hint: t("approval.pin_hint") })),
     h("fieldset", { class: "field", dataset: { name: "branches" } }, h("legend", {}, t("users.branches")),
       h("div", { class: "checks" }, branchBoxes), h("p", { class: "field-error", hidden: true })),
     user ? h("div", { class: "field check" }, active, h("label", { for: "user-active" }, t("common.active_m"))) : null,
@@ -60,6 +65,7 @@ function userForm(ctx, box, user = null) {
     };
     if (!user) body.username = data.username.trim();
     if (data.password) body.password = data.password;
+    if (data.pin) body.pin = data.pin;
     if (user) body.is_active = active.checked;
     submit.disabled = true;
     try {
