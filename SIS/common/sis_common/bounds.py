@@ -59,6 +59,11 @@ def money_field(*, positive: bool = False, **kwargs) -> serializers.DecimalField
                  **kwargs)
 
 
+def rate_text(value) -> str:
+    """A rate as every answer writes it: four places ("0.1800"), what a DECIMAL(5,4) column holds."""
+    return f"{value:.4f}"
+
+
 def money_text(value) -> str:
     """An amount as every answer writes it: a decimal string with two places ("12.50"), what a money column holds."""
     return f"{value:.2f}"

@@ -1,10 +1,10 @@
-"""Internal endpoint for the sales service: products by id, with their current price."""
+"""Internal endpoint for the sales service: products by id, with their current price and tax rate."""
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sis_common.auth.internal import InternalCaller, InternalCallerAuthentication
-from sis_common.bounds import money_text
+from sis_common.bounds import money_text, rate_text
 
 from . import selectors
 
@@ -24,7 +24,8 @@ class ProductInternalListView(APIView):
 
 
 def _priced(row: dict) -> dict:
-    return {**row, "price": money_text(row["price"]), "is_active": bool(row["is_active"])}
+    return {**row, "price": money_text(row["price"]), "tax_rate": rate_text(row["tax_rate"]),
+            "is_active": bool(row["is_active"])}
 
 
 def _ids(raw: str) -> list[int]:

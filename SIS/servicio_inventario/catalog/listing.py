@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from sis_common.bounds import money_text
+from sis_common.bounds import money_text, rate_text
 
 from .selectors import PRODUCT_ROW
 
@@ -27,7 +27,7 @@ def public(row: dict) -> dict:
     return {
         "id": row["id"], "sku": row["sku"], "barcode": row["barcode"], "name": row["name"],
         "category": row["category_id"], "price": money_text(row["price"]), "cost": money_text(row["cost"]),
-        "is_active": bool(row["is_active"]),
+        "tax_rate": rate_text(row["tax_rate"]), "is_active": bool(row["is_active"]),
     }
 
 

@@ -1,4 +1,4 @@
-"""Catalogue: categories and products (unique SKU, optional unique barcode, decimal price and cost)."""
+"""Catalogue: categories and products (unique SKU, optional unique barcode, decimal price and cost, tax rate)."""
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
@@ -32,6 +32,8 @@ class Product(models.Model):
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     price = models.DecimalField(max_digits=12, decimal_places=2)
     cost = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # a fraction (0.1800 = 18 %; 0 = exempt); a product created without one gets the company's (services)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0.1800"))
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -48,6 +50,7 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_not_negative"),
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="product_cost_not_negative"),
+            models.CheckConstraint(condition=models.Q(tax_rate__gte=0, tax_rate__lte=1), name="product_tax_rate_0_to_1"),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ def product_list(*, category: int | None = None, is_active: bool | None = None) 
     return filtered(ProductFilter, Product.objects.all(), category=category, is_active=is_active)
 
 
-PRODUCT_ROW = ("id", "sku", "barcode", "name", "category_id", "price", "cost", "is_active")
+PRODUCT_ROW = ("id", "sku", "barcode", "name", "category_id", "price", "cost", "tax_rate", "is_active")
 
 
 def product_window(*, anchor: int | None, ascending: bool, limit: int, category: int | None = None,
@@ -56,7 +56,7 @@ def product_search(search: str | None) -> list:
 def products_by_ids(*, ids: Iterable[int]) -> list[dict]:
     """What pricing a sale needs of each product, read from the primary: callers price with it at once."""
     return list(Product.objects.using("default").filter(pk__in=list(ids)).order_by("pk")
-                .values("id", "sku", "barcode", "name", "price", "is_active"))
+                .values("id", "sku", "barcode", "name", "price", "tax_rate", "is_active"))
 
 
 def existing_product_ids(*, ids: Iterable[int]) -> set[int]:

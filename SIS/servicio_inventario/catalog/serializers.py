@@ -2,7 +2,7 @@
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from sis_common.bounds import money_field
+from sis_common.bounds import money_field, rate_field
 from sis_common.query import QuerySerializer
 
 from .models import BARCODE_PATTERN, SKU_MESSAGE, SKU_PATTERN, Category, Product
@@ -31,10 +31,12 @@ class ProductSerializer(serializers.ModelSerializer):
     price = money_field()
     # shown to admin, manager and warehouse only (catalog.visibility)
     cost = money_field(required=False)
+    tax_rate = rate_field(required=False, help_text="Fraction, 0.1800 = 18 %, 0 = exempt; when a new product "
+                                                    "omits it, the company's default_tax_rate.")
 
     class Meta:
         model = Product
-        fields = ["id", "sku", "barcode", "name", "category", "price", "cost", "is_active"]
+        fields = ["id", "sku", "barcode", "name", "category", "price", "cost", "tax_rate", "is_active"]
 
 
 class ProductFilterSerializer(QuerySerializer):

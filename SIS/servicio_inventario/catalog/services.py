@@ -6,10 +6,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 
+from sis_common.sucursales_client import company_get
+
 from .models import Category, Product, ProductWord
 from .words import name_words
 
-PRODUCT_EDITABLE = frozenset({"sku", "barcode", "name", "category", "price", "cost", "is_active"})
+PRODUCT_EDITABLE = frozenset({"sku", "barcode", "name", "category", "price", "cost", "tax_rate", "is_active"})
 
 
 @transaction.atomic
@@ -28,9 +30,12 @@ def category_update(*, category_id: int, name: str) -> Category:
 @transaction.atomic
 def product_create(*, sku: str, name: str, price: Decimal, barcode: str | None = None,
                    category: Category | None = None, cost: Decimal = Decimal("0.00"),
-                   is_active: bool = True) -> Product:
+                   tax_rate: Decimal | None = None, is_active: bool = True) -> Product:
+    """A new product; without a tax rate it gets the company's default_tax_rate (servicio_sucursales)."""
+    if tax_rate is None:
+        tax_rate = Decimal(company_get()["default_tax_rate"])
     product = Product.objects.create(sku=sku, name=name, price=price, barcode=barcode or None, category=category,
-                                     cost=cost, is_active=is_active)
+                                     cost=cost, tax_rate=tax_rate, is_active=is_active)
     product_words_sync(product=product)
     return product
 

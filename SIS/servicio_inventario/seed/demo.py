@@ -13,6 +13,8 @@ from stock.services import stock_min_set
 
 DEMO_BRANCHES = {1: 120, 2: 40}  # branch id -> units received of each product
 DEMO_MIN_QUANTITY = 15
+# given, not the company's default: bootstrap must not depend on servicio_sucursales answering
+DEMO_TAX_RATE = Decimal("0.1800")
 DEMO_REFERENCE = "demo-bootstrap"
 DEMO_PRODUCTS = (
     # sku, barcode, name, category, price, cost
@@ -38,7 +40,7 @@ def demo_catalogue_ensure() -> list[str]:
             continue
         category = Category.objects.filter(name=category_name).first() or category_create(name=category_name)
         product = product_create(sku=sku, barcode=barcode, name=name, category=category, price=Decimal(price),
-                                 cost=Decimal(cost))
+                                 cost=Decimal(cost), tax_rate=DEMO_TAX_RATE)
         for branch_id, units in DEMO_BRANCHES.items():
             stock_apply(kind=Movement.Kind.RECEIPT, lines=[Line(branch_id, product.pk, units)],
                         reference=DEMO_REFERENCE, note="Demo stock")

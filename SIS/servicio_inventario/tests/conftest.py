@@ -13,6 +13,12 @@ from stock.selectors import ledger_mismatches
 _skus = (f"T-{i:06d}" for i in itertools.count())
 
 
+@pytest.fixture(autouse=True)
+def company(known_company):
+    """The company settings a product created without a tax rate takes its default from (servicio_sucursales)."""
+    return known_company
+
+
 @pytest.fixture
 def internal_client():
     client = APIClient()

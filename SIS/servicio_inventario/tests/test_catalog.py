@@ -56,6 +56,11 @@ def test_products_without_barcode_may_be_many(admin_client):
     ({"sku": "V-1", "price": "1"}, "name"),
     ({"sku": "V-1", "name": "x", "price": "1", "category": "uno"}, "category"),
     ({"sku": "V-1", "name": "x", "price": "1", "is_active": "quizá"}, "is_active"),
+    ({"sku": "V-1", "name": "x", "price": "1", "tax_rate": "1.01"}, "tax_rate"),
+    ({"sku": "V-1", "name": "x", "price": "1", "tax_rate": "-0.18"}, "tax_rate"),
+    ({"sku": "V-1", "name": "x", "price": "1", "tax_rate": "18"}, "tax_rate"),
+    ({"sku": "V-1", "name": "x", "price": "1", "tax_rate": "0.12345"}, "tax_rate"),
+    ({"sku": "V-1", "name": "x", "price": "1", "tax_rate": 0.18}, "tax_rate"),
 ])
 def test_invalid_product_is_400_with_field_message(admin_client, body, field):
     response = admin_client.post("/api/inventory/products/", body, format="json")
@@ -79,6 +84,46 @@ def test_only_admin_edits_the_catalogue(client_for, make_product, role):
     assert client.patch(f"/api/inventory/products/{product.pk}/", {"price": "2"}, format="json").status_code == 403
     assert client.post("/api/inventory/categories/", {"name": "R"}, format="json").status_code == 403
     assert client.get(f"/api/inventory/products/{product.pk}/").status_code == 200
+
+
+def test_a_new_product_without_a_tax_rate_takes_the_company_default(admin_client, company):
+    company(default_tax_rate="0.1000")
+    default = admin_client.post("/api/inventory/products/", {"sku": "TAX-D", "name": "x", "price": "1"}, format="json")
+    assert default.status_code == 201, default.content
+    assert default.json()["tax_rate"] == "0.1000"
+    exempt = admin_client.post("/api/inventory/products/", {"sku": "TAX-0", "name": "x", "price": "1",
+                                                            "tax_rate": "0"}, format="json")
+    assert exempt.json()["tax_rate"] == "0.0000"
+    full = admin_client.post("/api/inventory/products/", {"sku": "TAX-1", "name": "x", "price": "1",
+                                                          "tax_rate": "1"}, format="json")
+    assert full.json()["tax_rate"] == "1.0000"
+    # a later change of the company default leaves existing products alone
+    company(default_tax_rate="0.1800")
+    assert admin_client.get(f"/api/inventory/products/{default.json()['id']}/").json()["tax_rate"] == "0.1000"
+    listed = {p["sku"]: p["tax_rate"] for p in admin_client.get("/api/inventory/products/?search=TAX-").json()["results"]}
+    assert listed == {"TAX-D": "0.1000", "TAX-0": "0.0000", "TAX-1": "1.0000"}
+
+
+def test_patching_the_tax_rate_is_bounded(admin_client, make_product):
+    product = make_product()
+    url = f"/api/inventory/products/{product.pk}/"
+    assert admin_client.patch(url, {"tax_rate": "0.08"}, format="json").json()["tax_rate"] == "0.0800"
+    refused = admin_client.patch(url, {"tax_rate": "1.5", "price": "99.00"}, format="json")
+    assert refused.status_code == 400 and "tax_rate" in refused.json()["fields"]
+    after = admin_client.get(url).json()
+    assert (after["tax_rate"], after["price"]) == ("0.0800", "10.00")
+
+
+def test_without_sucursales_nor_a_last_answer_a_product_needs_its_tax_rate(admin_client, company, monkeypatch):
+    from sis_common.sucursales_client import company_forget
+
+    company_forget()
+    monkeypatch.setenv("EWTTO_SUCURSALES_URL", "http://127.0.0.1:9")
+    refused = admin_client.post("/api/inventory/products/", {"sku": "TAX-X", "name": "x", "price": "1"}, format="json")
+    assert refused.status_code == 503 and refused.json()["code"] == "service_unavailable"
+    given = admin_client.post("/api/inventory/products/", {"sku": "TAX-Y", "name": "x", "price": "1",
+                                                           "tax_rate": "0.18"}, format="json")
+    assert given.status_code == 201
 
 
 def test_patch_product(admin_client, make_product):
@@ -166,8 +211,9 @@ def test_internal_products_by_ids(internal_client, make_product):
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["id"] for r in results] == [a.pk, b.pk]
-    assert set(results[0]) == {"id", "sku", "barcode", "name", "price", "is_active"}
+    assert set(results[0]) == {"id", "sku", "barcode", "name", "price", "tax_rate", "is_active"}
     assert results[0]["price"] == "3.30" and results[1]["is_active"] is False
+    assert results[0]["tax_rate"] == "0.1800"
 
 
 @pytest.mark.parametrize("query", ["", "?ids=", "?ids=a,b", "?ids=-1", "?ids=1;2", "?ids=" + ",".join(["1"] * 501)])

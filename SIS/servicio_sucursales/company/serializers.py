@@ -22,3 +22,18 @@ class CompanySerializer(serializers.Serializer):
     # the row keeps the two limits as columns; the API groups them
     discount_limits = DiscountLimitsSerializer(source="*")
     cash_out_limit = money_field(help_text="A cashier's cash-out above this needs a manager's approval.")
+
+
+class DiscountLimitsPatchSerializer(DiscountLimitsSerializer):
+    """A change may name one limit; the other stays as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class CompanyPatchSerializer(CompanySerializer):
+    """The body of a change: any subset of the settings (the schema's PatchedCompany says so)."""
+
+    discount_limits = DiscountLimitsPatchSerializer(source="*", required=False)

@@ -7,7 +7,7 @@ from sis_common.auth.permissions import ReadAnyWriteRoles
 from sis_common.openapi import errors
 
 from . import selectors, services
-from .serializers import CompanySerializer
+from .serializers import CompanyPatchSerializer, CompanySerializer
 
 
 class CompanyView(APIView):
@@ -18,12 +18,12 @@ class CompanyView(APIView):
     def get(self, request):
         return Response(CompanySerializer(selectors.company_get()).data)
 
-    @extend_schema(request=CompanySerializer(partial=True), responses={
+    @extend_schema(request=CompanyPatchSerializer(partial=True), responses={
         200: CompanySerializer, **errors(d400="Invalid settings (tax rate outside 0..1, a discount limit outside "
                                               "0..100 or the cashier's above the manager's, a bad currency); "
                                               "nothing is stored.",
                                          d403="Only administrators change the company settings.")})
     def patch(self, request):
-        serializer = CompanySerializer(data=request.data, partial=True)
+        serializer = CompanyPatchSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         return Response(CompanySerializer(services.company_update(**serializer.validated_data)).data)
