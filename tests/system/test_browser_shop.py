@@ -205,7 +205,7 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
 
     # the customer brings one soap back
     go(page, "Ventas y devoluciones")
-    page.get_by_role("link", name=number).click()
+    page.get_by_role("link", name=number, exact=True).click()
     page.get_by_label(f"Cantidad a devolver de {soap['name']}").fill("1")
     page.get_by_label("Motivo").fill("envase roto")
     page.get_by_role("button", name="Registrar devolución").click()

@@ -175,7 +175,8 @@ export default async function pos(ctx) {
     const exact = results.filter((p) => p.barcode === term || p.sku === term);
     if (exact.length === 1 || results.length === 1) {
       add(exact[0] || results[0], quantity);
-      scan.value = "";
+      // a scanner may have sent the next code while this one was looked up: that one stays
+      if (scan.value.trim() === raw) scan.value = "";
       return;
     }
     if (!results.length) {
