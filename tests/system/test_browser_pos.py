@@ -292,43 +292,6 @@ def test_an_admin_edits_the_company_and_a_manager_sets_a_pin(till, gateway, pos_
     assert me["has_pin"] is True
 
 
-def test_a_cashiers_cash_out_above_the_limit_needs_a_managers_pin(till, gateway, pos_shop):
-    page, shop = till, pos_shop
-    branch = shop["branch"]
-    late = Api(gateway, shop["late"]["username"], shop["late"]["password"])
-    session = late.call("POST", "/api/sales/cash-sessions/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
-                        json={"branch": branch["id"], "opening_float": "500.00"})
-    sign_in(page, gateway, **shop["late"])
-    go(page, "Caja")
-
-    def pay_out(amount: str, reason: str):
-        form = page.locator("#cash-movement-form")
-        form.get_by_label("Movimiento").select_option("out")
-        form.get_by_label("Monto").fill(amount)
-        form.get_by_label("Motivo").fill(reason)
-        form.get_by_role("button", name="Registrar").click()
-
-    # 250.00 is above the company's 200.00: the manager's PIN (a wrong one first) lets it through
-    pay_out("250,00", "depósito al banco")
-    dialog = page.get_by_role("dialog")
-    playwright.expect(dialog).to_contain_text("supera el límite")
-    dialog.get_by_label("Usuario del gerente").fill(shop["manager"]["username"])
-    dialog.get_by_label("PIN", exact=True).fill("1111")
-    dialog.get_by_role("button", name="Aprobar").click()
-    playwright.expect(dialog.get_by_role("alert")).to_contain_text("no aprueban")
-    dialog.get_by_label("PIN", exact=True).fill(MANAGER_PIN)
-    dialog.get_by_role("button", name="Aprobar").click()
-    playwright.expect(page.get_by_role("status")).to_contain_text("Salida de 250,00 registrada")
-    playwright.expect(page.locator("#cash-movements tr[data-kind='out']")).to_have_count(1)
-
-    # cancelled: nothing paid out
-    pay_out("210,00", "otra")
-    page.get_by_role("dialog").get_by_role("button", name="Cancelar").click()
-    playwright.expect(page.get_by_role("dialog")).to_have_count(0)
-    movements = late.call("GET", f"/api/sales/cash-sessions/{session['id']}/movements/")
-    assert [(m["amount"], m["approved_by"]) for m in movements] == [("250.00", shop["ids"]["manager"])]
-
-
 def test_the_tills_copy_of_the_pricing_rule_gives_the_sales_services_figures(till, gateway, pos_shop):
     """Random carts priced by pricing.js in the page, then sold through the API paid exactly by card.
 
