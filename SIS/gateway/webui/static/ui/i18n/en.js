@@ -77,9 +77,7 @@ export default {
   "kind.transfer_in": "Transfer (in)",
 
   "sale.number": "Number",
-  "sale.subtotal": "Subtotal",
   "sale.tax": "Tax",
-  "sale.tax_rate": "Tax ({rate} %)",
   "sale.total": "Total",
   "sale.change": "Change",
   "sale.unit_price": "Price",
@@ -136,7 +134,6 @@ export default {
   "pos.key_new": "new sale",
 
   "receipt.title": "Receipt {number}",
-  "receipt.print": "Print",
   "receipt.thanks": "Thank you for your purchase!",
 
   "sales.none": "No sales match these filters.",
@@ -207,7 +204,6 @@ export default {
   "cash.open": "Open the till",
   "cash.opened": "Till #{id} opened.",
   "cash.open_session": "Till #{id}, opened {time}",
-  "cash.expected": "Expected in {method}",
   "cash.counted": "Counted in {method}",
   "cash.close": "Close the till",
   "cash.closed_summary": "Till #{id} closed. Cash difference: {difference}.",

@@ -77,9 +77,7 @@ export default {
   "kind.transfer_in": "Traspaso (entrada)",
 
   "sale.number": "Número",
-  "sale.subtotal": "Subtotal",
   "sale.tax": "Impuesto",
-  "sale.tax_rate": "Impuesto ({rate} %)",
   "sale.total": "Total",
   "sale.change": "Cambio",
   "sale.unit_price": "Precio",
@@ -136,7 +134,6 @@ export default {
   "pos.key_new": "nueva venta",
 
   "receipt.title": "Comprobante {number}",
-  "receipt.print": "Imprimir",
   "receipt.thanks": "¡Gracias por su compra!",
 
   "sales.none": "No hay ventas con estos filtros.",
@@ -207,7 +204,6 @@ export default {
   "cash.open": "Abrir caja",
   "cash.opened": "Caja #{id} abierta.",
   "cash.open_session": "Caja #{id}, abierta el {time}",
-  "cash.expected": "Esperado en {method}",
   "cash.counted": "Contado en {method}",
   "cash.close": "Cerrar caja",
   "cash.closed_summary": "Caja #{id} cerrada. Diferencia en efectivo: {difference}.",
