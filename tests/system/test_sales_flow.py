@@ -56,16 +56,18 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
     }, key=new_key("sale"), expect=201)
     assert sale["status"] == "completed"
     assert sale["number"] == f"{shop['code']}-000001"
-    assert (sale["subtotal"], sale["tax"], sale["total"], sale["change"]) == ("31.99", "5.76", "37.75", "2.25")
+    # shelf prices include the tax: 25.00 + 3.99 + 3.00, net per line 21.19 + 3.38 + 2.54
+    assert (sale["subtotal"], sale["tax"], sale["total"], sale["change"]) == ("27.11", "4.88", "31.99", "8.01")
     assert sale["session"] == session["id"] and sale["cashier"] == CASHIER
     # the creating request answers from what it wrote, without reading the sale back: it must be the sale as stored
     assert cashier.ok("get", f"/api/sales/{sale['id']}/") == sale
     assert {x["product"]: (x["name"], x["unit_price"], x["total"]) for x in sale["lines"]} == {
         rice: ("Arroz 5kg", "12.50", "25.00"), oil: ("Aceite 1L", "3.99", "3.99"), salt: ("Sal 1kg", "0.75", "3.00")}
+    assert sale["tax_breakdown"] == [{"rate": "0.1800", "net": "27.11", "tax": "4.88"}]
 
     second = cashier.ok("post", "/api/sales/", {
         "branch": branch, "lines": [{"product": rice, "quantity": 1}],
-        "payments": [{"method": "transfer", "amount": "14.75"}],
+        "payments": [{"method": "transfer", "amount": "12.50"}],
     }, key=new_key("sale"), expect=201)
     assert second["number"] == f"{shop['code']}-000002" and second["change"] == "0.00"
 
@@ -74,12 +76,12 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
                         {"lines": [{"product": oil, "quantity": 1}], "reason": "envase roto"},
                         key=new_key("return"), expect=201)
     assert refund["status"] == "completed"
-    assert refund["refund"] == {"method": "cash", "amount": "4.71"}  # 3.99 + 0.72 tax
+    assert refund["refund"] == {"method": "cash", "amount": "3.99"}  # the line's 3.38 + 0.61 tax
 
-    expected_cash = D("100.00") + D("20.00") - D("2.25") - D("4.71")
+    expected_cash = D("100.00") + D("20.00") - D("8.01") - D("3.99")
     closed = cashier.ok("post", f"/api/sales/cash-sessions/{session['id']}/close/",
                         {"counted_cash": f"{expected_cash:.2f}"}, key=new_key("close"), expect=200)
-    assert closed["expected"] == {"cash": f"{expected_cash:.2f}", "card": "20.00", "transfer": "14.75"}
+    assert closed["expected"] == {"cash": f"{expected_cash:.2f}", "card": "20.00", "transfer": "12.50"}
     assert closed["difference"] == {"cash": "0.00", "card": "0.00", "transfer": "0.00", "total": "0.00"}
 
     # stock and ledger
@@ -104,12 +106,12 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
         k: expected[k] for k in ("sales_count", "total", "by_payment_method")}
     assert [{k: p[k] for k in ("product", "quantity", "total")} for p in report["top_products"]] == \
         expected["top_products"]
-    assert (report["sales_count"], report["total"]) == (2, "52.50")
-    assert report["by_payment_method"] == {"cash": "17.75", "card": "20.00", "transfer": "14.75"}
-    assert (report["returns_total"], report["net_total"]) == ("4.71", "47.79")
+    assert (report["sales_count"], report["total"]) == (2, "44.49")
+    assert report["by_payment_method"] == {"cash": "11.99", "card": "20.00", "transfer": "12.50"}
+    assert (report["returns_total"], report["net_total"]) == ("3.99", "40.50")
     by_cashier = admin.ok("get", "/api/sales/reports/range/", date_from=sale["business_date"],
                           date_to=sale["business_date"], group_by="cashier", branch=branch)["results"]
-    assert [(r["cashier"], r["sales_count"], r["total"]) for r in by_cashier] == [(CASHIER, 2, "52.50")]
+    assert [(r["cashier"], r["sales_count"], r["total"]) for r in by_cashier] == [(CASHIER, 2, "44.49")]
     outsider = api(stack, role="manager", branches=[branch + 1000], user_id=604)
     assert outsider.get("/api/sales/reports/daily/", branch=branch).status_code == 403
 
@@ -119,9 +121,9 @@ def test_partial_returns_add_up_and_a_return_beyond_the_sale_is_refused(stack, s
     soap = create_product(admin, "0.25", 10, branch)
     sale = cashier.ok("post", "/api/sales/", {
         "branch": branch, "lines": [{"product": soap, "quantity": 5}],
-        "payments": [{"method": "cash", "amount": "1.48"}],
+        "payments": [{"method": "cash", "amount": "1.25"}],
     }, key=new_key("sale"), expect=201)
-    assert sale["total"] == "1.48"  # 1.25 + 0.225 rounded half up
+    assert (sale["subtotal"], sale["tax"], sale["total"]) == ("1.06", "0.19", "1.25")  # 1.25 / 1.18 = 1.0593
     refunds = []
     for quantity in (2, 2):
         key = new_key("return")

@@ -45,8 +45,8 @@ def test_same_request_five_times_at_once_moves_stock_once(shop):
     replay = cashier.post("/api/sales/", body, key=key)
     assert replay.status_code == 201 and replay.json()["id"] == sale_id
     assert replay.headers["Idempotent-Replayed"] == "true"
-    assert replay.json()["total"] == "10.62"  # (4.50 + 4.50) * 1.18
-    assert replay.json()["change"] == "9.38"
+    assert replay.json()["total"] == "9.00"  # 4.50 + 4.50, the shelf prices include the tax
+    assert replay.json()["change"] == "11.00"
     same_key_other_body = cashier.post("/api/sales/", {**body, "payments": [{"method": "cash", "amount": "30.00"}]},
                                        key=key)
     assert same_key_other_body.status_code == 422
@@ -63,7 +63,7 @@ def test_insufficient_stock_on_one_line_rejects_the_whole_sale(shop):
     plenty = create_product(admin, "3.00", 10, branch)
     scarce = create_product(admin, "4.00", 1, branch)
     body = {"branch": branch, "lines": [{"product": plenty, "quantity": 2}, {"product": scarce, "quantity": 3}],
-            "payments": [{"method": "card", "amount": "21.24"}]}
+            "payments": [{"method": "card", "amount": "18.00"}]}
     key = new_key("short")
     answer = cashier.post("/api/sales/", body, key=key)
     assert answer.status_code == 409, answer.text
@@ -81,12 +81,12 @@ def test_insufficient_stock_on_one_line_rejects_the_whole_sale(shop):
 def test_payments_are_checked_against_inventory_prices(shop):
     admin, branch, cashier = shop["admin"], shop["branch"], shop["cashier"]
     item = create_product(admin, "10.00", 5, branch)
-    lines = [{"product": item, "quantity": 1}]  # total 11.80
+    lines = [{"product": item, "quantity": 1}]  # total 10.00 (tax included)
     short = cashier.post("/api/sales/", {"branch": branch, "lines": lines,
-                                         "payments": [{"method": "cash", "amount": "11.79"}]}, key=new_key())
+                                         "payments": [{"method": "cash", "amount": "9.99"}]}, key=new_key())
     assert short.status_code == 400 and short.json()["code"] == "payment_insufficient"
     over = cashier.post("/api/sales/", {"branch": branch, "lines": lines,
-                                        "payments": [{"method": "card", "amount": "12.00"}]}, key=new_key())
+                                        "payments": [{"method": "card", "amount": "10.01"}]}, key=new_key())
     assert over.status_code == 400 and over.json()["code"] == "non_cash_overpayment"
     unknown = cashier.post("/api/sales/", {"branch": branch, "lines": [{"product": 10**9, "quantity": 1}],
                                            "payments": [{"method": "cash", "amount": "1.00"}]}, key=new_key())
@@ -150,7 +150,7 @@ def test_inventory_stopped_mid_saga_sale_stays_pending_then_reconciler_completes
     done = wait_for(lambda: admin.ok("get", f"/api/sales/{pending['id']}/")["status"] == "completed", timeout=90)
     assert done
     sale = admin.ok("get", f"/api/sales/{pending['id']}/")
-    assert sale["number"] and sale["total"] == "23.60" and sale["change"] == "6.40"
+    assert sale["number"] and sale["total"] == "20.00" and sale["change"] == "10.00"
     assert stock_of(admin, branch, item) == 16  # moved exactly once
     assert [r["quantity"] for r in sale_rows(admin, branch, item, pending["id"])] == [-4]
     assert_ledger_matches_stock(admin, branch, item)

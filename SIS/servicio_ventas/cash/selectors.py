@@ -1,4 +1,4 @@
-"""Reads on cash sessions: the caller's open session and what a session should hold."""
+"""Reads on cash sessions: the caller's open session, what a session should hold, its movements."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,7 +10,7 @@ from sales.pricing import METHODS
 from sis_common.filtersets import filtered
 
 from .filters import SessionFilter
-from .models import CashSession
+from .models import CashMovement, CashSession
 
 
 def session_open_id(*, user_id: int, branch_id: int) -> int | None:
@@ -33,7 +33,8 @@ def session_list(*, branches: frozenset[int] | None, user_id: int | None = None,
 
 
 def session_expected(*, session: CashSession, using: str | None = None) -> dict:
-    """What the till should hold per method: float + completed sales (cash net of change) - refunds."""
+    """What the till should hold per method: float + completed sales (cash net of change) - refunds,
+    and for cash + movements in - movements out."""
     db = using or "default"
     sales = Sale.objects.using(db).filter(session=session, status=SagaStatus.COMPLETED)
     paid = dict(Payment.objects.using(db).filter(sale__in=sales).values("method")
@@ -42,8 +43,29 @@ def session_expected(*, session: CashSession, using: str | None = None) -> dict:
     refunds = dict(SaleReturn.objects.using(db).filter(session=session, status=SagaStatus.COMPLETED)
                    .values("refund_method").annotate(s=Sum("refund_amount")).values_list("refund_method", "s"))
     expected = {m: (paid.get(m) or 0) - (refunds.get(m) or 0) for m in METHODS}
-    expected[PaymentMethod.CASH] += session.opening_float - change
+    moved = movement_totals(session=session, using=db)
+    expected[PaymentMethod.CASH] += (session.opening_float - change + moved[CashMovement.Kind.IN]
+                                     - moved[CashMovement.Kind.OUT])
     return {m: _cents(v) for m, v in expected.items()}
+
+
+def movement_totals(*, session: CashSession, using: str | None = None) -> dict[str, Decimal]:
+    """The session's cash put in and paid out: {"in": Σ, "out": Σ}."""
+    sums = dict(CashMovement.objects.using(using or "default").filter(session=session).values("kind")
+                .annotate(s=Sum("amount")).values_list("kind", "s"))
+    return {kind: sums.get(kind) or Decimal("0.00") for kind in CashMovement.Kind.values}
+
+
+def movement_list(*, session: CashSession) -> QuerySet[CashMovement]:
+    return CashMovement.objects.filter(session=session).order_by("id")
+
+
+def session_cash_available(*, session: CashSession) -> Decimal:
+    """The cash an `out` may take now: the expected cash less cash refunds still pending (already promised)."""
+    pending = (SaleReturn.objects.using("default")
+               .filter(session=session, status=SagaStatus.PENDING, refund_method=PaymentMethod.CASH)
+               .aggregate(s=Sum("refund_amount"))["s"] or 0)
+    return _cents(session_expected(session=session)[PaymentMethod.CASH] - pending)
 
 
 def session_has_pending(*, session: CashSession) -> bool:

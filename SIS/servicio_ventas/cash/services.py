@@ -1,4 +1,4 @@
-"""Writes on cash sessions: open with a float, close with what was counted."""
+"""Writes on cash sessions: open with a float, put cash in or pay it out, close with what was counted (blind)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sales.models import PaymentMethod
 from sales.pricing import METHODS, NON_CASH
+from sis_common.bounds import MONEY_MAX, money_text
 from sis_common.errors import DomainError
 
 from . import selectors
-from .models import CashSession
+from .models import CashMovement, CashSession
 
 
 @transaction.atomic
@@ -25,19 +27,68 @@ def cash_session_open(*, user_id: int, branch_id: int, opening_float: Decimal) -
                           session=current.pk if current else None) from None
 
 
+def _open_locked(session_id: int) -> CashSession:
+    """The session, row-locked (sales joining it, movements and the close queue up), 409 unless open."""
+    session = CashSession.objects.select_for_update().get(pk=session_id)
+    if session.status != CashSession.Status.OPEN:
+        raise DomainError("This cash session is already closed.", "cash_session_closed", 409)
+    return session
+
+
 @transaction.atomic
-def cash_session_close(*, session_id: int, closed_by: int, counted_cash: Decimal, note: str = "",
+def cash_movement_create(*, session_id: int, user_id: int, kind: str, amount: Decimal, reason: str = "",
+                         approved_by: int | None = None) -> CashMovement:
+    """Put cash into the drawer or pay it out; an out needs a reason and at most the cash the drawer holds.
+
+    Both outs of two concurrent requests read the drawer under the session's
+    row lock, so they cannot both take the last cash.
+    """
+    reason = reason.strip()
+    if kind == CashMovement.Kind.OUT and not reason:
+        message = "A cash out needs a reason."
+        raise DomainError(message, "reason_required", 400, reason=[message], fields={"reason": [message]})
+    session = _open_locked(session_id)
+    cash = selectors.session_expected(session=session)[PaymentMethod.CASH]
+    if kind == CashMovement.Kind.OUT and amount > selectors.session_cash_available(session=session):
+        # no figure in the refusal: the cashier's close is blind (docs/sales.md)
+        raise DomainError("The drawer does not hold that much cash.", "insufficient_cash", 409)
+    if kind == CashMovement.Kind.IN and cash + amount > MONEY_MAX:
+        message = f"The drawer would hold more than {money_text(MONEY_MAX)}."
+        raise DomainError(message, "amount_too_large", 400, amount=[message], fields={"amount": [message]})
+    return CashMovement.objects.create(session=session, kind=kind, amount=amount, reason=reason, user_id=user_id,
+                                       approved_by=approved_by)
+
+
+def denominations_total(denominations: list[dict]) -> Decimal:
+    """The cash a count by denomination makes: Σ value × count."""
+    return sum((d["value"] * d["count"] for d in denominations), Decimal("0.00"))
+
+
+@transaction.atomic
+def cash_session_close(*, session_id: int, closed_by: int, counted_cash: Decimal | None, note: str = "",
+                       denominations: list[dict] | None = None,
                        **counted_other: Decimal | None) -> CashSession:
     """Close with the counted amounts; expected and difference per method are kept on the session.
 
     `counted_other` is `counted_<method>` for the methods other than cash; each
-    defaults to what is expected (the terminal's and the bank's own records);
-    cash is always counted.
+    defaults to what is expected (the terminal's and the bank's own records).
+    Cash is always counted: as `counted_cash`, or by `denominations`
+    ([{value, count}]) whose Σ value × count is the cash counted (both given: they must agree).
     """
-    # the lock keeps sales from joining the session while it is being closed
-    session = CashSession.objects.select_for_update().get(pk=session_id)
-    if session.status != CashSession.Status.OPEN:
-        raise DomainError("This cash session is already closed.", "cash_session_closed", 409)
+    if denominations is not None:
+        total = denominations_total(denominations)
+        if total > MONEY_MAX:
+            message = f"The denominations add up to more than {money_text(MONEY_MAX)}."
+            raise DomainError(message, "denominations_too_large", 400, fields={"denominations": [message]})
+        if counted_cash is not None and counted_cash != total:
+            message = f"The denominations add up to {money_text(total)}, not {money_text(counted_cash)}."
+            raise DomainError(message, "denominations_mismatch", 400, denominations_total=money_text(total),
+                              fields={"denominations": [message]})
+        counted_cash = total
+    if counted_cash is None:
+        message = "Count the cash: give counted cash or the denominations."
+        raise DomainError(message, "counted_cash_required", 400, fields={"counted": [message]})
+    session = _open_locked(session_id)
     if selectors.session_has_pending(session=session):
         raise DomainError("Sales or returns of this session are still pending; close once they resolve.",
                           "cash_session_pending", 409)
@@ -54,5 +105,7 @@ def cash_session_close(*, session_id: int, closed_by: int, counted_cash: Decimal
     session.closed_at = timezone.now()
     session.closed_by = closed_by
     session.note = note
+    session.denominations = None if denominations is None else [
+        {"value": money_text(d["value"]), "count": d["count"]} for d in denominations]
     session.save()
     return session

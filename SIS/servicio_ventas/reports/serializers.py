@@ -69,6 +69,14 @@ class RangeRowSerializer(_TotalsSerializer):
     branch = serializers.IntegerField()
     cashier = serializers.IntegerField(required=False, help_text="only when group_by=cashier")
 
+    def get_fields(self):
+        # a cashier's row has no subtotal, tax or refunds by method (reports.selectors.range_report)
+        fields = super().get_fields()
+        for name in ("subtotal", "tax", "refunds_by_payment_method"):
+            fields[name].required = False
+            fields[name].help_text = "only when group_by=branch"
+        return fields
+
 
 class RangeReportSerializer(serializers.Serializer):
     date_from = serializers.DateField()

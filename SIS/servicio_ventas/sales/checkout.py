@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError
 
 from sis_common import sucursales_client
@@ -20,7 +19,7 @@ from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 from sis_common.idempotency.contract import fingerprint, in_progress, key_reused
 
-from . import inventory, pricing, refunds, saga, selectors, services
+from . import discounts, inventory, pricing, refunds, saga, selectors, services
 from .models import SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
@@ -34,27 +33,54 @@ class Submitted:
     replayed: bool
 
 
-def sale_request_hash(*, branch_id: int, lines: list[tuple[int, int]], payments: list[tuple[str, Decimal]]) -> str:
+@dataclass(frozen=True)
+class LineRequest:
+    product: int
+    quantity: int
+    discount: pricing.Discount | None = None
+
+
+@dataclass(frozen=True)
+class Seller:
+    """Who sells, from the access token: whose discount limit applies and whose name the receipt prints."""
+
+    user_id: int
+    role: str
+    username: str = ""
+    full_name: str = ""
+
+
+def _discount_key(discount: pricing.Discount | None) -> dict | None:
+    return None if discount is None else discount.as_dict()
+
+
+def sale_request_hash(*, branch_id: int, lines: list[LineRequest], payments: list[tuple[str, Decimal]],
+                      discount: pricing.Discount | None = None, approval: dict | None = None) -> str:
     """The fingerprint a key is bound to: the same sale in any order and amount spelling matches."""
     return fingerprint({
-        "branch": branch_id, "lines": sorted(lines),
+        "branch": branch_id,
+        "lines": sorted([x.product, x.quantity, _discount_key(x.discount)] for x in lines),
         "payments": sorted((m, str(pricing.money(a))) for m, a in payments),
+        "discount": _discount_key(discount),
+        "approval": None if not approval else [approval.get("username"), approval.get("pin")],
     })
 
 
-def sale_submit(*, user_id: int, key: str, branch_id: int, lines: list[tuple[int, int]],
-                payments: list[tuple[str, Decimal]], acting_token: str = "") -> Submitted:
-    request_hash = sale_request_hash(branch_id=branch_id, lines=lines, payments=payments)
-    existing = selectors.sale_by_key(user_id=user_id, key=key)
+def sale_submit(*, seller: Seller, key: str, branch_id: int, lines: list[LineRequest],
+                payments: list[tuple[str, Decimal]], discount: pricing.Discount | None = None,
+                approval: dict | None = None, acting_token: str = "") -> Submitted:
+    request_hash = sale_request_hash(branch_id=branch_id, lines=lines, payments=payments, discount=discount,
+                                     approval=approval)
+    existing = selectors.sale_by_key(user_id=seller.user_id, key=key)
     if existing is not None:
         return _resume_sale(existing, request_hash)
-    draft = _draft(user_id=user_id, key=key, request_hash=request_hash, branch_id=branch_id, lines=lines,
-                   payments=payments, acting_token=acting_token)
+    draft = _draft(seller=seller, key=key, request_hash=request_hash, branch_id=branch_id, lines=lines,
+                   payments=payments, discount=discount, approval=approval, acting_token=acting_token)
     try:
         created = services.sale_create(draft=draft)
     except IntegrityError:
         # a concurrent request with this key stored its sale first
-        existing = selectors.sale_by_key(user_id=user_id, key=key)
+        existing = selectors.sale_by_key(user_id=seller.user_id, key=key)
         if existing is None:
             raise
         return _resume_sale(existing, request_hash)
@@ -77,32 +103,56 @@ def _resume_sale(sale: Sale, request_hash: str) -> Submitted:
     return Submitted(sale, replayed=True)
 
 
-def _draft(*, user_id: int, key: str, request_hash: str, branch_id: int, lines: list[tuple[int, int]],
-           payments: list[tuple[str, Decimal]], acting_token: str) -> services.SaleDraft:
+def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines: list[LineRequest],
+           payments: list[tuple[str, Decimal]], discount: pricing.Discount | None, approval: dict | None,
+           acting_token: str) -> services.SaleDraft:
     branch_code = _branch_code(branch_id)
-    priced = _priced(lines)
-    rate = settings.SALES_TAX_RATE
-    totals = pricing.totals((line.total for line in priced), rate)
-    _within_columns(priced, totals)
+    company = sucursales_client.company_get()
+    include_tax = bool(company["prices_include_tax"])
+    default_rate = Decimal(str(company["default_tax_rate"]))
+    products = _products(lines)
     try:
-        settlement = pricing.settle(totals.total, payments)
+        priced = pricing.price(
+            [pricing.LineIn(pricing.money(products[x.product].price), x.quantity,
+                            _rate(products[x.product], default_rate), x.discount) for x in lines],
+            prices_include_tax=include_tax, discount=discount)
+    except pricing.PricingError as exc:
+        field = "lines" if "line" in exc.extra else "discount"
+        raise DomainError(exc.detail, exc.code, 400, **{field: [exc.detail]}, **exc.extra) from None
+    sold = [services.PricedLine(x.product, products[x.product].sku, products[x.product].name,
+                                pricing.money(products[x.product].price), x.quantity, amounts.tax_rate,
+                                amounts.discount, amounts.net, amounts.tax, amounts.total)
+            for x, amounts in zip(lines, priced.lines)]
+    _within_columns(sold, priced)
+    try:
+        settlement = pricing.settle(priced.total, payments)
     except pricing.PaymentError as exc:
-        raise DomainError(exc.detail, exc.code, 400, payments=[exc.detail], total=str(totals.total)) from None
+        raise DomainError(exc.detail, exc.code, 400, payments=[exc.detail], total=str(priced.total)) from None
     if settlement.paid > MONEY_MAX:
         raise DomainError(f"Payments add up to more than {MONEY_MAX}.", "amount_too_large", 400,
                           payments=[f"Payments add up to more than {MONEY_MAX}."])
+    approver = discounts.discount_authorize(role=seller.role, effective=priced.effective_percent,
+                                            limits=company["discount_limits"], approval=approval,
+                                            branch_id=branch_id)
     return services.SaleDraft(
-        branch_id=branch_id, branch_code=branch_code, user_id=user_id, idempotency_key=key,
-        request_hash=request_hash, tax_rate=rate, lines=priced, payments=payments, totals=totals,
-        settlement=settlement, acting_token=acting_token,
+        branch_id=branch_id, branch_code=branch_code, user_id=seller.user_id, idempotency_key=key,
+        request_hash=request_hash, tax_rate=default_rate, prices_include_tax=include_tax, lines=sold,
+        payments=payments, totals=priced, settlement=settlement, discount=_discount_key(discount),
+        cashier_username=seller.username[:150], cashier_name=(seller.full_name or seller.username)[:300],
+        approved_by=approver.user_id if approver else None,
+        approved_by_username=approver.username[:150] if approver else "", acting_token=acting_token,
     )
 
 
-def _within_columns(priced: list[services.PricedLine], totals: pricing.Totals) -> None:
+def _rate(product: inventory.Product, default: Decimal) -> Decimal:
+    return default if product.tax_rate is None else product.tax_rate
+
+
+def _within_columns(lines: list[services.PricedLine], priced: pricing.Priced) -> None:
     """400 amount_too_large for a line or total that a DECIMAL(12,2) column cannot hold."""
-    if totals.total > MONEY_MAX or any(line.total > MONEY_MAX for line in priced):
+    if max(priced.total, priced.gross) > MONEY_MAX or any(max(x.total, x.discount) > MONEY_MAX for x in lines):
         message = f"The sale's amounts may not exceed {MONEY_MAX}."
-        raise DomainError(message, "amount_too_large", 400, lines=[message], total=str(totals.total))
+        raise DomainError(message, "amount_too_large", 400, lines=[message], total=str(priced.total))
 
 
 def _branch_code(branch_id: int) -> str:
@@ -118,18 +168,19 @@ def _branch_code(branch_id: int) -> str:
         return known
 
 
-def _priced(lines: list[tuple[int, int]]) -> list[services.PricedLine]:
-    products = inventory.products_get([product for product, _ in lines])
-    unknown = [p for p, _ in lines if p not in products]
+def _products(lines: list[LineRequest]) -> dict[int, inventory.Product]:
+    """The lines' products as inventory has them now, all known and still sold (one call)."""
+    wanted = [x.product for x in lines]
+    products = inventory.products_get(wanted)
+    unknown = [p for p in wanted if p not in products]
     if unknown:
         raise DomainError(f"Unknown products: {', '.join(map(str, unknown))}.", "unknown_product", 400,
                           products=unknown)
-    inactive = [p for p, _ in lines if not products[p].is_active]
+    inactive = [p for p in wanted if not products[p].is_active]
     if inactive:
         raise DomainError(f"Products no longer sold: {', '.join(map(str, inactive))}.", "inactive_product", 400,
                           products=inactive)
-    return [services.PricedLine(p, products[p].sku, products[p].name, pricing.money(products[p].price), q)
-            for p, q in lines]
+    return products
 
 
 def return_submit(*, user_id: int, role: str, key: str, sale: Sale, lines: list[tuple[int, int]], reason: str,

@@ -23,6 +23,7 @@ class Product:
     name: str
     price: Decimal
     is_active: bool
+    tax_rate: Decimal | None = None  # None: inventory did not say; the company's default rate applies
 
 
 def products_get(ids: list[int]) -> dict[int, Product]:
@@ -38,8 +39,12 @@ def products_get(ids: list[int]) -> dict[int, Product]:
     found = {}
     for row in answer.data.get("results", []):
         try:
+            rate = row.get("tax_rate")
+            rate = None if rate is None else Decimal(str(rate))
+            if rate is not None and not Decimal(0) <= rate <= Decimal(1):
+                raise ValueError(f"tax rate {rate} outside 0..1")
             found[int(row["id"])] = Product(int(row["id"]), str(row.get("sku") or ""), str(row["name"]),
-                                            Decimal(str(row["price"])), bool(row.get("is_active", True)))
+                                            Decimal(str(row["price"])), bool(row.get("is_active", True)), rate)
         except (KeyError, TypeError, ValueError, InvalidOperation):
             log.error("inventory sent an unreadable product row: %r", row)
             raise ServiceUnavailable("inventario", "unreadable product row") from None

@@ -53,12 +53,24 @@ class Sale(SagaFields):
     number = models.CharField(max_length=40, null=True, blank=True)
     session = models.ForeignKey("cash.CashSession", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="sales")
+    # the company's default rate when sold; each line carries its own (sales.pricing)
     tax_rate = models.DecimalField(max_digits=6, decimal_places=4)
-    subtotal = models.DecimalField(**MONEY)
+    # whether the lines' prices included tax (the company's setting when sold); sales before it: no
+    prices_include_tax = models.BooleanField(default=False)
+    subtotal = models.DecimalField(**MONEY)  # the lines' net
     tax = models.DecimalField(**MONEY)
     total = models.DecimalField(**MONEY)
+    discount_total = models.DecimalField(**MONEY, default=0)
+    # the sale's own discount as asked (`{percent}` or `{amount}`), spread over the lines' `discount`
+    discount = models.JSONField(null=True, blank=True)
     paid = models.DecimalField(**MONEY)
     change = models.DecimalField(**MONEY)
+    # who sold, as the receipt prints them (the token's username and name when sold)
+    cashier_username = models.CharField(max_length=150, blank=True, default="")
+    cashier_name = models.CharField(max_length=300, blank=True, default="")
+    # the manager or admin who approved a discount above the cashier's limit by PIN (sales.approvals)
+    approved_by = models.PositiveBigIntegerField(null=True, blank=True)
+    approved_by_username = models.CharField(max_length=150, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -81,9 +93,13 @@ class SaleLine(models.Model):
     product_id = models.PositiveBigIntegerField()
     sku = models.CharField(max_length=64, blank=True, default="")
     name = models.CharField(max_length=200)
-    unit_price = models.DecimalField(**MONEY)
+    unit_price = models.DecimalField(**MONEY)  # the shelf price, with or without tax as the sale says
     quantity = models.PositiveIntegerField()
-    total = models.DecimalField(**MONEY)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default=0)
+    discount = models.DecimalField(**MONEY, default=0)  # its own discount and its share of the sale's
+    net = models.DecimalField(**MONEY, default=0)
+    tax = models.DecimalField(**MONEY, default=0)
+    total = models.DecimalField(**MONEY)  # net + tax: what the customer pays for the line
 
     class Meta:
         ordering = ["product_id"]
@@ -129,7 +145,9 @@ class ReturnLine(models.Model):
     product_id = models.PositiveBigIntegerField()
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
+    net = models.DecimalField(**MONEY, default=0)
+    tax = models.DecimalField(**MONEY, default=0)
+    total = models.DecimalField(**MONEY)  # net + tax: what this line refunds (sales.pricing.line_refund)
 
     class Meta:
         ordering = ["product_id"]

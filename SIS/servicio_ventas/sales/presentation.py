@@ -11,6 +11,7 @@ from rest_framework.fields import DateTimeField
 
 from sis_common.bounds import money_text
 
+from . import pricing
 from .models import SagaStatus, Sale, SaleReturn
 
 _moment = DateTimeField().to_representation
@@ -24,16 +25,28 @@ def sale_public(sale: Sale) -> dict:
     """A sale with its lines (and what was returned of each), payments and returns."""
     returns = list(sale.returns.all())
     returned = _returned_by_product(returns)
+    lines = list(sale.lines.all())
     return {
         "id": sale.pk, "number": sale.number, "branch": sale.branch_id, "status": str(sale.status),
-        "subtotal": money_text(sale.subtotal), "tax": money_text(sale.tax), "total": money_text(sale.total),
+        "subtotal": money_text(sale.subtotal), "discount_total": money_text(sale.discount_total),
+        "tax": money_text(sale.tax), "total": money_text(sale.total),
         "paid": money_text(sale.paid), "change": money_text(sale.change), "tax_rate": f"{sale.tax_rate:.4f}",
-        "lines": [_sale_line(line, returned) for line in sale.lines.all()],
+        "prices_include_tax": sale.prices_include_tax, "discount": sale.discount,
+        "tax_breakdown": tax_breakdown(lines),
+        "lines": [_sale_line(line, returned) for line in lines],
         "payments": [{"method": p.method, "amount": money_text(p.amount)} for p in sale.payments.all()],
         "returns": [return_public(r) for r in returns],
-        "cashier": sale.user_id, "session": sale.session_id, "business_date": sale.business_date.isoformat(),
+        "cashier": sale.user_id, "cashier_username": sale.cashier_username, "cashier_name": sale.cashier_name,
+        "approved_by": sale.approved_by, "approved_by_username": sale.approved_by_username,
+        "session": sale.session_id, "business_date": sale.business_date.isoformat(),
         "created_at": _when(sale.created_at), "completed_at": _when(sale.completed_at), "rejection": sale.rejection,
     }
+
+
+def tax_breakdown(lines) -> list[dict]:
+    """Net and tax per rate of a sale's stored lines (they add up to its subtotal and tax)."""
+    return [{"rate": f"{band.rate:.4f}", "net": money_text(band.net), "tax": money_text(band.tax)}
+            for band in pricing.breakdown(lines)]
 
 
 def _returned_by_product(returns: list[SaleReturn]) -> dict[int, int]:
@@ -48,7 +61,8 @@ def _returned_by_product(returns: list[SaleReturn]) -> dict[int, int]:
 
 def _sale_line(line, returned: dict[int, int]) -> dict:
     return {"product": line.product_id, "sku": line.sku, "name": line.name, "unit_price": money_text(line.unit_price),
-            "quantity": line.quantity, "total": money_text(line.total),
+            "quantity": line.quantity, "tax_rate": f"{line.tax_rate:.4f}", "discount": money_text(line.discount),
+            "net": money_text(line.net), "tax": money_text(line.tax), "total": money_text(line.total),
             "returned_quantity": returned.get(line.product_id, 0)}
 
 
@@ -58,7 +72,8 @@ def return_public(sale_return: SaleReturn) -> dict:
         "id": sale_return.pk, "sale": sale_return.sale_id, "branch": sale_return.branch_id,
         "status": str(sale_return.status),
         "lines": [{"product": x.product_id, "quantity": x.quantity, "unit_price": money_text(x.unit_price),
-                   "total": money_text(x.total)} for x in sale_return.lines.all()],
+                   "net": money_text(x.net), "tax": money_text(x.tax), "total": money_text(x.total)}
+                  for x in sale_return.lines.all()],
         "subtotal": money_text(sale_return.subtotal), "tax": money_text(sale_return.tax),
         "refund_amount": money_text(sale_return.refund_amount), "refund_method": sale_return.refund_method,
         "refund": {"method": sale_return.refund_method, "amount": money_text(sale_return.refund_amount)},

@@ -5,26 +5,27 @@
   change given back (change only ever comes out of cash), less earlier refunds by
   that method (rejected returns do not count). Without a method: cash when the
   sale took cash, else the sale's first payment's method.
-- A return of another cashier's sale, or of a sale completed more than
-  EWTTO_RETURN_DAYS ago, needs a manager: the caller's role (manager, admin) or a
-  manager's approval in the request (`approval: {token}`, a manager's or admin's
-  access token for the sale's branch), recorded on the return as `approved_by`.
+- A return of another cashier's sale, or of a sale completed more than the
+  company's `return_days` ago, needs a manager: the caller's role (manager, admin)
+  or a manager's approval in the request, recorded on the return as `approved_by`:
+  `{username, pin}` of a manager or admin of the sale's branch (checked by auth,
+  sales.approvals), or `{token}`, such a manager's access token.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from sis_common import sucursales_client
 from sis_common.auth.principal import Principal
 from sis_common.auth.roles import ADMIN, MANAGER
 from sis_common.auth.tokens import TokenRejected, verify_access
 from sis_common.errors import DomainError
 
-from . import pricing
+from . import approvals, pricing
 from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
 
 APPROVER_ROLES = frozenset({ADMIN, MANAGER})
@@ -62,12 +63,17 @@ def refund_method_check(*, sale: Sale, method: str | None, amount: Decimal) -> s
     return method
 
 
-def needs_manager(*, sale: Sale, user_id: int) -> str | None:
+def return_days() -> int:
+    """How many days after a sale its cashier may still take a return alone (the company's setting)."""
+    return int(sucursales_client.company_get()["return_days"])
+
+
+def needs_manager(*, sale: Sale, user_id: int, days: int) -> str | None:
     """Why this return needs a manager ("another_cashier", "too_old"), or None."""
     if int(sale.user_id) != int(user_id):
         return "another_cashier"
     completed = sale.completed_at or sale.created_at
-    if timezone.now() - completed > timedelta(days=settings.EWTTO_RETURN_DAYS):
+    if timezone.now() - completed > timedelta(days=days):
         return "too_old"
     return None
 
@@ -88,14 +94,23 @@ def approver_id(*, approval: dict | None, branch_id: int) -> int | None:
 
 
 def return_authorize(*, sale: Sale, user_id: int, role: str, approval: dict | None) -> int | None:
-    """Who approved this return (None when nobody had to); 403 `return_needs_manager` otherwise."""
-    reason = needs_manager(sale=sale, user_id=user_id)
-    if reason is None or role in APPROVER_ROLES:
+    """Who approved this return (None when nobody had to); 403 `return_needs_manager` otherwise.
+
+    A PIN that auth refuses is its own 403 `approval_invalid` (429 `approval_locked`).
+    """
+    if role in APPROVER_ROLES:
         return None
+    days = return_days()
+    reason = needs_manager(sale=sale, user_id=user_id, days=days)
+    if reason is None:
+        return None
+    if (approval or {}).get("pin"):
+        return approvals.approval_check(username=str(approval.get("username", "")), pin=str(approval["pin"]),
+                                        branch_id=sale.branch_id).user_id
     approver = approver_id(approval=approval, branch_id=sale.branch_id)
     if approver is None:
         detail = ("This sale was made by another cashier" if reason == "another_cashier"
-                  else f"This sale is older than {settings.EWTTO_RETURN_DAYS} days")
+                  else f"This sale is older than {days} days")
         raise DomainError(f"{detail}; a manager must make or approve the return.", "return_needs_manager", 403,
                           reason=reason)
     return approver

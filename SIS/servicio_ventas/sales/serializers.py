@@ -4,11 +4,12 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sis_common.bounds import id_field, money_field, money_text
+from sis_common.bounds import id_field, money_field, money_text, percent_field
 from sis_common.errors import DomainError
 from sis_common.query import QuerySerializer
 
 from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
+from . import pricing
 from .pricing import METHODS
 
 MAX_LINES = 200
@@ -21,9 +22,23 @@ def by_method_serializer(name: str) -> type[serializers.Serializer]:
                 {method: serializers.DecimalField(max_digits=14, decimal_places=2) for method in METHODS})
 
 
+class DiscountInSerializer(serializers.Serializer):
+    """A discount off a line or the sale: `{percent}` (0..100) or `{amount}`, exactly one (sales.pricing)."""
+
+    percent = percent_field(required=False)
+    amount = money_field(required=False)
+
+    def validate(self, attrs):
+        if len(attrs) != 1:
+            message = "A discount is either {percent} or {amount}, exactly one of them."
+            raise serializers.ValidationError({"non_field_errors": [message]}, code="invalid")
+        return attrs
+
+
 class LineInSerializer(serializers.Serializer):
     product = id_field()
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    discount = DiscountInSerializer(required=False, allow_null=True, default=None)
 
 
 class PaymentInSerializer(serializers.Serializer):
@@ -44,26 +59,40 @@ def _lines(**kwargs) -> serializers.ListField:
     return serializers.ListField(child=LineInSerializer(), min_length=1, max_length=MAX_LINES, **kwargs)
 
 
+class PinApprovalSerializer(serializers.Serializer):
+    """A manager's consent typed at the till: their username and POS PIN (checked by auth, sales.approvals)."""
+
+    username = serializers.CharField(max_length=150)
+    pin = serializers.RegexField(r"^[0-9]{4,8}$", max_length=8)
+
+
 class SaleInSerializer(serializers.Serializer):
     branch = id_field()
     lines = _lines()
     payments = serializers.ListField(child=PaymentInSerializer(), min_length=1, max_length=MAX_PAYMENTS)
+    discount = DiscountInSerializer(required=False, allow_null=True, default=None)
+    # needed when a discount is above the caller's limit (docs/sales.md, "Discounts")
+    approval = PinApprovalSerializer(required=False, allow_null=True, default=None)
 
     def validate_lines(self, lines):
         return _distinct_products(lines)
 
 
 class ApprovalSerializer(serializers.Serializer):
-    """A manager's consent to a return the cashier may not make alone: the manager's access token."""
+    """A manager's consent to a return the cashier may not make alone: their access token, or username and PIN."""
 
-    token = serializers.CharField(max_length=4096)
+    token = serializers.CharField(max_length=4096, required=False)
+    username = serializers.CharField(max_length=150, required=False)
+    pin = serializers.RegexField(r"^[0-9]{4,8}$", max_length=8, required=False)
 
-
-class PinApprovalSerializer(serializers.Serializer):
-    """A manager's consent typed at the till: their username and POS PIN (checked by auth, sales.approvals)."""
-
-    username = serializers.CharField(max_length=150)
-    pin = serializers.RegexField(r"^[0-9]{4,8}$", max_length=8)
+    def validate(self, attrs):
+        if "token" in attrs and ({"username", "pin"} & attrs.keys()):
+            raise serializers.ValidationError({"non_field_errors": ["Either {token} or {username, pin}."]},
+                                              code="invalid")
+        if "token" not in attrs and {"username", "pin"} != attrs.keys():
+            raise serializers.ValidationError({"non_field_errors": ["Either {token} or {username, pin}."]},
+                                              code="invalid")
+        return attrs
 
 
 class ReturnInSerializer(serializers.Serializer):
@@ -89,6 +118,8 @@ class ReturnLineSerializer(serializers.Serializer):
     product = serializers.IntegerField(source="product_id")
     quantity = serializers.IntegerField()
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -115,6 +146,10 @@ class SaleLineSerializer(serializers.Serializer):
     name = serializers.CharField()
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     quantity = serializers.IntegerField()
+    tax_rate = serializers.DecimalField(max_digits=6, decimal_places=4)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
     returned_quantity = serializers.SerializerMethodField()
 
@@ -128,6 +163,19 @@ class PaymentSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
+class TaxBandSerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=6, decimal_places=4)
+    net = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class DiscountOutSerializer(serializers.Serializer):
+    """The sale's own discount as asked: one of the two."""
+
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+
+
 class SaleSerializer(serializers.ModelSerializer):
     branch = serializers.IntegerField(source="branch_id")
     cashier = serializers.IntegerField(source="user_id")
@@ -135,12 +183,23 @@ class SaleSerializer(serializers.ModelSerializer):
     lines = serializers.SerializerMethodField()
     payments = PaymentSerializer(many=True)
     returns = ReturnSerializer(many=True)
+    discount = serializers.SerializerMethodField()
+    tax_breakdown = serializers.SerializerMethodField()
 
     class Meta:
         model = Sale
-        fields = ["id", "number", "branch", "status", "subtotal", "tax", "total", "paid", "change", "tax_rate",
-                  "lines", "payments", "returns", "cashier", "session", "business_date", "created_at",
-                  "completed_at", "rejection"]
+        fields = ["id", "number", "branch", "status", "subtotal", "discount_total", "tax", "total", "paid", "change",
+                  "tax_rate", "prices_include_tax", "discount", "tax_breakdown", "lines", "payments", "returns",
+                  "cashier", "cashier_username", "cashier_name", "approved_by", "approved_by_username", "session",
+                  "business_date", "created_at", "completed_at", "rejection"]
+
+    @extend_schema_field(DiscountOutSerializer(allow_null=True))
+    def get_discount(self, sale) -> dict | None:
+        return sale.discount
+
+    @extend_schema_field(TaxBandSerializer(many=True))
+    def get_tax_breakdown(self, sale) -> list[dict]:
+        return TaxBandSerializer(pricing.breakdown(sale.lines.all()), many=True).data
 
     @extend_schema_field(SaleLineSerializer(many=True))
     def get_lines(self, sale) -> list[dict]:
@@ -172,3 +231,51 @@ class PendingReturnSerializer(ReturnSerializer):
 
     class Meta(ReturnSerializer.Meta):
         fields = [*ReturnSerializer.Meta.fields, "detail", "code"]
+
+
+class ReceiptCompanySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    legal_name = serializers.CharField(allow_blank=True)
+    tax_id = serializers.CharField(allow_blank=True)
+
+
+class ReceiptBranchSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+    receipt_header = serializers.CharField(allow_blank=True)
+    receipt_footer = serializers.CharField(allow_blank=True)
+
+
+class ReceiptCashierSerializer(serializers.Serializer):
+    username = serializers.CharField(allow_blank=True)
+    full_name = serializers.CharField(allow_blank=True)
+
+
+class ReceiptLineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """GET /api/sales/{id}/receipt/ (sales.receipts builds it; this is its schema)."""
+
+    company = ReceiptCompanySerializer()
+    branch = ReceiptBranchSerializer()
+    cashier = ReceiptCashierSerializer()
+    number = serializers.CharField()
+    document_number = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    prices_include_tax = serializers.BooleanField()
+    currency = serializers.CharField(allow_blank=True)
+    lines = ReceiptLineSerializer(many=True)
+    tax_breakdown = TaxBandSerializer(many=True)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    payments = PaymentSerializer(many=True)
+    change = serializers.DecimalField(max_digits=12, decimal_places=2)

@@ -37,15 +37,18 @@ def _backoff(attempts: int) -> timedelta:
 
 @dataclass(frozen=True)
 class PricedLine:
+    """A line as sold: what inventory says of the product, and its amounts from sales.pricing."""
+
     product_id: int
     sku: str
     name: str
     unit_price: Decimal
     quantity: int
-
-    @property
-    def total(self) -> Decimal:
-        return pricing.line_total(self.unit_price, self.quantity)
+    tax_rate: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,16 @@ class SaleDraft:
     idempotency_key: str
     request_hash: str
     tax_rate: Decimal
+    prices_include_tax: bool
     lines: list[PricedLine]
     payments: list[tuple[str, Decimal]]
-    totals: pricing.Totals
+    totals: pricing.Priced
     settlement: pricing.Settlement
+    discount: dict | None = None  # the sale's own discount as asked
+    cashier_username: str = ""
+    cashier_name: str = ""
+    approved_by: int | None = None
+    approved_by_username: str = ""
     acting_token: str = ""
 
 
@@ -80,13 +89,17 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
     sale = Sale.objects.create(
         branch_id=draft.branch_id, branch_code=draft.branch_code, user_id=draft.user_id, session_id=session_id,
         idempotency_key=draft.idempotency_key, request_hash=draft.request_hash, saga_key=f"sale-{uuid.uuid4().hex}",
-        tax_rate=draft.tax_rate, subtotal=draft.totals.subtotal, tax=draft.totals.tax, total=draft.totals.total,
-        paid=draft.settlement.paid, change=draft.settlement.change,
+        tax_rate=draft.tax_rate, prices_include_tax=draft.prices_include_tax, subtotal=draft.totals.subtotal,
+        tax=draft.totals.tax, total=draft.totals.total, discount_total=draft.totals.discount_total,
+        discount=draft.discount, paid=draft.settlement.paid, change=draft.settlement.change,
+        cashier_username=draft.cashier_username, cashier_name=draft.cashier_name, approved_by=draft.approved_by,
+        approved_by_username=draft.approved_by_username,
         business_date=business_date(now), next_attempt_at=_first_attempt_at(now), acting_token=draft.acting_token,
     )
     lines = SaleLine.objects.bulk_create([
         SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
-                 quantity=line.quantity, total=line.total)
+                 quantity=line.quantity, tax_rate=line.tax_rate, discount=line.discount, net=line.net, tax=line.tax,
+                 total=line.total)
         for line in sorted(draft.lines, key=lambda x: x.product_id)
     ])
     payments = Payment.objects.bulk_create(
@@ -158,13 +171,11 @@ class ReturnRequest:
     acting_token: str = ""
 
 
-def _returned_so_far(sale: Sale) -> tuple[dict[int, int], Decimal, Decimal]:
-    """Per product quantity, subtotal and refund of the sale's returns that are not rejected."""
+def _returned_so_far(sale: Sale) -> dict[int, int]:
+    """Per product, the quantity the sale's returns that are not rejected take back."""
     earlier = SaleReturn.objects.filter(sale=sale).exclude(status=SagaStatus.REJECTED)
-    quantities = dict(ReturnLine.objects.filter(sale_return__in=earlier).values("product_id")
-                      .annotate(q=Sum("quantity")).values_list("product_id", "q"))
-    sums = earlier.aggregate(subtotal=Sum("subtotal"), refunded=Sum("refund_amount"))
-    return quantities, sums["subtotal"] or pricing.ZERO, sums["refunded"] or pricing.ZERO
+    return dict(ReturnLine.objects.filter(sale_return__in=earlier).values("product_id")
+                .annotate(q=Sum("quantity")).values_list("product_id", "q"))
 
 
 @transaction.atomic
@@ -176,27 +187,28 @@ def return_create(*, request: ReturnRequest) -> SaleReturn:
         raise DomainError(f"Sale {sale.pk} is {sale.status}; only completed sales take returns.",
                           "sale_not_completed", 409)
     sold = {line.product_id: line for line in sale.lines.all()}
-    returned, returned_before, refunded_before = _returned_so_far(sale)
+    returned = _returned_so_far(sale)
     _check_returnable(request.lines, sold, returned)
-    lines = [(product, quantity, sold[product].unit_price) for product, quantity in sorted(request.lines)]
-    subtotal = sum((pricing.line_total(price, quantity) for _, quantity, price in lines), pricing.ZERO)
-    amounts = pricing.refund(rate=sale.tax_rate, returned_before=returned_before,
-                             refunded_before=refunded_before, returning=subtotal)
+    lines = [(sold[product], quantity, pricing.line_refund(
+        net=sold[product].net, tax=sold[product].tax, sold=sold[product].quantity,
+        returned_before=returned.get(product, 0), returning=quantity)) for product, quantity in sorted(request.lines)]
+    net = sum((amount.net for _, _, amount in lines), pricing.ZERO)
+    tax = sum((amount.tax for _, _, amount in lines), pricing.ZERO)
     # under the sale's lock: two returns cannot both take the last of what the card paid
-    method = refunds.refund_method_check(sale=sale, method=request.refund_method, amount=amounts.total)
+    method = refunds.refund_method_check(sale=sale, method=request.refund_method, amount=net + tax)
     now = timezone.now()
     sale_return = SaleReturn.objects.create(
         sale=sale, branch_id=sale.branch_id, user_id=request.user_id, idempotency_key=request.idempotency_key,
         request_hash=request.request_hash, saga_key=f"return-{uuid.uuid4().hex}",
         session_id=cash_selectors.session_open_id(user_id=request.user_id, branch_id=sale.branch_id),
-        reason=request.reason, refund_method=method, subtotal=amounts.subtotal, tax=amounts.tax,
-        refund_amount=amounts.total, approved_by=request.approved_by, business_date=business_date(now),
+        reason=request.reason, refund_method=method, subtotal=net, tax=tax,
+        refund_amount=net + tax, approved_by=request.approved_by, business_date=business_date(now),
         next_attempt_at=_first_attempt_at(now), acting_token=request.acting_token,
     )
     ReturnLine.objects.bulk_create([
-        ReturnLine(sale_return=sale_return, product_id=product, quantity=quantity, unit_price=price,
-                   total=pricing.line_total(price, quantity))
-        for product, quantity, price in lines
+        ReturnLine(sale_return=sale_return, product_id=line.product_id, quantity=quantity, unit_price=line.unit_price,
+                   net=amount.net, tax=amount.tax, total=amount.total)
+        for line, quantity, amount in lines
     ])
     return sale_return
 

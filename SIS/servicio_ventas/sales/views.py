@@ -12,13 +12,13 @@ from sis_common.idempotency.execution import request_key
 from sis_common.keyset import KeysetPagination
 from sis_common.openapi import ERROR, IDEMPOTENCY_KEY, KeysetSchema, errors
 
-from . import checkout, selectors
+from . import checkout, pricing, receipts, selectors
 from .models import SagaStatus, Sale
 from .permissions import RoleAccess
 from .presentation import return_public, sale_public
 from .serializers import (
-    PendingReturnSerializer, PendingSaleSerializer, ReturnInSerializer, ReturnSerializer, SaleFilterSerializer,
-    SaleInSerializer, SaleSerializer,
+    PendingReturnSerializer, PendingSaleSerializer, ReceiptSerializer, ReturnInSerializer, ReturnSerializer,
+    SaleFilterSerializer, SaleInSerializer, SaleSerializer,
 )
 
 RETRY_AFTER_SECONDS = "2"
@@ -56,6 +56,16 @@ def _answer(submitted: checkout.Submitted, body: dict, kind: str) -> Response:
     return response
 
 
+def _seller(request) -> checkout.Seller:
+    claims = request.user.token
+    username = str(claims.get("username") or "")
+    return checkout.Seller(int(request.user.id), role_of(request), username, str(claims.get("name") or username))
+
+
+def _discount(data: dict | None) -> pricing.Discount | None:
+    return None if not data else pricing.Discount(percent=data.get("percent"), amount=data.get("amount"))
+
+
 class SaleViewSet(viewsets.GenericViewSet):
     permission_classes = [RoleAccess]
     serializer_class = SaleSerializer
@@ -84,7 +94,10 @@ class SaleViewSet(viewsets.GenericViewSet):
         return selectors.sale_list(branches=visible_branches(self.request), **filters.validated_data)
 
     @extend_schema(operation_id="sales_create", request=SaleInSerializer, parameters=[IDEMPOTENCY_KEY],
-                   responses=_saga_responses(SaleSerializer, PendingSaleSerializer, "sale"))
+                   responses={**_saga_responses(SaleSerializer, PendingSaleSerializer, "sale"),
+                              **errors(_403="A discount above the caller's limit without a manager's approval "
+                                            "(`discount_needs_approval`), or an approval refused (`approval_invalid`).",
+                                       _429="Too many failed approvals for that manager (`approval_locked`).")})
     def create(self, request):
         key = request_key(request)
         data = SaleInSerializer(data=request.data)
@@ -92,12 +105,21 @@ class SaleViewSet(viewsets.GenericViewSet):
         sale_in = data.validated_data
         require_branch(request, sale_in["branch"])
         submitted = checkout.sale_submit(
-            user_id=int(request.user.id), acting_token=raw_token(request), key=key, branch_id=sale_in["branch"],
-            lines=[(x["product"], x["quantity"]) for x in sale_in["lines"]],
+            seller=_seller(request), acting_token=raw_token(request), key=key, branch_id=sale_in["branch"],
+            lines=[checkout.LineRequest(x["product"], x["quantity"], _discount(x["discount"]))
+                   for x in sale_in["lines"]],
             payments=[(x["method"], x["amount"]) for x in sale_in["payments"]],
+            discount=_discount(sale_in["discount"]), approval=sale_in["approval"],
         )
         body = sale_public(selectors.sale_for_answer(submitted.saga))
         return _answer(submitted, body, "sale")
+
+    @extend_schema(operation_id="sales_receipt", responses={200: ReceiptSerializer, **errors(
+        _409="The sale is pending or rejected (`sale_not_completed`): only completed sales have a receipt.")})
+    @action(detail=True, methods=["get"], url_path="receipt")
+    def receipt(self, request, pk=None):
+        """The printable receipt: the company and branch as they are now, the sale as sold."""
+        return Response(receipts.receipt_public(self.get_object()))
 
     @extend_schema(operation_id="sales_return", request=ReturnInSerializer, parameters=[IDEMPOTENCY_KEY],
                    responses=_saga_responses(ReturnSerializer, PendingReturnSerializer, "return"))

@@ -1,7 +1,8 @@
 """Synthetic completed sales for load tests (bin/seed-data), in bulk but priced, numbered and totalled as real ones.
 
 Lines are priced with inventory's prices (from the stock export of its
-seeding), totals and settlement come from `pricing`, numbers from each
+seeding) under the company's tax settings (its default rate on every line,
+no discounts), totals and settlement come from `pricing`, numbers from each
 branch's locked counter (sales.numbering, as sale_complete takes them) and the daily
 totals from reports.services in the same transaction as the sales, so the
 reports agree with the sales. The stock side is inventory's: every sale is
@@ -19,14 +20,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone as dt_timezone
 from decimal import ROUND_CEILING, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from reports.services import CompletedSale, LineAmount, daily_totals_add_sales
 from sales import numbering, pricing
-from sales.checkout import sale_request_hash
+from sales.checkout import LineRequest, sale_request_hash
+from sis_common import sucursales_client
 from sales.models import Payment, PaymentMethod, SagaStatus, Sale, SaleLine
 
 KEY_PREFIX = "seed"
@@ -125,38 +126,43 @@ def _plan(rng, shelves, branches, cashiers, lines_left: int, batch: int) -> list
 @transaction.atomic
 def _insert(planned: list[tuple[int, int, list]], branch_codes: dict[int, str], day: date, moment: datetime,
             key_base: str) -> list[Sale]:
-    rate = settings.SALES_TAX_RATE
+    company = sucursales_client.company_get()
+    rate, include_tax = Decimal(str(company["default_tax_rate"])), bool(company["prices_include_tax"])
     # every branch's numbers in one statement each, taken in branch order as sale_complete's single ones
     sequences = {branch: iter(numbering.sequences_take(branch_id=branch, count=count))
                  for branch, count in sorted(Counter(branch for branch, _, _ in planned).items())}
     sales, details, completed = [], [], []
     for n, (branch, user, picked) in enumerate(planned):
-        lines = [(item[0], item[1], item[2], pricing.money(item[3]), quantity) for item, quantity in picked]
-        totals = pricing.totals((pricing.line_total(price, q) for *_, price, q in lines), rate)
+        lines = sorted((item[0], item[1], item[2], pricing.money(item[3]), quantity) for item, quantity in picked)
+        totals = pricing.price([pricing.LineIn(price, q, rate) for *_, price, q in lines],
+                               prices_include_tax=include_tax)
         payments = _payments(totals.total, n)
         settlement = pricing.settle(totals.total, payments)
         sequence = next(sequences[branch])
         sales.append(Sale(
             status=SagaStatus.COMPLETED, user_id=user, idempotency_key=f"{key_base}-{n}",
-            request_hash=sale_request_hash(branch_id=branch, lines=[(p, q) for p, *_, q in lines], payments=payments),
+            request_hash=sale_request_hash(branch_id=branch, lines=[LineRequest(p, q) for p, *_, q in lines],
+                                           payments=payments),
             saga_key=f"sale-{uuid.uuid4().hex}", business_date=day, completed_at=moment, branch_id=branch,
             branch_code=branch_codes[branch], sequence=sequence, number=numbering.sale_number(branch_codes[branch], sequence),
-            tax_rate=rate, subtotal=totals.subtotal, tax=totals.tax, total=totals.total, paid=settlement.paid,
-            change=settlement.change,
+            tax_rate=rate, prices_include_tax=include_tax, subtotal=totals.subtotal, tax=totals.tax,
+            total=totals.total, paid=settlement.paid, change=settlement.change,
         ))
-        details.append((lines, payments))
+        details.append((lines, payments, totals.lines))
         completed.append(CompletedSale(branch, day, user, totals.subtotal, totals.tax, totals.total, settlement.applied,
-                                       [LineAmount(p, name, q, pricing.line_total(price, q))
-                                        for p, _, name, price, q in lines]))
+                                       [LineAmount(p, name, q, amounts.total)
+                                        for (p, _, name, _, q), amounts in zip(lines, totals.lines)]))
     Sale.objects.bulk_create(sales)
     Sale.objects.filter(pk__in=[s.pk for s in sales]).update(created_at=moment)
     SaleLine.objects.bulk_create([
         SaleLine(sale=sale, product_id=p, sku=sku, name=name, unit_price=price, quantity=q,
-                 total=pricing.line_total(price, q))
-        for sale, (lines, _) in zip(sales, details) for p, sku, name, price, q in sorted(lines)
+                 tax_rate=amounts.tax_rate, discount=amounts.discount, net=amounts.net, tax=amounts.tax,
+                 total=amounts.total)
+        for sale, (lines, _, priced) in zip(sales, details)
+        for (p, sku, name, price, q), amounts in zip(lines, priced)
     ], batch_size=5000)
     Payment.objects.bulk_create([Payment(sale=sale, method=m, amount=a)
-                                 for sale, (_, payments) in zip(sales, details) for m, a in payments])
+                                 for sale, (_, payments, _) in zip(sales, details) for m, a in payments])
     daily_totals_add_sales(sales=completed)
     return sales
 

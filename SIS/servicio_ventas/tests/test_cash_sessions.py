@@ -34,7 +34,9 @@ def test_one_open_session_per_cashier(client_for):
     first = open_session(cashier)
     assert first.status_code == 201, first.content
     assert first.json()["status"] == "open"
-    assert first.json()["expected"] == {"cash": "100.00", "card": "0.00", "transfer": "0.00"}
+    assert first.json()["expected"] is None  # the cashier's close is blind
+    shown = client_for("manager", [1]).get(f"/api/sales/cash-sessions/{first.json()['id']}/").json()
+    assert shown["expected"] == {"cash": "100.00", "card": "0.00", "transfer": "0.00"}
     again = open_session(cashier, branch=2)
     assert again.status_code == 409
     assert again.json() | {} == {**again.json(), "code": "cash_session_open", "session": first.json()["id"]}
@@ -74,7 +76,8 @@ def test_close_shows_expected_counted_and_difference(client_for):
     make_sale(branch_id=1, user_id=21, lines=[(3, "5.00", 1)], payments=[("transfer", "5.90")])
     make_sale(branch_id=1, user_id=22, lines=[(3, "5.00", 1)])  # another cashier: not in this session
     _return(second, 21, [(2, 1)], "cash")  # refunds 11.80 in cash (of the 20.00 it brought)
-    live = cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()
+    assert cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()["expected"] is None  # blind
+    live = client_for("auditor").get(f"/api/sales/cash-sessions/{session_id}/").json()
     assert live["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}  # 50+11.80+20-11.80
     closed = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "69.50"},
                           **keyed())

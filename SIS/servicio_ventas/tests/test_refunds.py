@@ -3,19 +3,20 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from sales import pricing
 from sales.models import Sale, SaleReturn
 from sis_common.audit.capture import REDACTED
 from sis_common.audit.models import AuditEvent
+from sis_common.testing.plugin import KNOWN_COMPANY
 from sis_common.testing.tokens import access_token
-from tests.builders import make_sale
+from tests.builders import make_sale, sale_total
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 CASHIER, OTHER_CASHIER, MANAGER = 301, 302, 303
 ALL = [{"product": 1, "quantity": 2}]
+DAYS = KNOWN_COMPANY["return_days"]
 ACCEPTED = (201, 202)  # 202: inventory not there in these tests, the return stays pending
 
 
@@ -30,7 +31,7 @@ def refund(client, sale, *, lines=ALL, key, **extra):
 
 
 def total_of(lines) -> Decimal:
-    return pricing.totals((pricing.line_total(Decimal(p), q) for _, p, q in lines), settings.SALES_TAX_RATE).total
+    return sale_total(lines)
 
 
 LINES = [(1, "10.00", 2)]
@@ -90,7 +91,7 @@ def test_another_cashiers_sale_needs_a_manager(client_for):
 
 def test_an_old_sale_needs_a_manager_and_a_manager_may_return_it(client_for, settings):
     sale = card_sale()
-    Sale.objects.filter(pk=sale.pk).update(completed_at=timezone.now() - timedelta(days=settings.EWTTO_RETURN_DAYS + 1))
+    Sale.objects.filter(pk=sale.pk).update(completed_at=timezone.now() - timedelta(days=DAYS + 1))
     refused = refund(client_for("cashier", [5], user_id=CASHIER), sale, key="old")
     assert refused.status_code == 403 and refused.json()["reason"] == "too_old"
     done = refund(client_for("manager", [5], user_id=MANAGER), sale, key="old-by-manager")

@@ -83,7 +83,8 @@ def test_sales_are_listed_within_the_branch_scope(client_for):
     detail = client_for("manager", [6]).get(f"/api/sales/{at_6.pk}/").json()
     assert detail["number"] == "SUC-000001"
     assert detail["lines"][0] == {"product": 1, "sku": "SKU1", "name": "Product 1", "unit_price": "2.00",
-                                  "quantity": 1, "total": "2.00", "returned_quantity": 0}
+                                  "quantity": 1, "tax_rate": "0.1800", "discount": "0.00", "net": "2.00",
+                                  "tax": "0.36", "total": "2.36", "returned_quantity": 0}
     assert detail["total"] == "2.36" and detail["status"] == "completed"
     assert client_for("warehouse", [6]).get("/api/sales/").status_code == 403
 
@@ -119,10 +120,10 @@ def test_returns_check_branch_and_key(client_for):
 
 def _stored(user_id: int, key: str, body: dict, *, complete: bool) -> Sale:
     """A sale stored under `key`, bound to the hash checkout computes for `body`."""
-    lines = [(x["product"], x["quantity"]) for x in body["lines"]]
+    lines = [checkout.LineRequest(x["product"], x["quantity"]) for x in body["lines"]]
     payments = [(p["method"], Decimal(p["amount"])) for p in body["payments"]]
     digest = checkout.sale_request_hash(branch_id=body["branch"], lines=lines, payments=payments)
-    return make_sale(branch_id=body["branch"], user_id=user_id, lines=[(p, "10.00", q) for p, q in lines],
+    return make_sale(branch_id=body["branch"], user_id=user_id, lines=[(x.product, "10.00", x.quantity) for x in lines],
                      key=key, request_hash=digest, complete=complete)
 
 

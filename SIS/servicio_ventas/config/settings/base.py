@@ -1,5 +1,4 @@
 """Settings common to every environment of servicio_ventas."""
-from decimal import Decimal
 from pathlib import Path
 
 from sis_common import conf
@@ -14,11 +13,8 @@ globals().update(conf.service_settings(
                          "CashSessionStatusEnum": "cash.models.CashSession.Status",
                          "PaymentMethodEnum": "sales.models.PaymentMethod"}))
 
-# a return of a sale completed longer ago than this needs a manager (sales.refunds)
-EWTTO_RETURN_DAYS = env.int("EWTTO_RETURN_DAYS", default=30)
-
-# Sales (see docs/sales.md): tax on the subtotal, the calendar of the daily reports, saga timings.
-SALES_TAX_RATE = Decimal(env("EWTTO_SALES_TAX_RATE", default="0.18"))
+# Sales (see docs/sales.md): the calendar of the daily reports, saga timings. Taxes, discount limits and
+# return days are the company's settings (servicio_sucursales, sis_common.sucursales_client.company_get).
 SALES_TIME_ZONE = env("EWTTO_SALES_TIME_ZONE", default="UTC")
 # read timeouts of the calls to inventory; the gateway waits 15 s for the whole sale
 SALES_PRICE_TIMEOUT = env.float("EWTTO_SALES_PRICE_TIMEOUT", default=3.0)
