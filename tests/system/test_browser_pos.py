@@ -292,6 +292,34 @@ def test_an_admin_edits_the_company_and_a_manager_sets_a_pin(till, gateway, pos_
     assert me["has_pin"] is True
 
 
+def test_a_return_of_another_cashiers_sale_is_approved_by_a_managers_pin(till, gateway, pos_shop):
+    page, shop = till, pos_shop
+    branch, soap = shop["branch"], shop["products"]["soap"]
+    seller = Api(gateway, shop["cashier"]["username"], shop["cashier"]["password"])
+    sale = seller.call("POST", "/api/sales/", 201, headers={"Idempotency-Key": uuid.uuid4().hex}, json={
+        "branch": branch["id"], "lines": [{"product": soap["id"], "quantity": 2}],
+        "payments": [{"method": "cash", "amount": "23.60"}]})
+    late = Api(gateway, shop["late"]["username"], shop["late"]["password"])
+    current = late.session.get(f"{gateway}/api/sales/cash-sessions/current/?branch={branch['id']}", timeout=10)
+    if current.status_code == 404:
+        late.call("POST", "/api/sales/cash-sessions/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
+                  json={"branch": branch["id"], "opening_float": "100.00"})
+    sign_in(page, gateway, **shop["late"])
+    go(page, "Ventas y devoluciones")
+    page.get_by_role("link", name=sale["number"], exact=True).click()
+    page.get_by_label(f"Cantidad a devolver de {soap['name']}").fill("1")
+    page.get_by_label("Motivo").fill("no era el aroma")
+    page.get_by_role("button", name="Registrar devolución").click()
+    dialog = page.get_by_role("dialog")
+    playwright.expect(dialog).to_contain_text("otro cajero")
+    dialog.get_by_label("Usuario del gerente").fill(shop["manager"]["username"])
+    dialog.get_by_label("PIN", exact=True).fill(MANAGER_PIN)
+    dialog.get_by_role("button", name="Aprobar").click()
+    playwright.expect(page.locator("#notice")).to_contain_text("reembolso de 11,80")
+    returned = late.call("GET", f"/api/sales/{sale['id']}/")["returns"]
+    assert [(r["refund_amount"], r["approved_by"]) for r in returned] == [("11.80", shop["ids"]["manager"])]
+
+
 def test_the_tills_copy_of_the_pricing_rule_gives_the_sales_services_figures(till, gateway, pos_shop):
     """Random carts priced by pricing.js in the page, then sold through the API paid exactly by card.
 

@@ -434,4 +434,5 @@ export default {
   "code.discount_invalid": "A discount is a percent from 0 to 100 or an amount from 0.",
   "code.report_before_close": "The Z report is shown once the till is closed.",
   "code.not_your_session": "That till belongs to another cashier.",
+  "code.return_needs_manager": "A manager must approve this return (another cashier's sale, or past the return days).",
 };

@@ -434,4 +434,5 @@ export default {
   "code.discount_invalid": "Un descuento es un porcentaje de 0 a 100 o un monto desde 0.",
   "code.report_before_close": "El informe Z se muestra cuando la caja está cerrada.",
   "code.not_your_session": "Esa caja es de otro cajero.",
+  "code.return_needs_manager": "Un gerente debe aprobar esta devolución (venta de otro cajero, o fuera del plazo de devolución).",
 };
