@@ -56,6 +56,9 @@ class Api:
     def post(self, path: str, body: dict, key: str | None = None) -> requests.Response:
         return requests.post(f"{self.base}{path}", json=body, headers=self._headers(key), timeout=TIMEOUT)
 
+    def patch(self, path: str, body: dict) -> requests.Response:
+        return requests.patch(f"{self.base}{path}", json=body, headers=self._headers(None), timeout=TIMEOUT)
+
     def ok(self, method: str, path: str, *args, expect: int = 200, **kwargs) -> dict:
         answer = getattr(self, method)(path, *args, **kwargs)
         assert answer.status_code == expect, (method, path, answer.status_code, answer.text)

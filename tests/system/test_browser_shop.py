@@ -7,34 +7,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 from playwright import sync_api as playwright
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 15000
-
-
-class Api:
-    """The public API as one signed-in user (for setting the scene and checking outcomes)."""
-
-    def __init__(self, base: str, username: str, password: str):
-        self.base = base
-        self.session = requests.Session()
-        credentials = {"username": username, "password": password}
-        answer = self.session.post(f"{base}/api/auth/token/", json=credentials, timeout=10)
-        assert answer.status_code == 200, answer.text
-        self.session.headers["Authorization"] = f"Bearer {answer.json()['access']}"
-
-    def call(self, method: str, path: str, expect: int = 200, **kwargs):
-        answer = self.session.request(method, f"{self.base}{path}", timeout=20, **kwargs)
-        assert answer.status_code == expect, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json() if answer.content else None
+from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -86,26 +64,6 @@ def page(browser):
     assert not errors, f"JavaScript errors in the page: {errors}"
 
 
-def sign_in(page, gateway: str, username: str, password: str):
-    page.goto(f"{gateway}/")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Entrar").click()
-    page.get_by_role("button", name="Cerrar sesión").wait_for()
-
-
-def go(page, screen: str):
-    """Open a screen from the main navigation."""
-    page.get_by_role("navigation", name="Principal").get_by_role("link", name=screen, exact=True).click()
-
-
-def shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
 def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashboard(page, gateway, shop):
     soap, rice = shop["products"]["soap"], shop["products"]["rice"]
     sign_in(page, gateway, **shop["cashier"])
@@ -121,30 +79,32 @@ def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashbo
     scan.press("Enter")
     rice_qty = page.get_by_label(f"Cantidad de {rice['name']}")
     playwright.expect(rice_qty).to_have_value("2")
-    # subtotal 10.00 + 2 x 5.50 = 21.00; tax 18 % = 3.78; total 24.78
-    playwright.expect(page.locator("#pos-total")).to_have_text(re.compile(r"24,78"))
+    # shelf prices include the 18 % tax (the company's default): 10.00 + 2 x 5.50 = 21.00, of which tax
+    # 1.53 + 1.68 (each line split on its own, half up)
+    playwright.expect(page.locator("#pos-total")).to_have_text(re.compile(r"21,00"))
+    playwright.expect(page.locator("#pos-tax")).to_have_text(re.compile(r"3,21"))
 
     # split: 10,00 by card, the rest in cash with a 20,00 note
     page.get_by_role("button", name="+ Tarjeta").click()
     page.get_by_label("Monto del pago 1").fill("10,00")
     page.get_by_role("button", name="+ Efectivo").click()
-    playwright.expect(page.get_by_label("Monto del pago 2")).to_have_value("14,78")
+    playwright.expect(page.get_by_label("Monto del pago 2")).to_have_value("11,00")
     page.get_by_label("Monto del pago 2").fill("20")
-    playwright.expect(page.locator("#pos-change")).to_have_text(re.compile(r"5,22"))
+    playwright.expect(page.locator("#pos-change")).to_have_text(re.compile(r"9,00"))
     assert shot(page, "point-of-sale.png").stat().st_size > 10000
 
     page.keyboard.press("F9")
     receipt = page.locator("article.receipt")
     playwright.expect(receipt).to_contain_text(re.compile(r"Comprobante C\w+-\d+"))
-    playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"24,78"))
-    playwright.expect(page.locator("#receipt-change")).to_have_text(re.compile(r"5,22"))
+    playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"21,00"))
+    playwright.expect(page.locator("#receipt-change")).to_have_text(re.compile(r"9,00"))
     number = re.search(r"Comprobante (\S+)", receipt.locator("h2").inner_text()).group(1)
     shot(page, "point-of-sale-receipt.png")
 
     # the sale as the API knows it: two lines, two payments
     sales = shop["admin"].call("GET", f"/api/sales/?branch={shop['here']['id']}")["results"]
     sale = next(s for s in sales if s["number"] == number)
-    assert sale["total"] == "24.78" and sale["change"] == "5.22"
+    assert sale["total"] == "21.00" and sale["tax"] == "3.21" and sale["change"] == "9.00"
     assert sorted((p["method"], p["amount"]) for p in sale["payments"]) == [("card", "10.00"), ("cash", "20.00")]
 
     # stock dropped at this branch
@@ -163,9 +123,9 @@ def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashbo
     page.get_by_label("Sucursal").select_option(str(shop["here"]["id"]))
     card = page.locator(f".card[data-branch='{shop['here']['id']}']")
     playwright.expect(card.locator(".sales-count")).to_have_text("1")
-    playwright.expect(card.locator(".sales-total")).to_have_text(re.compile(r"24,78"))
+    playwright.expect(card.locator(".sales-total")).to_have_text(re.compile(r"21,00"))
     playwright.expect(card.locator("tr[data-method='card'] td")).to_have_text(re.compile(r"10,00"))
-    playwright.expect(card.locator("tr[data-method='cash'] td")).to_have_text(re.compile(r"14,78"))
+    playwright.expect(card.locator("tr[data-method='cash'] td")).to_have_text(re.compile(r"11,00"))
     playwright.expect(page.get_by_role("link", name=number)).to_be_visible()
 
 
@@ -238,18 +198,18 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
     scan.press("Enter")
     playwright.expect(page.get_by_label(f"Cantidad de {soap['name']}")).to_have_value("3")
     page.keyboard.press("F4")  # a cash payment of exactly what is due
-    playwright.expect(page.get_by_label("Monto del pago 1")).to_have_value("35,40")
+    playwright.expect(page.get_by_label("Monto del pago 1")).to_have_value("30,00")
     page.keyboard.press("F9")
-    playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"35,40"))
+    playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"30,00"))
     number = re.search(r"Comprobante (\S+)", page.locator("article.receipt h2").inner_text()).group(1)
 
     # the customer brings one soap back
     go(page, "Ventas y devoluciones")
-    page.get_by_role("link", name=number).click()
+    page.get_by_role("link", name=number, exact=True).click()
     page.get_by_label(f"Cantidad a devolver de {soap['name']}").fill("1")
     page.get_by_label("Motivo").fill("envase roto")
     page.get_by_role("button", name="Registrar devolución").click()
-    playwright.expect(page.get_by_role("status")).to_contain_text("reembolso de 11,80")
+    playwright.expect(page.get_by_role("status")).to_contain_text("reembolso de 10,00")
 
     # stock arrives, and some rice goes to the other branch
     go(page, "Entradas y ajustes")
@@ -279,12 +239,15 @@ def test_a_manager_runs_a_shop_day_from_the_browser(page, gateway, shop):
     rice_row = page.locator(f"#stock-results tr[data-product='{rice['id']}'] td.quantity")
     playwright.expect(rice_row).to_have_text(str(rice_before + 5 - 4))
 
-    # the till: 50,00 float + 35,40 sold - 11,80 refunded = 73,60 expected in cash
+    # the till, closed blind: 50,00 float + 30,00 sold - 10,00 refunded = 70,00 expected in cash, shown after
     go(page, "Caja")
-    playwright.expect(page.locator("#cash-expected-cash")).to_have_text(re.compile(r"73,60"))
-    page.get_by_label("Contado en Efectivo").fill("73,60")
+    playwright.expect(page.locator("#cash-close-form")).not_to_contain_text("70,00")
+    page.get_by_label("Cantidad de 20,00", exact=True).fill("3")
+    page.get_by_label("Cantidad de 10,00", exact=True).fill("1")
+    page.once("dialog", lambda confirm: confirm.accept())
     page.get_by_role("button", name="Cerrar caja").click()
-    playwright.expect(page.locator("#cash-summary tr[data-method='cash']")).to_contain_text("0,00")
+    cash = page.locator("#cash-summary tr[data-method='cash'] td")
+    playwright.expect(cash).to_have_text([re.compile(r"70,00"), re.compile(r"70,00"), re.compile(r"0,00")])
 
     go(page, "Resumen")
     card = page.locator(f".card[data-branch='{here['id']}']")

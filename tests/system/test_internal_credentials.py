@@ -69,3 +69,21 @@ def test_only_the_gateway_gets_a_services_node_details(stack):
         headers = {**credential(stack, caller), "X-Forwarded-For": "198.51.100.9"}
         body = requests.get(stack.url("sucursales") + "/health", headers=headers, timeout=10).json()
         assert ("db" in body) is detailed, caller
+
+
+def test_approvals_and_company_settings_answer_their_callers_only(stack):
+    approvals = stack.url("auth") + "/internal/approvals/"
+    body = {"username": "nobody-here", "pin": "1234", "branch": 1}
+
+    def approve(caller: str) -> int:
+        return requests.post(approvals, json=body, headers=credential(stack, caller), timeout=10).status_code
+
+    # auth holds the digests of ventas (approvals) and the gateway (/health) only
+    assert approve("ventas") == 403  # answered: one refusal for every reason
+    assert approve("gateway") == 403
+    assert approve("inventario") == 401
+    assert requests.post(approvals, json=body, timeout=10).status_code == 401
+    company = stack.url("sucursales") + "/internal/company/"
+    for caller, status in (("ventas", 200), ("inventario", 200), ("auth", 403), ("gateway", 403)):
+        assert requests.get(company, headers=credential(stack, caller), timeout=10).status_code == status, caller
+    assert requests.get(company, timeout=10).status_code == 401

@@ -168,3 +168,24 @@ def test_the_access_token_names_the_user(make_user, login):
     make_user("cashier", username="plain")
     assert jwt.decode(login("rosa").json()["access"], options={"verify_signature": False})["name"] == "Rosa Huamán"
     assert jwt.decode(login("plain").json()["access"], options={"verify_signature": False})["name"] == "plain"
+
+
+def test_no_pin_reaches_the_audit_trail_or_the_logs(admin_api, make_user, login, bearer, address, ventas, caplog,
+                                                    known_branches):
+    import json
+
+    from sis_common.audit.models import AuditEvent
+
+    admin_api.post("/api/auth/users/", {"username": "aud-pin", "password": PASSWORD, "role": "manager",
+                                        "branches": [1], "pin": "918273"}, format="json")
+    user = make_user("manager")
+    admin_api.patch(f"/api/auth/users/{user.pk}/", {"pin": "564738"}, format="json")
+    own = bearer(login(user.username).json()["access"])
+    assert own.post("/api/auth/me/pin/", {"password": PASSWORD, "pin": "192837"}, format="json",
+                    HTTP_X_FORWARDED_FOR=address).status_code == 204
+    approve(ventas, user.username, "192837")
+    approve(ventas, user.username, "000000")
+    trail = json.dumps([[e.summary, e.changes] for e in AuditEvent.objects.using("default").all()])
+    assert "aud-pin" in trail  # the writes are there ...
+    for pin in ("918273", "564738", "192837"):  # ... their PINs are not
+        assert pin not in trail and pin not in caplog.text

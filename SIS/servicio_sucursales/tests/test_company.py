@@ -105,3 +105,8 @@ def test_internal_callers_are_inventario_and_ventas(admin_client):
 def test_company_is_not_taken_for_a_branch(admin_client):
     assert admin_client.delete(URL).status_code == 405
     assert admin_client.get("/api/branches/?page_size=1").status_code == 200
+
+
+def test_token_required(client):
+    assert client.get(URL).status_code == 401
+    assert client.patch(URL, {"name": "x"}, format="json").status_code == 401

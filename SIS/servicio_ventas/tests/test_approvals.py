@@ -34,3 +34,12 @@ def test_auth_unreachable_is_a_503(url, monkeypatch):
         approval_check(username="boss", pin="1234", branch_id=1)
     assert refused.value.status_code == 503
     assert refused.value.get_codes() == "service_unavailable"
+
+
+def test_a_pin_never_reaches_the_audit_trail():
+    from sis_common.audit.capture import REDACTED, redact
+
+    body = {"approval": {"username": "boss", "pin": "4321"}, "lines": [{"product": 1, "shipping": 2}],
+            "new_pin": "1234", "PIN": "9999"}
+    assert redact(body) == {"approval": {"username": "boss", "pin": REDACTED},
+                            "lines": [{"product": 1, "shipping": 2}], "new_pin": REDACTED, "PIN": REDACTED}

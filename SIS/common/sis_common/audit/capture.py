@@ -10,7 +10,7 @@ from rest_framework.exceptions import ParseError
 from sis_common.jsonbody import loads_bounded
 
 REDACTED = "[redacted]"
-# `pin`: a POS PIN (a user's own, or a manager's approval typed at the till) as a whole word of the key
+# `pin` as a whole word of the key only: a POS PIN (`approval.pin`), not `shipping`
 SECRET_KEYS = re.compile(r"pass|secret|token|refresh|access|key|csrf|(?:^|_)pin(?:$|_)", re.IGNORECASE)
 ID_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{32}|[0-9a-f-]{36})$", re.IGNORECASE)
 MAX_CHANGES_BYTES = 4096

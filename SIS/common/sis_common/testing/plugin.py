@@ -71,7 +71,9 @@ def known_branches():
 
     from sis_common.sucursales_client import cache_key
 
-    known = {cache_key(i): {"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True}
+    known = {cache_key(i): {"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True,
+                            "address": f"Av. {i}", "city": "Lima", "phone": "", "receipt_header": "",
+                            "receipt_footer": ""}
              for i in range(1, 10)}
     cache.set_many(known, 3600)
     yield

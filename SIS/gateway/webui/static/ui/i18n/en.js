@@ -230,6 +230,8 @@ export default {
   "products.name": "Name",
   "products.price": "Price",
   "products.cost": "Cost",
+  "products.tax_rate": "Tax (%)",
+  "products.tax_rate_hint": "0 is exempt; empty: the company's default rate.",
   "products.new": "New product",
   "products.edit": "Edit {name}",
   "products.create": "Create product",
@@ -339,6 +341,7 @@ export default {
   "receipt.view_title": "Receipt",
 
   "sales.reprint": "Print receipt",
+  "sales.approved_by": "discount approved by {name}",
 
   "cash.close_title": "Close the till (blind count)",
   "cash.blind_hint": "Count the drawer before seeing the result: the expected amounts and the difference appear after closing.",

@@ -230,6 +230,8 @@ export default {
   "products.name": "Nombre",
   "products.price": "Precio",
   "products.cost": "Costo",
+  "products.tax_rate": "Impuesto (%)",
+  "products.tax_rate_hint": "0 es exonerado; vacío: la tasa por defecto de la empresa.",
   "products.new": "Nuevo producto",
   "products.edit": "Editar {name}",
   "products.create": "Crear producto",
@@ -339,6 +341,7 @@ export default {
   "receipt.view_title": "Comprobante",
 
   "sales.reprint": "Imprimir comprobante",
+  "sales.approved_by": "descuento aprobado por {name}",
 
   "cash.close_title": "Cerrar caja (conteo a ciegas)",
   "cash.blind_hint": "Cuenta el cajón antes de ver el resultado: lo esperado y la diferencia se muestran al cerrar.",

@@ -1,24 +1,48 @@
-// Point of sale: scan or search, a cart with quantities, split payments with change, and a printable receipt.
+// Point of sale: scan or search, a cart with quantities and discounts, split payments with change, a manager's
+// approval by PIN for a discount over the cashier's limit, and the receipt printed on 80 mm or A4.
 // The keyboard drives it: F2 scan, Enter add, F4 payment, F9 charge, F8 new sale.
 import { ApiError, api, get, newIdempotencyKey } from "../api.js";
 import { h, replace, select } from "../dom.js";
-import { showError } from "../errors.js";
-import { amountText, dateTime, money, number, t } from "../i18n.js";
-import { fromCents, taxCents, toCents } from "../money.js";
+import { message, showError } from "../errors.js";
+import { amountText, money, t } from "../i18n.js";
+import { fromCents, toCents } from "../money.js";
+import { discountBody, parseDiscount, quote } from "../pricing.js";
+import { withApproval } from "./approval.js";
 import { alertBox, page, rememberProducts } from "./common.js";
 import { cashSessionStatus } from "./cash.js";
+import { loadReceipt, receiptPanel } from "./receipt.js";
+import { saleLines } from "./sales.js";
 
 const METHODS = ["cash", "card", "transfer"];
 const PENDING_RETRIES = 5;
-const RATE_KEY = "ewtto.taxRate";
+const COMPANY_KEY = "ewtto.company";
+// what the sales service assumes until the company says otherwise (common-interfaces.md, A)
+const DEFAULT_COMPANY = { prices_include_tax: true, default_tax_rate: "0.1800" };
+
+// The company's pricing settings, asked once per tab and kept for the next visit.
+async function companySettings() {
+  try {
+    const company = await get("/api/branches/company/");
+    sessionStorage.setItem(COMPANY_KEY, JSON.stringify(company));
+    return company;
+  } catch {
+    try {
+      return JSON.parse(sessionStorage.getItem(COMPANY_KEY)) || DEFAULT_COMPANY;
+    } catch {
+      return DEFAULT_COMPANY;
+    }
+  }
+}
 
 export default async function pos(ctx) {
   if (!ctx.branch) return { title: t("nav.pos"), node: page(t("nav.pos"), h("p", {}, t("common.no_branch"))) };
   const state = {
-    cart: new Map(), // product id -> {product, quantity}
+    cart: new Map(), // product id -> {product, quantity, discountText, discount}
     payments: [],
     attempt: null, // {key, body}: the Idempotency-Key of this sale attempt, reused on retry
-    rate: sessionStorage.getItem(RATE_KEY) || "0.18",
+    company: await companySettings(),
+    saleDiscountText: "",
+    saleDiscount: undefined,
     sale: null,
   };
   const box = alertBox();
@@ -27,7 +51,9 @@ export default async function pos(ctx) {
     placeholder: t("pos.scan_placeholder"), "aria-describedby": "pos-scan-hint" });
   const matches = h("ul", { class: "picker-list", id: "pos-matches", role: "listbox", hidden: true, "aria-label": t("pos.matches") });
   const cartBody = h("tbody");
-  const totals = h("dl", { class: "totals" });
+  const totals = h("dl", { class: "totals", id: "pos-totals" });
+  const saleDiscount = h("input", { id: "pos-sale-discount", type: "text", autocomplete: "off", class: "discount",
+    "aria-describedby": "pos-discount-hint" });
   const paymentList = h("div", { class: "payments" });
   const paySummary = h("dl", { class: "totals pay-summary" });
   const chargeButton = h("button", { type: "button", class: "primary big", id: "pos-charge", accesskey: "c" }, t("pos.charge"));
@@ -36,30 +62,39 @@ export default async function pos(ctx) {
   const receiptArea = h("div", { class: "receipt-area" });
   const session = h("p", { class: "pos-session" });
 
-  // ---- amounts -------------------------------------------------------------
-  const subtotal = () => [...state.cart.values()].reduce((s, l) => s + toCents(l.product.price) * l.quantity, 0);
-  const total = () => subtotal() + taxCents(subtotal(), state.rate);
+  // ---- amounts (the service's rule, pricing.js) ----------------------------------
+  const includesTax = () => state.company.prices_include_tax !== false;
+  const rateOf = (product) => product.tax_rate ?? state.company.default_tax_rate ?? DEFAULT_COMPANY.default_tax_rate;
+  const priced = () => quote([...state.cart.values()].map((l) => ({
+    price: toCents(l.product.price), quantity: l.quantity, rate: rateOf(l.product), discount: l.discount || undefined,
+  })), { includesTax: includesTax(), discount: state.saleDiscount || undefined });
+  const total = () => priced().total;
   const paid = () => state.payments.reduce((s, p) => s + (Number.isNaN(p.cents) ? 0 : p.cents), 0);
+  const discountsReadable = () => state.saleDiscount !== null && [...state.cart.values()].every((l) => l.discount !== null);
 
   function renderTotals() {
-    const sub = subtotal();
+    const q = priced();
     replace(totals,
-      h("dt", {}, t("sale.subtotal")), h("dd", {}, money(fromCents(sub))),
-      h("dt", {}, t("sale.tax_rate", { rate: number(Number(state.rate) * 100) })), h("dd", {}, money(fromCents(taxCents(sub, state.rate)))),
-      h("dt", { class: "grand" }, t("sale.total")), h("dd", { class: "grand", id: "pos-total" }, money(fromCents(total()))));
-    const due = total() - paid();
+      h("dt", {}, t("sale.gross")), h("dd", { id: "pos-gross" }, money(fromCents(q.gross))),
+      q.discount ? [h("dt", {}, t("sale.discount_total")), h("dd", { id: "pos-discount" }, `−${money(fromCents(q.discount))}`)] : null,
+      h("dt", {}, t("sale.net")), h("dd", { id: "pos-net" }, money(fromCents(q.net))),
+      h("dt", {}, includesTax() ? t("sale.tax_included") : t("sale.tax")), h("dd", { id: "pos-tax" }, money(fromCents(q.tax))),
+      h("dt", { class: "grand" }, t("sale.total")), h("dd", { class: "grand", id: "pos-total" }, money(fromCents(q.total))),
+      q.problem ? h("dd", { class: "field-error wide", id: "pos-discount-problem" }, t("pos.discount_too_big")) : null);
+    const due = q.total - paid();
     const cashIn = state.payments.filter((p) => p.method === "cash").reduce((s, p) => s + (p.cents || 0), 0);
     replace(paySummary,
       h("dt", {}, t("pos.paid")), h("dd", { id: "pos-paid" }, money(fromCents(paid()))),
       h("dt", {}, t("pos.remaining")), h("dd", { id: "pos-remaining", class: due > 0 ? "due" : "" }, money(fromCents(Math.max(due, 0)))),
       h("dt", {}, t("sale.change")), h("dd", { id: "pos-change", class: "change" }, money(fromCents(due < 0 ? Math.min(-due, cashIn) : 0))));
-    chargeButton.disabled = !state.cart.size || due > 0 || state.payments.some((p) => Number.isNaN(p.cents) || p.cents <= 0);
+    chargeButton.disabled = !state.cart.size || due > 0 || state.payments.some((p) => Number.isNaN(p.cents) || p.cents <= 0)
+      || Boolean(q.problem) || !discountsReadable();
   }
 
   // ---- cart ----------------------------------------------------------------
   function add(product, quantity = 1) {
     rememberProducts([product]);
-    const line = state.cart.get(product.id) || { product, quantity: 0 };
+    const line = state.cart.get(product.id) || { product, quantity: 0, discountText: "", discount: undefined };
     line.quantity += quantity;
     state.cart.delete(product.id); // the last touched line goes to the bottom, where the eye is
     state.cart.set(product.id, line);
@@ -68,7 +103,9 @@ export default async function pos(ctx) {
   }
 
   function renderCart() {
-    replace(cartBody, [...state.cart.values()].map(({ product, quantity }) => {
+    const q = priced();
+    replace(cartBody, [...state.cart.values()].map((line, index) => {
+      const { product, quantity } = line;
       const qty = h("input", { type: "number", min: "1", max: "100000", step: "1", value: String(quantity), class: "qty",
         "aria-label": t("pos.quantity_of", { name: product.name }), inputmode: "numeric" });
       qty.addEventListener("change", () => {
@@ -80,18 +117,44 @@ export default async function pos(ctx) {
       qty.addEventListener("keydown", (event) => {
         if (event.key === "Enter") { event.preventDefault(); qty.dispatchEvent(new Event("change")); scan.focus(); }
       });
+      // "5%" or an amount off this line; the line's figures follow as it is typed
+      const discount = h("input", { type: "text", value: line.discountText, class: "discount", autocomplete: "off",
+        "aria-label": t("pos.discount_of", { name: product.name }), "aria-describedby": "pos-discount-hint",
+        "aria-invalid": String(line.discount === null) });
+      discount.addEventListener("change", () => {
+        line.discountText = discount.value;
+        line.discount = parseDiscount(discount.value);
+        renderCart();
+        cartBody.querySelector(`[data-product="${product.id}"] .discount`)?.focus();
+      });
+      discount.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") { event.preventDefault(); discount.dispatchEvent(new Event("change")); scan.focus(); }
+      });
       const remove = h("button", { type: "button", class: "link danger", onclick: () => { state.cart.delete(product.id); renderCart(); scan.focus(); } },
         t("pos.remove"), h("span", { class: "visually-hidden" }, ` ${product.name}`));
+      const figures = q.lines[index];
       return h("tr", { dataset: { product: product.id } },
         h("td", {}, h("span", { class: "name" }, product.name), h("br"), h("small", {}, product.sku)),
         h("td", { class: "num" }, money(product.price)),
         h("td", { class: "num" }, qty),
-        h("td", { class: "num" }, money(fromCents(toCents(product.price) * quantity))),
+        h("td", { class: "num" }, discount,
+          figures.discount ? h("small", { class: "line-discount" }, h("br"), `−${money(fromCents(figures.discount))}`) : null),
+        h("td", { class: "num line-total" }, money(fromCents(figures.total))),
         h("td", {}, remove));
     }));
-    if (!state.cart.size) replace(cartBody, h("tr", {}, h("td", { colspan: "5", class: "empty" }, t("pos.empty_cart"))));
+    if (!state.cart.size) replace(cartBody, h("tr", {}, h("td", { colspan: "6", class: "empty" }, t("pos.empty_cart"))));
     renderTotals();
   }
+
+  saleDiscount.addEventListener("change", () => {
+    state.saleDiscountText = saleDiscount.value;
+    state.saleDiscount = parseDiscount(saleDiscount.value);
+    saleDiscount.setAttribute("aria-invalid", String(state.saleDiscount === null));
+    renderCart();
+  });
+  saleDiscount.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); saleDiscount.dispatchEvent(new Event("change")); }
+  });
 
   async function lookUp() {
     const raw = scan.value.trim();
@@ -112,7 +175,8 @@ export default async function pos(ctx) {
     const exact = results.filter((p) => p.barcode === term || p.sku === term);
     if (exact.length === 1 || results.length === 1) {
       add(exact[0] || results[0], quantity);
-      scan.value = "";
+      // a scanner may have sent the next code while this one was looked up: that one stays
+      if (scan.value.trim() === raw) scan.value = "";
       return;
     }
     if (!results.length) {
@@ -184,11 +248,42 @@ export default async function pos(ctx) {
 
   // ---- charging --------------------------------------------------------------
   function saleBody() {
-    return {
+    const body = {
       branch: ctx.branch,
-      lines: [...state.cart.values()].map((l) => ({ product: l.product.id, quantity: l.quantity })),
+      lines: [...state.cart.values()].map((l) => {
+        const line = { product: l.product.id, quantity: l.quantity };
+        if (l.discount) line.discount = discountBody(l.discount);
+        return line;
+      }),
       payments: state.payments.map((p) => ({ method: p.method, amount: fromCents(p.cents) })),
     };
+    if (state.saleDiscount) body.discount = discountBody(state.saleDiscount);
+    return body;
+  }
+
+  // the sale, asked again while the service answers it pending (same key: never sold twice)
+  async function run(body) {
+    let sale = await submit(body);
+    for (let i = 0; sale.status === "pending" && i < PENDING_RETRIES; i += 1) {
+      replace(status, t("pos.pending"));
+      await new Promise((resolve) => { setTimeout(resolve, 2000); });
+      sale = await submit(body);
+    }
+    return sale;
+  }
+
+  // Over the cashier's limit: a manager types their username and PIN; the first try keeps the attempt's key
+  // (the refusal stored nothing), a try after a wrong PIN is a new attempt.
+  async function runApproved(body, refusal) {
+    let tries = 0;
+    return withApproval({
+      reason: message(refusal),
+      attempt: async (approval) => {
+        if (tries > 0) state.attempt.key = newIdempotencyKey();
+        tries += 1;
+        return run({ ...body, approval });
+      },
+    });
   }
 
   async function charge() {
@@ -201,19 +296,24 @@ export default async function pos(ctx) {
     box.hidden = true;
     replace(status, t("pos.charging"));
     try {
-      let sale = await submit(body);
-      for (let i = 0; sale.status === "pending" && i < PENDING_RETRIES; i += 1) {
-        replace(status, t("pos.pending"));
-        await new Promise((resolve) => { setTimeout(resolve, 2000); });
-        sale = await submit(body);
+      let sale;
+      try {
+        sale = await run(body);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === "discount_needs_approval")) throw error;
+        replace(status, t("pos.approval_waiting"));
+        sale = await runApproved(body, error);
+        if (!sale) {
+          replace(status, t("pos.approval_cancelled"));
+          return;
+        }
       }
       if (sale.status === "pending") {
         replace(status, t("pos.still_pending", { key: state.attempt.key }));
         return;
       }
       state.attempt = null;
-      if (sale.tax_rate) sessionStorage.setItem(RATE_KEY, (state.rate = String(sale.tax_rate)));
-      showReceipt(sale);
+      await showReceipt(sale);
     } catch (error) {
       // a refusal is final for this cart; a lost answer keeps the key so the retry is the same attempt
       if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== "idempotency_in_progress") {
@@ -232,14 +332,23 @@ export default async function pos(ctx) {
   }
 
   // ---- receipt ------------------------------------------------------------------
-  function showReceipt(sale) {
+  async function showReceipt(sale) {
     state.sale = sale;
     replace(status);
     work.hidden = true;
-    replace(receiptArea, receipt(sale, ctx),
-      h("div", { class: "actions no-print" },
-        h("button", { type: "button", class: "primary", id: "receipt-print", onclick: () => window.print() }, t("receipt.print")),
-        h("button", { type: "button", class: "secondary", id: "receipt-new", onclick: reset }, t("pos.new_sale_key"))));
+    const again = h("button", { type: "button", class: "secondary", id: "receipt-new", onclick: reset }, t("pos.new_sale_key"));
+    let printable;
+    try {
+      printable = receiptPanel(await loadReceipt(sale.id), { extra: [again] });
+    } catch (error) {
+      // the sale is done; only its printout is missing: say so and offer it from the sales list
+      printable = h("div", { class: "receipt-area" }, h("p", { class: "alert", role: "alert" }, message(error)),
+        h("p", {}, h("a", { href: `#/receipt/${sale.id}` }, t("receipt.retry"))), h("div", { class: "actions" }, again));
+    }
+    replace(receiptArea, h("div", { class: "columns" }, printable,
+      h("section", { class: "no-print", "aria-labelledby": "sold-lines-title" },
+        h("h2", { id: "sold-lines-title" }, t("pos.sold_title", { number: sale.number || `#${sale.id}` })),
+        saleLines(sale))));
     receiptArea.hidden = false;
     ctx.notify(t("pos.sold", { number: sale.number, total: money(sale.total) }));
     receiptArea.querySelector("#receipt-new").focus();
@@ -250,6 +359,10 @@ export default async function pos(ctx) {
     state.payments = [];
     state.attempt = null;
     state.sale = null;
+    state.saleDiscount = undefined;
+    state.saleDiscountText = "";
+    saleDiscount.value = "";
+    saleDiscount.removeAttribute("aria-invalid");
     receiptArea.hidden = true;
     replace(receiptArea);
     work.hidden = false;
@@ -287,9 +400,12 @@ export default async function pos(ctx) {
     h("section", { class: "pos-cart panel", "aria-labelledby": "pos-cart-title" },
       h("h2", { id: "pos-cart-title" }, t("pos.cart")),
       h("div", { class: "table-wrap" }, h("table", { id: "pos-cart" },
-        h("thead", {}, h("tr", {}, [t("common.product"), t("sale.unit_price"), t("sale.quantity"), t("sale.line_total"), ""]
-          .map((c, i) => h("th", { scope: "col", class: i && i < 4 ? "num" : "" }, c)))),
+        h("thead", {}, h("tr", {}, [t("common.product"), t("sale.unit_price"), t("sale.quantity"), t("sale.discount"),
+          t("sale.line_total"), ""].map((c, i) => h("th", { scope: "col", class: i && i < 5 ? "num" : "" }, c)))),
         cartBody)),
+      h("div", { class: "field sale-discount" }, h("label", { for: "pos-sale-discount" }, t("pos.sale_discount")), saleDiscount),
+      h("p", { class: "hint", id: "pos-discount-hint" }, t("pos.discount_hint")),
+      includesTax() ? h("p", { class: "hint", id: "pos-tax-note" }, t("pos.prices_include_tax")) : null,
       totals),
     h("section", { class: "pos-pay panel", "aria-labelledby": "pos-pay-title" },
       h("h2", { id: "pos-pay-title" }, t("pos.payments")),
@@ -306,41 +422,10 @@ export default async function pos(ctx) {
 
   renderCart();
   renderPayments();
-  // the rate of the branch's latest sale is the service's current one (a sale keeps the rate it used)
-  get("/api/sales/", { branch: ctx.branch, page_size: 1 }).then((latest) => {
-    const rate = latest.results?.[0]?.tax_rate;
-    if (rate && String(rate) !== state.rate) {
-      state.rate = String(rate);
-      sessionStorage.setItem(RATE_KEY, state.rate);
-      renderTotals();
-    }
-  }).catch(() => {});
   cashSessionStatus(ctx).then((node) => replace(session, node)).catch(() => replace(session));
 
   const node = page(t("nav.pos"),
     h("p", { class: "subtitle" }, t("pos.at_branch", { branch: ctx.branchLabel(ctx.branch) })),
     session, box, status, work, receiptArea);
   return { title: t("nav.pos"), node, focus: scan, cleanup: () => document.removeEventListener("keydown", onKey) };
-}
-
-// The receipt as the customer gets it; @media print shows only this.
-export function receipt(sale, ctx) {
-  const rows = sale.lines.map((line) => h("tr", {},
-    h("td", {}, line.name || `#${line.product}`, h("br"), h("small", {}, `${line.quantity} × ${money(line.unit_price)}`)),
-    h("td", { class: "num" }, money(line.total))));
-  return h("article", { class: "receipt", "aria-labelledby": "receipt-title" },
-    h("header", {},
-      h("p", { class: "receipt-brand" }, "E-WTTO"),
-      h("p", {}, ctx.branchLabel(sale.branch)),
-      h("h2", { id: "receipt-title" }, t("receipt.title", { number: sale.number || `#${sale.id}` })),
-      h("p", {}, dateTime(sale.completed_at || sale.created_at))),
-    h("table", {}, h("thead", { class: "visually-hidden" }, h("tr", {}, h("th", { scope: "col" }, t("common.product")), h("th", { scope: "col" }, t("sale.line_total")))),
-      h("tbody", {}, rows)),
-    h("dl", { class: "totals" },
-      h("dt", {}, t("sale.subtotal")), h("dd", {}, money(sale.subtotal)),
-      h("dt", {}, t("sale.tax")), h("dd", {}, money(sale.tax)),
-      h("dt", { class: "grand" }, t("sale.total")), h("dd", { class: "grand", id: "receipt-total" }, money(sale.total)),
-      sale.payments.map((p) => [h("dt", {}, t(`method.${p.method}`)), h("dd", {}, money(p.amount))]),
-      h("dt", {}, t("sale.change")), h("dd", { id: "receipt-change" }, money(sale.change))),
-    h("footer", {}, h("p", {}, t("receipt.thanks"))));
 }

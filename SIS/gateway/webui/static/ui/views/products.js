@@ -8,6 +8,7 @@ import { fromCents, toCents } from "../money.js";
 // what people type (12,50 or 012.5) as the API's money string (12.50); anything else as typed, for the API to refuse
 const asMoney = (text) => (Number.isNaN(toCents(text)) ? text.trim() : fromCents(toCents(text)));
 import { alertBox, page, pager } from "./common.js";
+import { fractionOf, percentText } from "./company.js";
 
 export default async function products(ctx) {
   const box = alertBox();
@@ -25,10 +26,11 @@ export default async function products(ctx) {
     try {
       const data = await get(path);
       replace(results, table([t("common.sku"), t("products.barcode"), t("products.name"), { label: t("products.price"), class: "num" },
-        t("common.status"), ""],
+        { label: t("products.tax_rate"), class: "num" }, t("common.status"), ""],
       data.results.map((p) => h("tr", { dataset: { product: p.id } },
         h("td", {}, p.sku), h("td", {}, p.barcode || ""), h("td", {}, p.name),
         h("td", { class: "num" }, money(p.price)),
+        h("td", { class: "num tax-rate" }, p.tax_rate !== undefined ? `${percentText(p.tax_rate)} %` : ""),
         h("td", {}, p.is_active ? t("common.active_m") : t("common.inactive_m")),
         h("td", {}, admin ? h("button", { type: "button", class: "link", onclick: () => edit(ctx, p, box) }, t("common.edit")) : ""))),
       { empty: t("common.no_results") }), pager(data, load));
@@ -51,7 +53,9 @@ function productForm(ctx, box, product = null) {
       field(t("products.barcode"), input("barcode", { maxlength: "64" })),
       field(t("products.name"), input("name", { required: true, maxlength: "200" })),
       field(t("products.price"), input("price", { required: true, inputmode: "decimal" })),
-      field(t("products.cost"), input("cost", { inputmode: "decimal" }))),
+      field(t("products.cost"), input("cost", { inputmode: "decimal" })),
+      field(t("products.tax_rate"), h("input", { name: "tax_rate", inputmode: "decimal",
+        value: product?.tax_rate !== undefined ? percentText(product.tax_rate) : "" }), { hint: t("products.tax_rate_hint") })),
     product ? h("div", { class: "field check" }, active, h("label", { for: "product-active" }, t("common.active_m"))) : null,
     h("div", { class: "actions" }, submit,
       product ? h("button", { type: "button", class: "secondary", onclick: () => ctx.rerender() }, t("common.cancel")) : null));
@@ -61,6 +65,8 @@ function productForm(ctx, box, product = null) {
     const body = { sku: data.sku.trim(), name: data.name.trim(), price: asMoney(data.price),
       barcode: data.barcode.trim() || null };
     if (data.cost) body.cost = asMoney(data.cost);
+    // a percent as people say it ("18", "0" exempt); empty leaves it to the company's default
+    if (data.tax_rate.trim()) body.tax_rate = fractionOf(data.tax_rate) ?? data.tax_rate.trim();
     if (product) body.is_active = active.checked;
     submit.disabled = true;
     try {

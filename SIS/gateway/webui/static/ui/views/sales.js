@@ -1,10 +1,9 @@
-// Past sales: a filtered list, one sale with its receipt, and returns against it.
+// Past sales: a filtered list (reprint from it), one sale with its lines and taxes, and returns against it.
 import { ApiError, api, get, newIdempotencyKey, withQuery } from "../api.js";
 import { field, h, replace, select, table } from "../dom.js";
 import { formProblem, showError } from "../errors.js";
 import { date, dateTime, money, number, t } from "../i18n.js";
 import { alertBox, branchSelect, page, pager, statusBadge } from "./common.js";
-import { receipt } from "./pos.js";
 
 const RETURN_ROLES = new Set(["admin", "manager", "cashier"]);
 
@@ -38,13 +37,15 @@ async function saleList(ctx) {
     try {
       const data = await get(path);
       replace(results, table(
-        [t("sale.number"), t("common.date"), t("nav.branch"), { label: t("sale.total"), class: "num" }, t("common.status")],
+        [t("sale.number"), t("common.date"), t("nav.branch"), { label: t("sale.total"), class: "num" }, t("common.status"), ""],
         data.results.map((s) => h("tr", {},
           h("td", {}, h("a", { href: `#/sales/${s.id}` }, s.number || `#${s.id}`)),
           h("td", {}, dateTime(s.completed_at || s.created_at)),
           h("td", {}, ctx.branchLabel(s.branch)),
           h("td", { class: "num" }, money(s.total)),
-          h("td", {}, statusBadge(s.status)))),
+          h("td", {}, statusBadge(s.status)),
+          h("td", {}, s.status === "completed" ? h("a", { href: `#/receipt/${s.id}`, class: "reprint" },
+            t("sales.reprint"), h("span", { class: "visually-hidden" }, ` ${s.number || s.id}`)) : null))),
         { empty: t("sales.none") }), pager(data, load));
     } catch (error) {
       showError(box, error);
@@ -61,17 +62,44 @@ async function saleDetail(ctx, id) {
     && sale.lines.some((l) => l.quantity > (l.returned_quantity || 0));
   const node = page(t("sales.sale_title", { number: sale.number || `#${sale.id}` }),
     h("p", { class: "subtitle" }, statusBadge(sale.status), " ", ctx.branchLabel(sale.branch), " · ",
-      date(sale.business_date), " · ", dateTime(sale.completed_at || sale.created_at)),
+      date(sale.business_date), " · ", dateTime(sale.completed_at || sale.created_at),
+      sale.cashier_name || sale.cashier_username ? [" · ", t("receipt.cashier", { name: sale.cashier_name || sale.cashier_username })] : null,
+      sale.approved_by_username ? [" · ", h("span", { id: "sale-approved-by" }, t("sales.approved_by", { name: sale.approved_by_username }))] : null),
     h("p", { class: "no-print" }, h("a", { href: "#/sales" }, t("sales.back"))),
     box,
     h("div", { class: "columns" },
-      h("div", {}, receipt(sale, ctx),
+      h("div", {}, saleLines(sale),
         h("div", { class: "actions no-print" },
-          h("button", { type: "button", class: "secondary", onclick: () => window.print() }, t("receipt.print")))),
+          sale.status === "completed" ? h("a", { href: `#/receipt/${sale.id}`, class: "button", id: "sale-receipt" }, t("sales.reprint")) : null)),
       h("div", { class: "no-print" },
         returnsList(sale),
         canReturn ? returnForm(ctx, sale, box) : null)));
   return { title: t("sales.sale_title", { number: sale.number || `#${sale.id}` }), node };
+}
+
+const hasDiscount = (value) => value !== undefined && value !== null && Number(value) !== 0;
+
+// The sale's lines as the service priced them (discount, net, tax, total per line) and its totals.
+export function saleLines(sale) {
+  return h("div", { class: "sale-lines" },
+    table([t("common.product"), { label: t("sale.quantity"), class: "num" }, { label: t("sale.unit_price"), class: "num" },
+      { label: t("sale.discount"), class: "num" }, { label: t("sale.net"), class: "num" }, { label: t("sale.tax"), class: "num" },
+      { label: t("sale.line_total"), class: "num" }],
+    sale.lines.map((line) => h("tr", { dataset: { product: line.product } },
+      h("td", {}, line.name || `#${line.product}`),
+      h("td", { class: "num" }, number(line.quantity)),
+      h("td", { class: "num" }, money(line.unit_price)),
+      h("td", { class: "num line-discount" }, hasDiscount(line.discount) ? money(line.discount) : ""),
+      h("td", { class: "num line-net" }, line.net !== undefined ? money(line.net) : ""),
+      h("td", { class: "num line-tax" }, line.tax !== undefined ? money(line.tax) : ""),
+      h("td", { class: "num line-total" }, money(line.total))))),
+    h("dl", { class: "totals", id: "sale-totals" },
+      hasDiscount(sale.discount_total) ? [h("dt", {}, t("sale.discount_total")), h("dd", { id: "sale-discount" }, money(sale.discount_total))] : null,
+      h("dt", {}, t("sale.net")), h("dd", { id: "sale-net" }, money(sale.subtotal)),
+      h("dt", {}, t("sale.tax")), h("dd", { id: "sale-tax" }, money(sale.tax)),
+      h("dt", { class: "grand" }, t("sale.total")), h("dd", { class: "grand", id: "sale-total" }, money(sale.total)),
+      (sale.payments || []).map((p) => [h("dt", {}, t(`method.${p.method}`)), h("dd", {}, money(p.amount))]),
+      h("dt", {}, t("sale.change")), h("dd", { id: "sale-change" }, money(sale.change))));
 }
 
 function returnsList(sale) {
