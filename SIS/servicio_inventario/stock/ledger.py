@@ -60,8 +60,8 @@ def stock_apply(*, kind: str, lines: list[Line], reference: str = "", user_id: i
                 document: StockDocument | None = None) -> list[Movement]:
     """Apply every line or none; 409 insufficient_stock naming each short line.
 
-    All lines of one call change stock the same way (all in or all out), which
-    is what every document does; a shortage is then simply "takes > quantity".
+    Lines may add and take in one call (an adjustment, a count); a pair is short
+    when, line by line, what it holds would go below zero.
     """
     move = Move(lines=lines, reference=reference, user_id=user_id, note=note, transfer=transfer, document=document)
     movements, short = _apply(kind, [move])
@@ -88,18 +88,16 @@ def _apply(kind: str, moves: list[Move]) -> tuple[list[Movement], list[dict]]:
     lines = [line for move in moves for line in move.lines]
     if not lines or any(line.quantity == 0 for line in lines) or any(not move.lines for move in moves):
         raise ValueError("stock_apply needs lines with non-zero quantities")
-    taking = lines[0].quantity < 0
-    if any((line.quantity < 0) != taking for line in lines):
-        raise ValueError("stock_apply lines must all add or all take")
     pairs = sorted({(line.branch_id, line.product_id) for line in lines})
-    if not taking:
-        _create_missing_rows(pairs)
+    adding = sorted({(line.branch_id, line.product_id) for line in lines if line.quantity > 0})
+    if adding:
+        _create_missing_rows(adding)
     rows = _lock_rows(pairs)
     balances = {pair: row.quantity for pair, row in rows.items()}
     now = timezone.now()
     movements, short = [], []
     for move in moves:
-        if taking and (move_short := _shortages(move.lines, balances)):
+        if move_short := _shortages(move.lines, balances):
             short += move_short
             continue
         for line in move.lines:
@@ -144,14 +142,23 @@ def _lock_rows(pairs: list[Pair]) -> dict[Pair, Stock]:
 
 
 def _shortages(lines: list[Line], balances: dict[Pair, int]) -> list[dict]:
-    """The pairs of one move that take more than their balance holds (a pair without a row holds 0)."""
+    """The pairs of one move whose balance, line by line, would go below zero (a pair without a row holds 0).
+
+    `requested` is what the move takes of the pair in all.
+    """
     requested: dict[Pair, int] = defaultdict(int)
+    running: dict[Pair, int] = {}
+    short: set[Pair] = set()
     for line in lines:
-        requested[(line.branch_id, line.product_id)] -= line.quantity
+        pair = (line.branch_id, line.product_id)
+        running[pair] = running.get(pair, balances.get(pair, 0)) + line.quantity
+        if line.quantity < 0:
+            requested[pair] -= line.quantity
+        if running[pair] < 0:
+            short.add(pair)
     return [{"branch": branch_id, "product": product_id, "requested": wanted,
              "available": balances.get((branch_id, product_id), 0)}
-            for (branch_id, product_id), wanted in requested.items()
-            if wanted > balances.get((branch_id, product_id), 0)]
+            for (branch_id, product_id), wanted in requested.items() if (branch_id, product_id) in short]
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -1,4 +1,4 @@
-"""Stock per (branch, product), the append-only ledger, transfers and document moves.
+"""Stock per (branch, product), the append-only ledger, transfers and stock documents.
 
 Branches live in servicio_sucursales: here they are plain ids, checked over REST.
 """
@@ -89,21 +89,72 @@ class TransferLine(models.Model):
 
 
 class StockDocument(models.Model):
-    """One stock move of another service's document (a sale or a return), all lines or none."""
+    """One stock move of many lines, all or none: another service's sale or return, or a receipt, adjustment or count.
+
+    `reference` is what every ledger row of the document carries: the sale's number, or the
+    document's own number (`RC-<id>`, `AJ-<id>`, `CT-<count id>`).
+    """
 
     class Kind(models.TextChoices):
         SALE = "sale"
         RETURN = "return"
+        RECEIPT = "receipt"
+        ADJUSTMENT = "adjustment"
+        COUNT = "count"
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    class Reason(models.TextChoices):
+        DAMAGE = "damage"
+        LOSS = "loss"
+        THEFT = "theft"
+        EXPIRY = "expiry"
+        CORRECTION = "correction"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     branch_id = models.PositiveBigIntegerField()
     reference = models.CharField(max_length=64)
     user_id = models.PositiveBigIntegerField(null=True)
+    supplier_ref = models.CharField(max_length=64, blank=True, default="")  # receipts: the supplier's delivery note
+    reason = models.CharField(max_length=12, choices=Reason.choices, blank=True, default="")  # adjustments
+    note = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["reference"], name="document_reference")]
+        indexes = [
+            models.Index(fields=["reference"], name="document_reference"),
+            # the receipt and adjustment lists: one kind, maybe one branch, newest first by id
+            models.Index(fields=["kind", "branch_id"], name="document_kind_branch"),
+        ]
+
+
+class DocumentLine(models.Model):
+    """A line of a receipt or an adjustment as it was asked (sales keep their lines in ventas)."""
+
+    document = models.ForeignKey(StockDocument, on_delete=models.PROTECT, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.BigIntegerField()  # signed, as the ledger row
+    unit_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True)  # receipts only, when given
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "product"], name="document_line_product"),
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="document_line_not_zero"),
+        ]
+
+
+class ProductCost(models.Model):
+    """The row a receipt locks before it changes a product's average cost (catalog `Product.cost`).
+
+    Receipts of one product queue on it, so each averages over what the one before left.
+    It is locked before any stock row and holds no foreign-key constraint: sales, which
+    check the product row by foreign key, never wait on it (docs/inventory.md, average cost).
+    """
+
+    product = models.OneToOneField(Product, primary_key=True, db_constraint=False, on_delete=models.DO_NOTHING,
+                                   related_name="+")
+    last_document = models.ForeignKey(StockDocument, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
 
 
 class MovementQuerySet(models.QuerySet):
@@ -126,6 +177,7 @@ class Movement(models.Model):
         RETURN = "return"
         TRANSFER_OUT = "transfer_out"
         TRANSFER_IN = "transfer_in"
+        COUNT = "count"
 
     branch_id = models.PositiveBigIntegerField()
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
@@ -149,6 +201,9 @@ class Movement(models.Model):
             models.Index(fields=["branch_id", "kind"], name="movement_branch_kind"),
             models.Index(fields=["kind"], name="movement_kind"),
             models.Index(fields=["reference"], name="movement_reference"),
+            # ?date_from=&date_to=, alone or with a branch
+            models.Index(fields=["created_at"], name="movement_created"),
+            models.Index(fields=["branch_id", "created_at"], name="movement_branch_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(quantity=0), name="movement_not_zero"),

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import Q, QuerySet, Sum
 
 from sis_common.filtersets import filtered
 
-from .filters import MovementFilter, StockFilter, TransferFilter
-from .models import Movement, Stock, Transfer
+from catalog.models import Product
+
+from .filters import DocumentFilter, MovementFilter, StockFilter, TransferFilter
+from .models import Movement, Stock, StockDocument, Transfer
 
 
 def _in_branches(qs: QuerySet, visible: Iterable[int] | None, field: str = "branch_id") -> QuerySet:
@@ -25,9 +28,27 @@ def stock_get(*, branch: int, product: int) -> Stock | None:
 
 
 def movement_list(*, visible: Iterable[int] | None = None, branch: int | None = None, product: int | None = None,
-                  kind: str | None = None) -> QuerySet[Movement]:
+                  kind: str | None = None, date_from: date | None = None, date_to: date | None = None,
+                  reference: str | None = None) -> QuerySet[Movement]:
     return filtered(MovementFilter, _in_branches(Movement.objects.all(), visible), branch=branch, product=product,
-                    kind=kind)
+                    kind=kind, date_from=date_from, date_to=date_to, reference=reference)
+
+
+def document_list(*, kind: str, visible: Iterable[int] | None = None, branch: int | None = None,
+                  date_from: date | None = None, date_to: date | None = None) -> QuerySet[StockDocument]:
+    """Receipts or adjustments (`kind`) in the caller's branches, with their lines."""
+    qs = _in_branches(StockDocument.objects.filter(kind=kind).prefetch_related("lines"), visible)
+    return filtered(DocumentFilter, qs, branch=branch, date_from=date_from, date_to=date_to)
+
+
+def document_get(*, kind: str, document_id: int) -> StockDocument | None:
+    return (StockDocument.objects.using("default").prefetch_related("lines")
+            .filter(kind=kind, pk=document_id).first())
+
+
+def product_activity(*, ids: Iterable[int]) -> dict[int, bool]:
+    """`is_active` of each id among `ids` that is a product, read from the primary before a write."""
+    return dict(Product.objects.using("default").filter(pk__in=list(ids)).values_list("pk", "is_active"))
 
 
 def transfer_list(*, visible: Iterable[int] | None = None, status: str | None = None,

@@ -1,11 +1,13 @@
 """Serializers of the stock API: strict input validation (400 with field messages) and public shapes."""
 from rest_framework import serializers
 
+from sis_common.bounds import money_field, money_text
 from sis_common.query import QuerySerializer
 
 from catalog.selectors import existing_product_ids
 
-from .models import Movement, Stock, StockDocument, Transfer
+from .models import DocumentLine, Movement, Stock, StockDocument, Transfer
+from .selectors import product_activity
 
 MAX_QUANTITY = 1_000_000_000
 MAX_ID = 2**63 - 1
@@ -87,10 +89,23 @@ class MovementSerializer(serializers.ModelSerializer):
                   "transfer", "document", "created_at"]
 
 
-class MovementFilterSerializer(QuerySerializer):
+class DatesMixin:
+    """`date_from`/`date_to`: days (in the service's time zone) of `created_at`, both included."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": ["May not be before date_from."]}, code="invalid_date_range")
+        return attrs
+
+
+class MovementFilterSerializer(DatesMixin, QuerySerializer):
     branch = branch_field(required=False)
     product = product_field(required=False)
     kind = serializers.ChoiceField(choices=Movement.Kind.choices, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    reference = serializers.CharField(max_length=64, required=False)
 
 
 class StockSerializer(serializers.ModelSerializer):
@@ -149,10 +164,115 @@ class TransferFilterSerializer(QuerySerializer):
 class DocumentMoveCreateSerializer(LinesMixin, serializers.Serializer):
     repeated_products = True  # a sale may list one product twice; the ledger gets a row per line
 
-    kind = serializers.ChoiceField(choices=StockDocument.Kind.choices)
+    kind = serializers.ChoiceField(choices=[StockDocument.Kind.SALE, StockDocument.Kind.RETURN])
     branch = branch_field()
     reference = serializers.CharField(max_length=64)
     user = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None)
     lines = lines_field()
 
 
+
+
+def document_lines_check(lines: list[dict]) -> None:
+    """Each product once, known and active (one query for all lines); field messages keyed by line index."""
+    products = [line["product"] for line in lines]
+    if len(set(products)) != len(products):
+        raise serializers.ValidationError("Each product may appear in one line only.", code="duplicate_product")
+    active = product_activity(ids=products)
+    errors = {}
+    for i, line in enumerate(lines):
+        if line["product"] not in active:
+            errors[i] = {"product": [serializers.ErrorDetail(unknown_product(line["product"]), code="unknown_product")]}
+        elif not active[line["product"]]:
+            errors[i] = {"product": [serializers.ErrorDetail(f"Product {line['product']} is inactive.",
+                                                             code="inactive_product")]}
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+class ReceiptLineInSerializer(serializers.Serializer):
+    product = product_field()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    unit_cost = money_field(required=False, allow_null=True, default=None,
+                            help_text="What one unit cost; moves the product's average cost. Absent: it stays.")
+
+
+class ReceiptCreateSerializer(serializers.Serializer):
+    branch = branch_field()
+    supplier_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    lines = serializers.ListField(child=ReceiptLineInSerializer(), min_length=1, max_length=MAX_LINES)
+
+    def validate_lines(self, lines):
+        document_lines_check(lines)
+        return lines
+
+
+class AdjustmentLineInSerializer(serializers.Serializer):
+    product = product_field()
+    quantity = serializers.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
+                                        help_text="Signed: found (+) or gone (-); never 0.")
+
+    def validate_quantity(self, value):
+        if value == 0:
+            raise serializers.ValidationError("An adjustment line must not be zero.", code="zero_quantity")
+        return value
+
+
+class AdjustmentCreateSerializer(serializers.Serializer):
+    branch = branch_field()
+    reason = serializers.ChoiceField(choices=StockDocument.Reason.choices)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    lines = serializers.ListField(child=AdjustmentLineInSerializer(), min_length=1, max_length=MAX_LINES)
+
+    def validate_lines(self, lines):
+        document_lines_check(lines)
+        return lines
+
+
+class ReceiptLineSerializer(serializers.ModelSerializer):
+    product = serializers.IntegerField(source="product_id")
+    unit_cost = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentLine
+        fields = ["product", "quantity", "unit_cost"]
+
+    def get_unit_cost(self, line) -> str | None:
+        return None if line.unit_cost is None else money_text(line.unit_cost)
+
+
+class AdjustmentLineSerializer(serializers.ModelSerializer):
+    product = serializers.IntegerField(source="product_id")
+
+    class Meta:
+        model = DocumentLine
+        fields = ["product", "quantity"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="reference", help_text="On every ledger row of the document (`reference`).")
+    branch = serializers.IntegerField(source="branch_id")
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+
+
+class ReceiptSerializer(DocumentSerializer):
+    lines = ReceiptLineSerializer(many=True)
+
+    class Meta:
+        model = StockDocument
+        fields = ["id", "number", "branch", "supplier_ref", "note", "user", "lines", "created_at"]
+
+
+class AdjustmentSerializer(DocumentSerializer):
+    lines = AdjustmentLineSerializer(many=True)
+
+    class Meta:
+        model = StockDocument
+        fields = ["id", "number", "branch", "reason", "note", "user", "lines", "created_at"]
+
+
+class DocumentFilterSerializer(DatesMixin, QuerySerializer):
+    branch = branch_field(required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)

@@ -9,6 +9,8 @@ from . import views
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("movements", views.MovementViewSet, basename="movement")
 router.register("transfers", views.TransferViewSet, basename="transfer")
+router.register("receipts", views.ReceiptViewSet, basename="receipt")
+router.register("adjustments", views.AdjustmentViewSet, basename="adjustment")
 
 levels = views.StockLevelViewSet
 urlpatterns = [

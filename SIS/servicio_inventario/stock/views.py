@@ -11,11 +11,13 @@ from sis_common.sucursales_client import branch_get
 from sis_common.errors import DomainError
 from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 from sis_common.keyset import KeysetPagination
-from sis_common.openapi import IDEMPOTENCY_KEY, KeysetSchema
+from sis_common.openapi import IDEMPOTENCY_KEY, KeysetSchema, errors
 
-from . import selectors, services
+from . import documents, selectors, services
+from .models import StockDocument
 from .serializers import (
-    MovementCreateSerializer, MovementFilterSerializer, MovementSerializer, StockFilterSerializer,
+    AdjustmentCreateSerializer, AdjustmentSerializer, DocumentFilterSerializer, MovementCreateSerializer,
+    MovementFilterSerializer, MovementSerializer, ReceiptCreateSerializer, ReceiptSerializer, StockFilterSerializer,
     StockMinSerializer, StockSerializer, TransferCreateSerializer, TransferFilterSerializer, TransferSerializer,
 )
 
@@ -172,6 +174,89 @@ class TransferViewSet(StockViewSet):
 
         return run_idempotent(key=key, scope=f"transfer-actions:{request.user.id}",
                               payload={"transfer": pk, "action": step}, handler=handler)
+
+
+class ReceiptViewSet(StockViewSet):
+    """Goods in: documents of many lines, each line a ledger row carrying the receipt's number."""
+
+    @extend_schema(operation_id="receipts_list", parameters=[DocumentFilterSerializer],
+                   responses=ReceiptSerializer(many=True))
+    def list(self, request):
+        return self.listed(DocumentFilterSerializer, _documents_of(StockDocument.Kind.RECEIPT), ReceiptSerializer,
+                           newest_first=True)
+
+    @extend_schema(operation_id="receipts_get", responses=ReceiptSerializer)
+    def retrieve(self, request, pk: int):
+        return Response(ReceiptSerializer(_document_or_404(request, StockDocument.Kind.RECEIPT, pk)).data)
+
+    @extend_schema(operation_id="receipts_create", request=ReceiptCreateSerializer, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: ReceiptSerializer, **errors(409)})
+    def create(self, request):
+        def write(data):
+            return documents.receipt_create(
+                branch_id=data["branch"], supplier_ref=data["supplier_ref"], note=data["note"], user_id=request.user.id,
+                lines=[documents.DocumentLineIn(line["product"], line["quantity"], line["unit_cost"])
+                       for line in data["lines"]])
+
+        return _document_create(request, "receipts", ReceiptCreateSerializer, ReceiptSerializer, write)
+
+
+class AdjustmentViewSet(StockViewSet):
+    """Stock found or lost, for a reason: documents of many signed lines."""
+
+    @extend_schema(operation_id="adjustments_list", parameters=[DocumentFilterSerializer],
+                   responses=AdjustmentSerializer(many=True))
+    def list(self, request):
+        return self.listed(DocumentFilterSerializer, _documents_of(StockDocument.Kind.ADJUSTMENT),
+                           AdjustmentSerializer, newest_first=True)
+
+    @extend_schema(operation_id="adjustments_get", responses=AdjustmentSerializer)
+    def retrieve(self, request, pk: int):
+        return Response(AdjustmentSerializer(_document_or_404(request, StockDocument.Kind.ADJUSTMENT, pk)).data)
+
+    @extend_schema(operation_id="adjustments_create", request=AdjustmentCreateSerializer,
+                   parameters=[IDEMPOTENCY_KEY],
+                   responses={201: AdjustmentSerializer, **errors(409)})
+    def create(self, request):
+        def write(data):
+            return documents.adjustment_create(
+                branch_id=data["branch"], reason=data["reason"], note=data["note"], user_id=request.user.id,
+                lines=[documents.DocumentLineIn(line["product"], line["quantity"]) for line in data["lines"]])
+
+        return _document_create(request, "adjustments", AdjustmentCreateSerializer, AdjustmentSerializer, write)
+
+
+def _documents_of(kind: str):
+    def selector(**filters):
+        return selectors.document_list(kind=kind, **filters)
+
+    return selector
+
+
+def _document_or_404(request, kind: str, pk: int) -> StockDocument:
+    document = selectors.document_get(kind=kind, document_id=pk)
+    if document is None:
+        raise DomainError("Not found.", "not_found", 404)
+    require_branch(request, document.branch_id)
+    return document
+
+
+def _document_create(request, name: str, input_class, output_class, write) -> Response:
+    """Validate, check the branch, then write once per key; a refusal (409 insufficient_stock) stores nothing else."""
+    key = request_key(request)
+    serializer = input_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    require_branch(request, data["branch"])
+    scope = f"{name}:{request.user.id}"
+    check_branches(key=key, scope=scope, branch=data["branch"])
+
+    def handler():
+        document = write(data)
+        shown = selectors.document_get(kind=document.kind, document_id=document.pk)
+        return Response(output_class(shown).data, status=status.HTTP_201_CREATED)
+
+    return run_idempotent(key=key, scope=scope, payload=request.data, handler=handler)
 
 
 def check_branches(*, key: str | None, scope: str, **branches: int) -> None:

@@ -1,5 +1,6 @@
 """The stock rules at the service layer: never below zero, all lines or none, an append-only ledger."""
 import pytest
+from django.db import transaction
 
 from sis_common.errors import DomainError
 from stock import services
@@ -144,12 +145,22 @@ def test_ledger_rows_are_never_changed_or_deleted(make_product, receive):
     assert Movement.objects.get(pk=movement.pk).quantity == 3
 
 
-def test_stock_apply_refuses_mixed_or_zero_lines(make_product):
+def test_stock_apply_refuses_zero_lines(make_product):
     product = make_product()
     with pytest.raises(ValueError):
-        stock_apply(kind="adjustment", lines=[Line(SRC, product.pk, 1), Line(DST, product.pk, -1)])
-    with pytest.raises(ValueError):
         stock_apply(kind="adjustment", lines=[Line(SRC, product.pk, 0)])
+
+
+def test_one_call_may_add_and_take_and_is_short_by_its_takes(make_product, receive, ledger_consistent):
+    found, gone = make_product(), make_product()
+    receive(SRC, gone.pk, 2)
+    with pytest.raises(DomainError) as refused, transaction.atomic():
+        stock_apply(kind="adjustment", lines=[Line(SRC, found.pk, 4), Line(SRC, gone.pk, -3)])
+    assert refused.value.extra["lines"] == [{"branch": SRC, "product": gone.pk, "requested": 3, "available": 2}]
+    assert quantity(SRC, found) == 0 and quantity(SRC, gone) == 2
+    moved = stock_apply(kind="adjustment", lines=[Line(SRC, found.pk, 4), Line(SRC, gone.pk, -2)])
+    assert [(m.product_id, m.quantity, m.balance_after) for m in moved] == [(found.pk, 4, 4), (gone.pk, -2, 0)]
+    ledger_consistent()
 
 
 def test_minimum_sets_low_flag(make_product, receive):

@@ -43,7 +43,8 @@ def approval_check(*, username: str, pin: str, branch_id: int) -> Approver:
             raise ServiceUnavailable(SERVICE, "unreadable approval answer") from None
     if answer.status == 429:
         raise DomainError("Too many failed approvals for this user; wait and try again.", "approval_locked", 429,
-                          approval=["Too many failed approvals for this user; wait and try again."])
+                          approval=["Too many failed approvals for this user; wait and try again."],
+                          retry_after_seconds=data.get("retry_after_seconds"))
     if answer.status in (400, 403):
         raise DomainError("The approval was refused: not a manager of this branch, or a wrong PIN.",
                           "approval_invalid", 403,

@@ -29,9 +29,10 @@ class DiscountInSerializer(serializers.Serializer):
     amount = money_field(required=False)
 
     def validate(self, attrs):
+        # a rule across the fields, which the schema does not state: its own code, not `invalid`
         if len(attrs) != 1:
             message = "A discount is either {percent} or {amount}, exactly one of them."
-            raise serializers.ValidationError({"non_field_errors": [message]}, code="invalid")
+            raise serializers.ValidationError({"non_field_errors": [message]}, code="discount_invalid")
         return attrs
 
 
@@ -86,12 +87,10 @@ class ApprovalSerializer(serializers.Serializer):
     pin = serializers.RegexField(r"^[0-9]{4,8}$", max_length=8, required=False)
 
     def validate(self, attrs):
-        if "token" in attrs and ({"username", "pin"} & attrs.keys()):
+        # a rule across the fields, which the schema does not state: its own code, not `invalid`
+        if attrs.keys() not in ({"token"}, {"username", "pin"}):
             raise serializers.ValidationError({"non_field_errors": ["Either {token} or {username, pin}."]},
-                                              code="invalid")
-        if "token" not in attrs and {"username", "pin"} != attrs.keys():
-            raise serializers.ValidationError({"non_field_errors": ["Either {token} or {username, pin}."]},
-                                              code="invalid")
+                                              code="approval_incomplete")
         return attrs
 
 

@@ -164,3 +164,31 @@ def test_a_product_on_two_lines_is_400_duplicate_product(client_for):
     assert answer.status_code == 400
     assert answer.json()["code"] == "duplicate_product" and "lines" in answer.json()
     assert Sale.objects.count() == 0
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({**BODY, "discount": {"percent": "5", "amount": "1.00"}}, "discount_invalid"),
+    ({**BODY, "discount": {}}, "discount_invalid"),
+    ({**BODY, "lines": [{"product": 1, "quantity": 1, "discount": {"percent": "1", "amount": "1"}}]},
+     "discount_invalid"),
+    ({**BODY, "discount": {"percent": "100.01"}}, "invalid"),
+    ({**BODY, "discount": {"percent": "-1"}}, "invalid"),
+    ({**BODY, "lines": [{"product": 1, "quantity": 1, "discount": {"amount": "-1.00"}}]}, "invalid"),
+    ({**BODY, "discount": {"amount": "1.001"}}, "invalid"),
+    ({**BODY, "approval": {"username": "boss", "pin": "12ab"}}, "invalid"),
+    ({**BODY, "approval": {"username": "boss"}}, "invalid"),
+])
+def test_bad_discounts_and_approvals_are_400_and_store_nothing(client_for, body, code):
+    answer = post_sale(client_for("cashier", [1]), body)
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["code"] == code
+    assert Sale.objects.count() == 0
+
+
+@pytest.mark.parametrize("approval", [{"token": "x", "pin": "1234"}, {"username": "boss"}, {}])
+def test_a_return_approval_is_a_token_or_a_username_and_pin(client_for, approval):
+    sale = make_sale(branch_id=3, user_id=1, lines=[(1, "2.00", 1)])
+    answer = client_for("cashier", [3], user_id=2).post(
+        f"/api/sales/{sale.pk}/returns/", {"lines": [{"product": 1, "quantity": 1}], "approval": approval},
+        format="json", HTTP_IDEMPOTENCY_KEY="r-approval")
+    assert answer.status_code == 400 and answer.json()["code"] == "approval_incomplete"

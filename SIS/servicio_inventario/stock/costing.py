@@ -1,0 +1,64 @@
+"""A product's moving average cost (catalog `Product.cost`): what a receipt's unit costs do to it.
+
+One cost per product, averaged over the quantity on hand at every branch. Receipts of
+a product queue on its `ProductCost` row, taken before any stock row, and write the
+product row last: a sale holds a stock row and then checks the product row by foreign
+key, so a receipt that held the product row while waiting for that stock row would
+deadlock with it.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Sum, Value, When
+from django.utils import timezone
+
+from catalog.models import Product
+
+from .models import ProductCost, Stock, StockDocument
+
+CENT = Decimal("0.01")
+
+
+def average_cost(*, on_hand: int, cost: Decimal, quantity: int, unit_cost: Decimal) -> Decimal:
+    """The cost after `quantity` units at `unit_cost` join `on_hand` units at `cost`, to the cent (half up).
+
+    Nothing on hand: the new units' cost, whatever the old one was.
+    """
+    if on_hand <= 0:
+        return unit_cost.quantize(CENT, ROUND_HALF_UP)
+    total = on_hand * cost + quantity * unit_cost
+    return (total / (on_hand + quantity)).quantize(CENT, ROUND_HALF_UP)
+
+
+def costs_lock(*, product_ids: list[int]) -> None:
+    """Wait for any other receipt of these products to finish: their cost rows, locked in product order."""
+    ids = sorted(set(product_ids))
+    existing = set(ProductCost.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [ProductCost(product_id=pk) for pk in ids if pk not in existing]
+    if missing:
+        # only the missing rows: ignoring a conflict share-locks the row, and two such locks would then deadlock
+        ProductCost.objects.bulk_create(missing, ignore_conflicts=True)
+    list(ProductCost.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def costs_before(*, product_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """(quantity on hand at every branch, cost) of each product, read after `costs_lock`."""
+    on_hand = dict(Stock.objects.filter(product_id__in=product_ids).order_by().values("product_id")
+                   .annotate(total=Sum("quantity")).values_list("product_id", "total"))
+    costs = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "cost"))
+    return {pk: (int(on_hand.get(pk) or 0), costs[pk]) for pk in product_ids}
+
+
+def costs_receive(*, document: StockDocument, before: dict[int, tuple[int, Decimal]],
+                  lines: list[tuple[int, int, Decimal]]) -> dict[int, Decimal]:
+    """Set each product's cost after its received line [(product, quantity, unit_cost)]; the new costs."""
+    new = {}
+    for product_id, quantity, unit_cost in lines:
+        on_hand, cost = before[product_id]
+        new[product_id] = average_cost(on_hand=on_hand, cost=cost, quantity=quantity, unit_cost=unit_cost)
+    if new:
+        Product.objects.filter(pk__in=list(new)).update(
+            cost=Case(*[When(pk=pk, then=Value(cost)) for pk, cost in new.items()]))
+        ProductCost.objects.filter(pk__in=list(new)).update(last_document=document, updated_at=timezone.now())
+    return new
