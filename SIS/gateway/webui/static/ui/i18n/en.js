@@ -332,6 +332,7 @@ export default {
   "receipt.discount_short": "(discount −{amount})",
   "receipt.net_at": "Taxable at {rate}",
   "receipt.tax_at": "Tax {rate}",
+  "receipt.exempt": "Exempt",
   "receipt.retry": "Print the receipt",
   "receipt.to_sale": "See the sale",
   "receipt.view_title": "Receipt",

@@ -332,6 +332,7 @@ export default {
   "receipt.discount_short": "(descuento −{amount})",
   "receipt.net_at": "Op. gravada {rate}",
   "receipt.tax_at": "Impuesto {rate}",
+  "receipt.exempt": "Op. exonerada",
   "receipt.retry": "Imprimir el comprobante",
   "receipt.to_sale": "Ver la venta",
   "receipt.view_title": "Comprobante",
