@@ -132,7 +132,7 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
     report_services.daily_totals_add_sale(
         branch_id=sale.branch_id, day=sale.business_date, user_id=sale.user_id, subtotal=sale.subtotal,
         tax=sale.tax, total=sale.total, applied=settlement.applied,
-        lines=[LineAmount(x.product_id, x.name, x.quantity, x.total) for x in lines],
+        lines=[LineAmount(x.product_id, x.name, x.quantity, x.total) for x in lines], discount=sale.discount_total,
     )
     return sale
 
