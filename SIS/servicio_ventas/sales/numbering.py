@@ -72,9 +72,13 @@ def document_series(*, branch_id: int, document_type: str, credit_note: bool = F
     return f"{prefix}{branch_id:0{4 - len(prefix)}d}"
 
 
-def document_take(*, series: str) -> int:
-    """The series' next legal sequence number, its row locked until the caller commits."""
-    return _counter_raise(DocumentCounter, "series", series, 1)
+def document_take(*, series: str, count: int = 1) -> range:
+    """The series' next `count` legal sequence numbers, its row locked until the caller commits.
+
+    Callers taking several series' numbers take them after the branches' sale numbers, in branch order.
+    """
+    last = _counter_raise(DocumentCounter, "series", series, count)
+    return range(last - count + 1, last + 1)
 
 
 def document_number(series: str, sequence: int) -> str:

@@ -28,7 +28,8 @@ def sale_public(sale: Sale) -> dict:
     lines = list(sale.lines.all())
     return {
         "id": sale.pk, "number": sale.number, "document_type": sale.document_type,
-        "document_number": sale.document_number, "customer": sale.customer_id, "branch": sale.branch_id, "status": str(sale.status),
+        "document_number": sale.document_number, "customer": sale.customer_id, "branch": sale.branch_id,
+        "status": str(sale.status),
         "subtotal": money_text(sale.subtotal), "discount_total": money_text(sale.discount_total),
         "tax": money_text(sale.tax), "total": money_text(sale.total),
         "paid": money_text(sale.paid), "change": money_text(sale.change), "tax_rate": f"{sale.tax_rate:.4f}",

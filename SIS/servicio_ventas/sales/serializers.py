@@ -137,7 +137,8 @@ class ReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = SaleReturn
         fields = ["id", "sale", "branch", "status", "document_number", "referenced_document", "lines", "subtotal",
-                  "tax", "refund_amount", "refund_method", "refund", "reason", "cashier", "approved_by", "session", "created_at", "completed_at", "rejection"]
+                  "tax", "refund_amount", "refund_method", "refund", "reason", "cashier", "approved_by", "session",
+                  "created_at", "completed_at", "rejection"]
 
     def get_refund(self, obj) -> dict:
         return {"method": obj.refund_method, "amount": money_text(obj.refund_amount)}
@@ -192,8 +193,9 @@ class SaleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sale
-        fields = ["id", "number", "document_type", "document_number", "customer", "branch", "status", "subtotal", "discount_total", "tax", "total", "paid", "change",
-                  "tax_rate", "prices_include_tax", "discount", "tax_breakdown", "lines", "payments", "returns",
+        fields = ["id", "number", "document_type", "document_number", "customer", "branch", "status", "subtotal",
+                  "discount_total", "tax", "total", "paid", "change", "tax_rate", "prices_include_tax", "discount",
+                  "tax_breakdown", "lines", "payments", "returns",
                   "cashier", "cashier_username", "cashier_name", "approved_by", "approved_by_username", "session",
                   "business_date", "created_at", "completed_at", "rejection"]
 

@@ -127,7 +127,7 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
     (sale.sequence,) = numbering.sequences_take(branch_id=sale.branch_id)
     sale.number = numbering.sale_number(sale.branch_code, sale.sequence)
     sale.document_series = numbering.document_series(branch_id=sale.branch_id, document_type=sale.document_type)
-    sale.document_sequence = numbering.document_take(series=sale.document_series)
+    (sale.document_sequence,) = numbering.document_take(series=sale.document_series)
     sale.document_number = numbering.document_number(sale.document_series, sale.document_sequence)
     sale.status = SagaStatus.COMPLETED
     sale.stock_move_id = stock_move_id
@@ -249,7 +249,7 @@ def return_complete(*, sale_return: SaleReturn, stock_move_id: int | None) -> Sa
     """Inventory took the stock back: the refund is final, its credit note numbered, counted in the daily totals."""
     if sale_return.document_series is None:  # a return stored before credit notes existed
         sale_return.document_series = _credit_note_series(Sale.objects.get(pk=sale_return.sale_id))
-    sale_return.document_sequence = numbering.document_take(series=sale_return.document_series)
+    (sale_return.document_sequence,) = numbering.document_take(series=sale_return.document_series)
     sale_return.document_number = numbering.document_number(sale_return.document_series,
                                                             sale_return.document_sequence)
     sale_return.status = SagaStatus.COMPLETED
