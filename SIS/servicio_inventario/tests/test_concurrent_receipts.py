@@ -1,4 +1,4 @@
-"""Receipts of one product at once, with sales of it at the same time, on the real MariaDB pair.
+"""Receipts of one product at once (with sales of it), and counts opened at once, on the real MariaDB pair.
 
 Each request runs the whole view in its own thread with its own connection: receipts of a
 product must average one after another (none lost) and never deadlock with sales.
@@ -100,3 +100,21 @@ def test_first_receipts_of_a_new_pair_at_once_without_costs(make_product):
 
     assert run_all([uncosted(i) for i in range(RECEIPTS)]) == [201] * RECEIPTS
     assert ledger_mismatches() == []
+
+
+def test_concurrent_counts_of_the_same_products_open_once(make_product):
+    from counts.models import StockCount
+
+    products = [make_product().pk for _ in range(3)]
+
+    def open_count(i: int):
+        def call():
+            client = APIClient()
+            client.credentials(**auth_header(role="admin"))
+            return client.post("/api/inventory/counts/", {"branch": BRANCHES[0], "products": products},
+                               format="json")
+        return call
+
+    statuses = run_all([open_count(i) for i in range(8)])
+    assert sorted(statuses, key=str) == [201] + ["409 count_overlaps"] * 7
+    assert StockCount.objects.using("default").filter(branch_id=BRANCHES[0], status="open").count() == 1

@@ -52,7 +52,7 @@ def cash_movement_create(*, session_id: int, user_id: int, kind: str, amount: De
         raise DomainError(message, "reason_required", 400, reason=[message], fields={"reason": [message]})
     session = _open_locked(session_id)
     cash = selectors.session_expected(session=session)[PaymentMethod.CASH]
-    if kind == CashMovement.Kind.OUT and amount > selectors.session_cash_available(session=session):
+    if kind == CashMovement.Kind.OUT and amount > cash - selectors.session_pending_cash_refunds(session=session):
         # no figure in the refusal: the cashier's close is blind (docs/sales.md)
         raise DomainError("The drawer does not hold that much cash.", "insufficient_cash", 409)
     if kind == CashMovement.Kind.IN and cash + amount > MONEY_MAX:
