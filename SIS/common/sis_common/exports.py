@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from rest_framework import serializers
 
 from .errors import DomainError
@@ -92,21 +94,38 @@ class _Echo:
         return value
 
 
+# a text cell starting with one of these is a formula to a spreadsheet (a product named "=HYPERLINK(…)")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(column: Column, value):
+    if value is None:
+        return ""
+    if column.kind == "text" and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # shown as typed, never run
+    return value
+
+
 def _csv_lines(columns: list[Column], rows: Iterable[Mapping]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow([c.key for c in columns])
     for row in rows:
-        yield writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in columns])
+        yield writer.writerow([_csv_value(c, row.get(c.key)) for c in columns])
 
 
-def _cell(column: Column, value):
+def _cell(sheet, column: Column, value):
     if value is None or value == "":
         return None
     if column.kind == "money":
         return Decimal(str(value))
     if column.kind == "int":
         return int(value)
-    return value if isinstance(value, (int, Decimal)) else str(value)
+    if isinstance(value, (int, Decimal)):
+        return value
+    # openpyxl stores a string starting with "=" as a formula: this one is a string cell, whatever it starts with
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"
+    return cell
 
 
 def _disposition(filename: str) -> str:
@@ -119,8 +138,6 @@ def export_response(*, name: str, fmt: str, columns: list[Column], rows: Iterabl
         response = StreamingHttpResponse(_csv_lines(columns, rows), content_type=CSV_TYPE)
         response["Content-Disposition"] = _disposition(f"{name}.csv")
         return response
-    from openpyxl import Workbook  # only an XLSX export pays for the import
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=name[:31])
     sheet.append([c.key for c in columns])
@@ -128,7 +145,7 @@ def export_response(*, name: str, fmt: str, columns: list[Column], rows: Iterabl
         if count > XLSX_MAX_ROWS:
             raise DomainError(f"A worksheet holds at most {XLSX_MAX_ROWS} rows: ask for format=csv.",
                               "export_too_large", 400)
-        sheet.append([_cell(c, row.get(c.key)) for c in columns])
+        sheet.append([_cell(sheet, c, row.get(c.key)) for c in columns])
     # the workbook goes to a temporary file (a zip is written at the end), then streams from it
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
