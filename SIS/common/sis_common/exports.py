@@ -143,6 +143,7 @@ def export_response(*, name: str, fmt: str, columns: list[Column], rows: Iterabl
     sheet.append([c.key for c in columns])
     for count, row in enumerate(rows, start=2):
         if count > XLSX_MAX_ROWS:
+            sheet.close()  # ends the sheet's writer and its temporary file before the workbook is dropped
             raise DomainError(f"A worksheet holds at most {XLSX_MAX_ROWS} rows: ask for format=csv.",
                               "export_too_large", 400)
         sheet.append([_cell(sheet, c, row.get(c.key)) for c in columns])
