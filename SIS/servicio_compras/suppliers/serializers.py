@@ -2,10 +2,11 @@
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from sis_common.bounds import id_field, money_field
 from sis_common.query import QuerySerializer
 from sis_common.tax_ids import RucField
 
-from .models import Supplier
+from .models import Supplier, SupplierProduct
 
 
 class SupplierSerializer(serializers.ModelSerializer):
@@ -27,3 +28,17 @@ class SupplierSerializer(serializers.ModelSerializer):
 class SupplierFilterSerializer(QuerySerializer):
     search = serializers.CharField(required=False, max_length=100, allow_blank=True)
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class SupplierProductSerializer(serializers.ModelSerializer):
+    product = id_field()
+    unit_cost = money_field()
+    supplier_sku = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    pack_size = serializers.IntegerField(min_value=1, max_value=100000, required=False)
+    lead_time_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
+
+    class Meta:
+        model = SupplierProduct
+        fields = ["id", "supplier", "product", "supplier_sku", "unit_cost", "pack_size", "lead_time_days",
+                  "is_preferred"]
+        read_only_fields = ["id", "supplier"]

@@ -1,12 +1,14 @@
 """Views of the suppliers API: thin, the work is in services and selectors."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sis_common.auth.permissions import ADMIN, PURCHASER, ReadAnyWriteRoles
+from sis_common.openapi import errors
 
 from . import selectors, services
-from .serializers import SupplierFilterSerializer, SupplierSerializer
+from .serializers import SupplierFilterSerializer, SupplierProductSerializer, SupplierSerializer
 
 
 @extend_schema_view(list=extend_schema(parameters=[SupplierFilterSerializer]))
@@ -37,3 +39,18 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer.is_valid(raise_exception=True)
         supplier = services.supplier_update(supplier_id=current.pk, **serializer.validated_data)
         return Response(SupplierSerializer(supplier).data)
+
+    @extend_schema(methods=["GET"], responses={200: SupplierProductSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=SupplierProductSerializer,
+                   responses={201: SupplierProductSerializer, **errors(503)})
+    @action(detail=True, methods=["get", "post"], url_path="products", serializer_class=SupplierProductSerializer)
+    def products(self, request, pk=None):
+        """What the supplier sells; a new row names a product inventory knows and sells (400 otherwise)."""
+        supplier = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(selectors.supplier_product_list(supplier_id=supplier.pk))
+            return self.get_paginated_response(SupplierProductSerializer(page, many=True).data)
+        serializer = SupplierProductSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = services.supplier_product_create(supplier_id=supplier.pk, **serializer.validated_data)
+        return Response(SupplierProductSerializer(row).data, status=status.HTTP_201_CREATED)
