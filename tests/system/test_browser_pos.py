@@ -95,9 +95,10 @@ def charge_in_cash(page, due: str):
 
 
 def sale_number(page) -> str:
-    title = page.locator("#receipt-title")
-    playwright.expect(title).to_contain_text("Comprobante")
-    return re.search(r"Comprobante (\S+)", title.inner_text()).group(1)
+    """The sale's number on its receipt, whose title is its legal document number (B001-00000001)."""
+    playwright.expect(page.locator("#receipt-title")).to_contain_text(re.compile(r"Comprobante B\d{3}-\d{8}"))
+    line = page.locator("#receipt p").filter(has_text=re.compile(r"^Venta \S+$"))
+    return re.search(r"Venta (\S+)", line.inner_text()).group(1)
 
 
 def sale_by_number(api: Api, branch: int, number: str) -> dict:
@@ -195,7 +196,7 @@ def test_a_cashier_sells_with_discounts_a_manager_approves_by_pin_and_the_till_c
     # reprint from the sales list
     go(page, "Ventas y devoluciones")
     page.locator("#sales-results tr").filter(has_text=first).get_by_role("link", name="Imprimir comprobante").click()
-    playwright.expect(page.locator("#receipt-title")).to_contain_text(first)
+    playwright.expect(page.locator("#receipt")).to_contain_text(f"Venta {first}")
     playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"11,21"))
     page.get_by_role("button", name="Imprimir (80 mm)").click()
     assert page.evaluate("window.__prints") >= 1
@@ -229,6 +230,7 @@ def test_a_cashier_sells_with_discounts_a_manager_approves_by_pin_and_the_till_c
     playwright.expect(page.locator("#z-float")).to_have_text(re.compile(r"300,00"))
     playwright.expect(page.locator("#z-sales-count")).to_have_text("2")
     playwright.expect(page.locator("#z-sales-total")).to_have_text(re.compile(r"26,47"))
+    playwright.expect(page.locator("#z-discounts")).to_have_text(re.compile(r"7,13"))  # 0.59 + 6.54
     playwright.expect(page.locator("#z-out")).to_have_text(re.compile(r"20,00"))
     playwright.expect(report.locator("#z-close tr[data-method='cash'] td")).to_have_text(
         [re.compile(r"306,47"), re.compile(r"306,40"), re.compile(r"-0,07")])
@@ -264,7 +266,7 @@ def test_a_manager_closes_a_cashiers_forgotten_till(till, gateway, pos_shop):
     assert closed["status"] == "closed" and closed["difference"]["cash"] == "0.00"
 
 
-def test_an_admin_edits_the_company_and_a_manager_sets_a_pin(till, gateway, pos_shop, stack):
+def test_an_admin_edits_the_company_and_a_cashier_sets_a_pin(till, gateway, pos_shop, stack):
     page, shop = till, pos_shop
     sign_in(page, gateway, "admin", stack.secrets.admin_password()[0])
     go(page, "Empresa")
@@ -290,6 +292,71 @@ def test_an_admin_edits_the_company_and_a_manager_sets_a_pin(till, gateway, pos_
     playwright.expect(page.locator("#pin-state")).to_contain_text("Tienes un PIN")
     me = Api(gateway, shop["late"]["username"], shop["late"]["password"]).call("GET", "/api/auth/me/")
     assert me["has_pin"] is True
+
+
+def test_a_cashiers_cash_out_above_the_limit_needs_a_managers_pin(till, gateway, pos_shop):
+    page, shop = till, pos_shop
+    branch = shop["branch"]
+    late = Api(gateway, shop["late"]["username"], shop["late"]["password"])
+    session = late.call("POST", "/api/sales/cash-sessions/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
+                        json={"branch": branch["id"], "opening_float": "500.00"})
+    sign_in(page, gateway, **shop["late"])
+    go(page, "Caja")
+
+    def pay_out(amount: str, reason: str):
+        form = page.locator("#cash-movement-form")
+        form.get_by_label("Movimiento").select_option("out")
+        form.get_by_label("Monto").fill(amount)
+        form.get_by_label("Motivo").fill(reason)
+        form.get_by_role("button", name="Registrar").click()
+
+    # 250.00 is above the company's 200.00: the manager's PIN (a wrong one first) lets it through
+    pay_out("250,00", "depósito al banco")
+    dialog = page.get_by_role("dialog")
+    playwright.expect(dialog).to_contain_text("supera el límite")
+    dialog.get_by_label("Usuario del gerente").fill(shop["manager"]["username"])
+    dialog.get_by_label("PIN", exact=True).fill("1111")
+    dialog.get_by_role("button", name="Aprobar").click()
+    playwright.expect(dialog.get_by_role("alert")).to_contain_text("no aprueban")
+    dialog.get_by_label("PIN", exact=True).fill(MANAGER_PIN)
+    dialog.get_by_role("button", name="Aprobar").click()
+    playwright.expect(page.locator("#notice")).to_contain_text("Salida de 250,00 registrada")
+    playwright.expect(page.locator("#cash-movements tr[data-kind='out']")).to_have_count(1)
+
+    # cancelled: nothing paid out
+    pay_out("210,00", "otra")
+    page.get_by_role("dialog").get_by_role("button", name="Cancelar").click()
+    playwright.expect(page.get_by_role("dialog")).to_have_count(0)
+    movements = late.call("GET", f"/api/sales/cash-sessions/{session['id']}/movements/")
+    assert [(m["amount"], m["approved_by"]) for m in movements] == [("250.00", shop["ids"]["manager"])]
+
+
+def test_a_return_of_another_cashiers_sale_is_approved_by_a_managers_pin(till, gateway, pos_shop):
+    page, shop = till, pos_shop
+    branch, soap = shop["branch"], shop["products"]["soap"]
+    seller = Api(gateway, shop["cashier"]["username"], shop["cashier"]["password"])
+    sale = seller.call("POST", "/api/sales/", 201, headers={"Idempotency-Key": uuid.uuid4().hex}, json={
+        "branch": branch["id"], "lines": [{"product": soap["id"], "quantity": 2}],
+        "payments": [{"method": "cash", "amount": "23.60"}]})
+    late = Api(gateway, shop["late"]["username"], shop["late"]["password"])
+    current = late.session.get(f"{gateway}/api/sales/cash-sessions/current/?branch={branch['id']}", timeout=10)
+    if current.status_code == 404:
+        late.call("POST", "/api/sales/cash-sessions/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
+                  json={"branch": branch["id"], "opening_float": "100.00"})
+    sign_in(page, gateway, **shop["late"])
+    go(page, "Ventas y devoluciones")
+    page.get_by_role("link", name=sale["number"], exact=True).click()
+    page.get_by_label(f"Cantidad a devolver de {soap['name']}").fill("1")
+    page.get_by_label("Motivo").fill("no era el aroma")
+    page.get_by_role("button", name="Registrar devolución").click()
+    dialog = page.get_by_role("dialog")
+    playwright.expect(dialog).to_contain_text("otro cajero")
+    dialog.get_by_label("Usuario del gerente").fill(shop["manager"]["username"])
+    dialog.get_by_label("PIN", exact=True).fill(MANAGER_PIN)
+    dialog.get_by_role("button", name="Aprobar").click()
+    playwright.expect(page.locator("#notice")).to_contain_text("reembolso de 11,80")
+    returned = late.call("GET", f"/api/sales/{sale['id']}/")["returns"]
+    assert [(r["refund_amount"], r["approved_by"]) for r in returned] == [("11.80", shop["ids"]["manager"])]
 
 
 def test_the_tills_copy_of_the_pricing_rule_gives_the_sales_services_figures(till, gateway, pos_shop):

@@ -3,7 +3,7 @@
 The admin signs in with the first-start password, names the company, opens a branch with receipt texts and
 hires a cashier and a manager, who sets their own POS PIN. The cashier opens the till, sells a tax-inclusive item
 with a 5 % line discount, sells with a 30 % discount that the manager approves by PIN, gives a refund, puts change
-in and pays a delivery out, closes blind with a count by denominations and reads the Z report. Every figure is
+in and pays a delivery out (above the cash-out limit: the manager's PIN again), closes blind with a count by denominations and reads the Z report. Every figure is
 checked twice: against the hand-computed value, and against the other figures it must add up with.
 
 Its own stack, since the test changes the company settings every service reads.
@@ -77,7 +77,7 @@ def shop(pos_stack):
     stack = pos_stack
     admin = sign_in(stack, "admin", stack.secrets.admin_password()[0])
     company = admin.ok("patch", "/api/branches/company/", {
-        "name": "Bodega Sol", "legal_name": "Bodega Sol S.A.C.", "tax_id": "20512345678"})
+        "name": "Bodega Sol", "legal_name": "Bodega Sol S.A.C.", "tax_id": "20512345678", "cash_out_limit": "30.00"})
     # a new company's defaults: shelf prices include 18 %, a cashier gives up to 5 %, a manager up to 50 %
     assert (company["prices_include_tax"], company["default_tax_rate"], company["discount_limits"],
             company["currency"]) == (True, "0.1800", {"cashier": "5.00", "manager": "50.00"}, "PEN")
@@ -166,14 +166,20 @@ def test_a_day_at_the_till_adds_up(shop):
                         key=new_key("return"), expect=201)
     assert refund["refund"] == {"method": "cash", "amount": "4.50"}
 
-    # 4. change put in, the gas delivery paid out of the drawer (an out needs its reason)
-    no_reason = cashier.post(f"/api/sales/cash-sessions/{sid}/movements/", {"kind": "out", "amount": "35.00"},
-                             key=new_key("out"))
+    # 4. change put in, the gas delivery paid out of the drawer: an out needs its reason, and above the
+    # company's 30.00 limit the manager's PIN
+    movements = f"/api/sales/cash-sessions/{sid}/movements/"
+    no_reason = cashier.post(movements, {"kind": "out", "amount": "10.00"}, key=new_key("out"))
     assert no_reason.status_code == 400 and no_reason.json()["code"] == "reason_required"
-    cashier.ok("post", f"/api/sales/cash-sessions/{sid}/movements/",
-               {"kind": "in", "amount": "20.00", "reason": "sencillo del banco"}, key=new_key("in"), expect=201)
-    cashier.ok("post", f"/api/sales/cash-sessions/{sid}/movements/",
-               {"kind": "out", "amount": "35.00", "reason": "delivery de gas"}, key=new_key("out"), expect=201)
+    cashier.ok("post", movements, {"kind": "in", "amount": "20.00", "reason": "sencillo del banco"},
+               key=new_key("in"), expect=201)
+    delivery, key = {"kind": "out", "amount": "35.00", "reason": "delivery de gas"}, new_key("out")
+    unapproved = cashier.post(movements, delivery, key=key)
+    assert unapproved.status_code == 403, unapproved.text
+    assert (unapproved.json()["code"], unapproved.json()["limit"]) == ("cash_out_needs_approval", "30.00")
+    paid_out = cashier.ok("post", movements, {**delivery, "approval": {"username": "manager-sol", "pin": PIN}},
+                          key=key, expect=201)
+    assert paid_out["approved_by"] == shop["people"]["manager"]["id"]
 
     # blind: the cashier never sees what the drawer should hold; the manager does
     assert cashier.ok("get", f"/api/sales/cash-sessions/{sid}/")["expected"] is None
@@ -208,6 +214,7 @@ def test_a_day_at_the_till_adds_up(shop):
     assert D(report["sales"]["total"]) == total_of(sales, "total") == D("48.38")
     assert D(report["sales"]["subtotal"]) + D(report["sales"]["tax"]) == D(report["sales"]["total"])
     assert D(report["sales"]["change"]) == total_of(sales, "change")
+    assert D(report["sales"]["discount_total"]) == total_of(sales, "discount_total") == D("6.52")  # 1.18 + 5.34
     cash_sales = D(report["sales"]["by_method"]["cash"]["amount"])
     assert cash_sales == D("35.92")  # 50.00 − 23.08 + 10.00 − 1.00
     assert report["sales"]["by_method"]["card"] == {"count": 1, "amount": "12.46"}
@@ -216,8 +223,9 @@ def test_a_day_at_the_till_adds_up(shop):
     assert (report["returns"]["count"], cash_refunds) == (1, D("4.50"))
     moved_in, moved_out = D(report["movements"]["in"]["total"]), D(report["movements"]["out"]["total"])
     assert (moved_in, moved_out) == (D("20.00"), D("35.00"))
-    assert [(x["kind"], x["amount"], x["reason"]) for x in report["movements"]["lines"]] == [
-        ("in", "20.00", "sencillo del banco"), ("out", "35.00", "delivery de gas")]
+    manager_id = shop["people"]["manager"]["id"]
+    assert [(x["kind"], x["amount"], x["reason"], x["approved_by"]) for x in report["movements"]["lines"]] == [
+        ("in", "20.00", "sencillo del banco", None), ("out", "35.00", "delivery de gas", manager_id)]
     assert D(report["expected"]["cash"]) == (D(report["opening_float"]) + cash_sales - cash_refunds
                                              + moved_in - moved_out) == expected_cash
     for method in ("card", "transfer"):

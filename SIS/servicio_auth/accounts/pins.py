@@ -83,6 +83,8 @@ def approval_check(*, username: str, pin: str, branch: int) -> Approver:
         ok = check_password(pin, user.pin)
     ok = ok and user.is_active and user.role in APPROVER_ROLES and user.may_act_on(branch)
     if not ok:
+        # failures past the window count for nothing: they go as new ones come
+        PinFailure.objects.filter(username=key, failed_at__lt=window_start).delete()
         PinFailure.objects.create(username=key, failed_at=timezone.now())
         log.warning("approval refused", extra={"username": key, "branch": branch})
         raise ApprovalInvalid()

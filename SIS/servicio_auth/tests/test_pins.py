@@ -125,6 +125,9 @@ def test_five_failures_lock_the_username_until_the_window_passes(make_user, vent
     assert approve(ventas, "other", "8080").status_code == 200  # per username
     # once the failures are older than the window, the right PIN passes again and clears them
     PinFailure.objects.update(failed_at=timezone.now() - timezone.timedelta(seconds=901))
+    assert approve(ventas, "lucia", "").status_code == 400  # malformed: not counted
+    assert approve(ventas, "lucia", "0001").status_code == 403  # a new failure; the old ones are gone
+    assert PinFailure.objects.filter(username="lucia").count() == 1
     assert approve(ventas, "Lucia", "9090").status_code == 200
     assert not PinFailure.objects.filter(username="lucia").exists()
 

@@ -9,6 +9,7 @@ urlpatterns = [
     *service_urlpatterns(api="inventory", slug="inventario"),
     path("api/inventory/", include("catalog.urls")),
     path("api/inventory/", include("stock.urls")),
+    path("api/inventory/", include("counts.urls")),
     path("internal/inventory/products/", ProductInternalListView.as_view()),
     path("internal/inventory/stock-moves/", StockMoveInternalView.as_view()),
 ]

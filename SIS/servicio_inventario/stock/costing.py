@@ -32,14 +32,15 @@ def average_cost(*, on_hand: int, cost: Decimal, quantity: int, unit_cost: Decim
 
 
 def costs_lock(*, product_ids: list[int]) -> None:
-    """Wait for any other receipt of these products to finish: their cost rows, locked in product order."""
-    ids = sorted(set(product_ids))
-    existing = set(ProductCost.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    missing = [ProductCost(product_id=pk) for pk in ids if pk not in existing]
-    if missing:
-        # only the missing rows: ignoring a conflict share-locks the row, and two such locks would then deadlock
-        ProductCost.objects.bulk_create(missing, ignore_conflicts=True)
-    list(ProductCost.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    """Wait for any other receipt of these products to finish: their cost rows, locked in product order.
+
+    One INSERT … ON DUPLICATE KEY UPDATE creates a missing row and exclusively locks an existing
+    one: a read first and then a lock (or an insert that ignores the conflict, which share-locks
+    the row) lets two receipts hold the row shared and then deadlock wanting it exclusively.
+    """
+    now = timezone.now()
+    ProductCost.objects.bulk_create([ProductCost(product_id=pk, updated_at=now) for pk in sorted(set(product_ids))],
+                                    update_conflicts=True, update_fields=["updated_at"])
 
 
 def costs_before(*, product_ids: list[int]) -> dict[int, tuple[int, Decimal]]:

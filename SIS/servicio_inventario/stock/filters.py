@@ -1,5 +1,5 @@
 """Filters of the stock, movement, transfer and document lists (django-filter); the query parameters are stock.serializers'."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django.utils import timezone
@@ -24,6 +24,8 @@ class DaysFilter(django_filters.DateFilter):
         if value in (None, ""):
             return qs
         if self.last:
+            if value == date.max:  # every instant is before the day after the last day
+                return qs
             return qs.filter(created_at__lt=_day_start(value + timedelta(days=1)))
         return qs.filter(created_at__gte=_day_start(value))
 

@@ -176,6 +176,7 @@ def test_movements_filter_by_dates_and_reference(admin_client, make_product, rec
     assert admin_client.get(f"{url}&date_from={today.fromordinal(today.toordinal() + 1)}").json()["results"] == []
     assert len(admin_client.get(f"{url}&reference=test").json()["results"]) == 1
     assert admin_client.get(f"{url}&reference=other").json()["results"] == []
+    assert len(admin_client.get(f"{url}&date_from=0001-01-01&date_to=9999-12-31").json()["results"]) == 1
     for bad in ("date_from=2026-13-01", "date_to=yesterday", "reference=", f"date_from={today}&date_to=2000-01-01"):
         assert admin_client.get(f"{url}&{bad}").status_code == 400, bad
 
@@ -186,6 +187,8 @@ def test_movements_filter_by_dates_and_reference(admin_client, make_product, rec
     (RECEIPTS, [{"product": "P", "quantity": 1_000_000_001}], "invalid"),
     (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": "-1"}], "invalid"),
     (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": 2.5}], "invalid"),
+    (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": ""}], "invalid"),
+    (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": None}], "invalid"),
     (RECEIPTS, [{"product": "P", "quantity": 1}, {"product": "P", "quantity": 2}], "duplicate_product"),
     (RECEIPTS, [{"product": 99_999_999, "quantity": 1}], "unknown_product"),
     (RECEIPTS, [{"product": "INACTIVE", "quantity": 1}], "inactive_product"),

@@ -60,12 +60,11 @@ def movement_list(*, session: CashSession) -> QuerySet[CashMovement]:
     return CashMovement.objects.filter(session=session).order_by("id")
 
 
-def session_cash_available(*, session: CashSession) -> Decimal:
-    """The cash an `out` may take now: the expected cash less cash refunds still pending (already promised)."""
-    pending = (SaleReturn.objects.using("default")
-               .filter(session=session, status=SagaStatus.PENDING, refund_method=PaymentMethod.CASH)
-               .aggregate(s=Sum("refund_amount"))["s"] or 0)
-    return _cents(session_expected(session=session)[PaymentMethod.CASH] - pending)
+def session_pending_cash_refunds(*, session: CashSession) -> Decimal:
+    """Cash refunds of the session still pending with inventory: promised to a customer, so not for an `out`."""
+    return _cents(SaleReturn.objects.using("default")
+                  .filter(session=session, status=SagaStatus.PENDING, refund_method=PaymentMethod.CASH)
+                  .aggregate(s=Sum("refund_amount"))["s"] or 0)
 
 
 def session_has_pending(*, session: CashSession) -> bool:

@@ -8,7 +8,7 @@ from sis_common.query import QuerySerializer
 
 from sales.models import PaymentMethod
 from sales.pricing import METHODS
-from sales.serializers import by_method_serializer
+from sales.serializers import PinApprovalSerializer, by_method_serializer
 
 from .models import CashMovement, CashSession
 
@@ -69,18 +69,12 @@ class SessionCloseSerializer(serializers.Serializer):
                 "denominations": attrs.get("denominations"), "note": attrs["note"]}
 
 
-class CashOutApprovalSerializer(serializers.Serializer):
-    """A manager's username and POS PIN, given at the till."""
-
-    username = serializers.CharField(max_length=150)
-    pin = serializers.RegexField(r"^[0-9]{4,8}$", max_length=8)
-
-
 class MovementCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CashMovement.Kind.choices)
     amount = money_field(positive=True)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    approval = CashOutApprovalSerializer(required=False)
+    approval = PinApprovalSerializer(required=False, help_text="A manager's, for a cashier's out above the "
+                                                               "company's cash_out_limit.")
 
 
 class MovementSerializer(serializers.ModelSerializer):
@@ -178,6 +172,8 @@ class _ZSalesSerializer(serializers.Serializer):
     subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
     tax = serializers.DecimalField(max_digits=14, decimal_places=2)
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    discount_total = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                              help_text="the sales' discounts, already out of total")
     change = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="given back in cash")
     by_method = _CountsByMethodSerializer(help_text="sales paid (in part) that way and the amount; cash net of change")
 

@@ -6,8 +6,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sales.approvals import approval_require
 from sales.models import PaymentMethod
 from sales.pricing import METHODS, NON_CASH
+from sis_common import sucursales_client
+from sis_common.auth.roles import CASHIER
 from sis_common.bounds import MONEY_MAX, money_text
 from sis_common.errors import DomainError
 
@@ -49,7 +52,7 @@ def cash_movement_create(*, session_id: int, user_id: int, kind: str, amount: De
         raise DomainError(message, "reason_required", 400, reason=[message], fields={"reason": [message]})
     session = _open_locked(session_id)
     cash = selectors.session_expected(session=session)[PaymentMethod.CASH]
-    if kind == CashMovement.Kind.OUT and amount > selectors.session_cash_available(session=session):
+    if kind == CashMovement.Kind.OUT and amount > cash - selectors.session_pending_cash_refunds(session=session):
         # no figure in the refusal: the cashier's close is blind (docs/sales.md)
         raise DomainError("The drawer does not hold that much cash.", "insufficient_cash", 409)
     if kind == CashMovement.Kind.IN and cash + amount > MONEY_MAX:
@@ -57,6 +60,24 @@ def cash_movement_create(*, session_id: int, user_id: int, kind: str, amount: De
         raise DomainError(message, "amount_too_large", 400, amount=[message], fields={"amount": [message]})
     return CashMovement.objects.create(session=session, kind=kind, amount=amount, reason=reason, user_id=user_id,
                                        approved_by=approved_by)
+
+
+def cash_out_approver(*, role: str, kind: str, amount: Decimal, approval: dict | None, branch_id: int) -> int | None:
+    """The manager approving a cashier's out above the company's `cash_out_limit`, or None when none is needed.
+
+    Managers and admins pay out without one. Without an approval: 403
+    `cash_out_needs_approval` (with the limit); a wrong one: 403 `approval_invalid`
+    (sales.approvals). Called before the Idempotency-Key is claimed, so the
+    refused request can be repeated with the same key and an approval.
+    """
+    if kind != CashMovement.Kind.OUT or role != CASHIER:
+        return None
+    limit = Decimal(sucursales_client.company_get()["cash_out_limit"])
+    if amount <= limit:
+        return None
+    return approval_require(approval=approval, branch_id=branch_id, code="cash_out_needs_approval",
+                            detail=f"A cash out above {money_text(limit)} needs a manager's approval.",
+                            limit=money_text(limit)).user_id
 
 
 def denominations_total(denominations: list[dict]) -> Decimal:

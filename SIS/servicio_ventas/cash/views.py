@@ -10,7 +10,7 @@ from sales.permissions import RoleAccess
 from sis_common import sucursales_client
 from sis_common.auth.permissions import CASHIER, require_branch, role_of, visible_branches
 from sis_common.errors import DomainError
-from sis_common.idempotency.execution import request_key, run_idempotent
+from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 from sis_common.openapi import IDEMPOTENCY_KEY, errors
 
 from . import selectors, services, zreport
@@ -140,17 +140,23 @@ class CashSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         session = get_object_or_404(CashSession.objects.using("default"), pk=pk)
         _acting_on(request, session)
         user_id = int(request.user.id)
+        key, scope = request_key(request), f"cash-movement:{session.pk}:{user_id}"
+        # before the key is claimed: a missing or wrong approval is not stored as the key's answer, so the till
+        # repeats the request with the same key and a manager's PIN; a replay needs no approval again
+        approved_by = None if answer_exists(scope=scope, key=key) else services.cash_out_approver(
+            role=role_of(request), kind=movement["kind"], amount=movement["amount"],
+            approval=movement.get("approval"), branch_id=session.branch_id)
 
         def handler():
             created = services.cash_movement_create(session_id=session.pk, user_id=user_id, kind=movement["kind"],
-                                                    amount=movement["amount"], reason=movement["reason"])
+                                                    amount=movement["amount"], reason=movement["reason"],
+                                                    approved_by=approved_by)
             return Response(MovementSerializer(created).data, status=status.HTTP_201_CREATED)
 
-        # the PIN is left out of the stored fingerprint; the approver is checked again only for a new key
+        # the PIN stays out of the stored fingerprint (a hash of a 4-digit PIN is no secret)
         payload = {"kind": movement["kind"], "amount": str(movement["amount"]), "reason": movement["reason"],
                    "approver": (movement.get("approval") or {}).get("username")}
-        return run_idempotent(key=request_key(request), scope=f"cash-movement:{session.pk}:{user_id}",
-                              payload=payload, handler=handler)
+        return run_idempotent(key=key, scope=scope, payload=payload, handler=handler)
 
     @extend_schema(operation_id="cash_sessions_report", responses={200: ZReportSerializer, **errors(
         d403="A cashier asking before the session is closed (`report_before_close`): the report adds up to "

@@ -29,7 +29,7 @@ def _by_method(rows: dict[str, dict]) -> dict:
 def _sales(session: CashSession, db: str) -> dict:
     sales = Sale.objects.using(db).filter(session=session, status=SagaStatus.COMPLETED)
     sums = sales.aggregate(count=Count("id"), subtotal=Sum("subtotal"), tax=Sum("tax"), total=Sum("total"),
-                           change=Sum("change"))
+                           discount_total=Sum("discount_total"), change=Sum("change"))
     change = sums["change"] or ZERO
     paid = {row["method"]: {"count": row["count"], "amount": row["amount"]}
             for row in Payment.objects.using(db).filter(sale__in=sales).values("method")
@@ -39,6 +39,7 @@ def _sales(session: CashSession, db: str) -> dict:
         paid[PaymentMethod.CASH]["amount"] -= change
     return {"count": sums["count"], "subtotal": money_text(sums["subtotal"] or ZERO),
             "tax": money_text(sums["tax"] or ZERO), "total": money_text(sums["total"] or ZERO),
+            "discount_total": money_text(sums["discount_total"] or ZERO),
             "change": money_text(change), "by_method": _by_method(paid)}
 
 

@@ -16,6 +16,8 @@ class DailyBranchTotals(models.Model):
     subtotal = models.DecimalField(**MONEY)
     tax = models.DecimalField(**MONEY)
     total = models.DecimalField(**MONEY)
+    # the sales' discounts (lines' and the sale's), already out of total
+    discount_total = models.DecimalField(**MONEY)
     cash = models.DecimalField(**MONEY)
     card = models.DecimalField(**MONEY)
     transfer = models.DecimalField(**MONEY)
@@ -58,6 +60,7 @@ class DailyCashierTotals(models.Model):
     user_id = models.PositiveBigIntegerField()
     sales_count = models.PositiveIntegerField(default=0, db_default=0)
     total = models.DecimalField(**MONEY)
+    discount_total = models.DecimalField(**MONEY)
     cash = models.DecimalField(**MONEY)
     card = models.DecimalField(**MONEY)
     transfer = models.DecimalField(**MONEY)

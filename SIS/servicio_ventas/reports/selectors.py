@@ -14,8 +14,9 @@ from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
 TOP_PRODUCTS = 10
 ZERO = Decimal("0.00")
 # the columns summed: one per payment method (cash, card…) and one refund_<method> per method
-MONEY_SUMS = ("subtotal", "tax", "total", *METHODS, "returns_total", *(f"refund_{m}" for m in METHODS))
-CASHIER_SUMS = ("total", *METHODS, "returns_total")
+MONEY_SUMS = ("subtotal", "tax", "total", "discount_total", *METHODS, "returns_total",
+              *(f"refund_{m}" for m in METHODS))
+CASHIER_SUMS = ("total", "discount_total", *METHODS, "returns_total")
 
 
 def _scoped(qs: QuerySet, *, branches: frozenset[int] | None, branch: int | None) -> QuerySet:
@@ -37,6 +38,7 @@ def _totals(sums: dict) -> dict:
         "subtotal": _money(sums.get("subtotal")),
         "tax": _money(sums.get("tax")),
         "total": _money(total),
+        "discount_total": _money(sums.get("discount_total")),
         "by_payment_method": {m: _money(sums.get(m)) for m in METHODS},
         "returns_count": sums.get("returns_count") or 0,
         "returns_total": _money(returns_total),

@@ -45,6 +45,8 @@ class _TotalsSerializer(serializers.Serializer):
     subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
     tax = serializers.DecimalField(max_digits=14, decimal_places=2)
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    discount_total = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                              help_text="the sales' discounts, lines' and sales', already out of total")
     by_payment_method = _ByMethodSerializer()
     returns_count = serializers.IntegerField()
     returns_total = serializers.DecimalField(max_digits=14, decimal_places=2)

@@ -12,6 +12,8 @@ from sales.pricing import METHODS
 
 from .models import DailyBranchTotals, DailyCashierTotals, DailyProductTotals
 
+ZERO = Decimal("0.00")
+
 
 @dataclass(frozen=True)
 class LineAmount:
@@ -45,18 +47,20 @@ def _upsert_rows(model, rows: list[tuple[dict, dict, dict]]) -> None:
 # no savepoint of its own: it runs inside a completion, whose caller never catches its errors and goes on
 @transaction.atomic(savepoint=False)
 def daily_totals_add_sale(*, branch_id: int, day: date, user_id: int, subtotal: Decimal, tax: Decimal,
-                          total: Decimal, applied: dict[str, Decimal], lines: list[LineAmount]) -> None:
+                          total: Decimal, applied: dict[str, Decimal], lines: list[LineAmount],
+                          discount: Decimal = ZERO) -> None:
     # rows are always touched in this order (branch, products by id, cashier) so that
     # concurrent completions at one branch queue up instead of deadlocking; the products in one statement
     _upsert(DailyBranchTotals, {"branch_id": branch_id, "date": day},
-            {"sales_count": 1, "subtotal": subtotal, "tax": tax, "total": total, **applied})
+            {"sales_count": 1, "subtotal": subtotal, "tax": tax, "total": total, "discount_total": discount,
+             **applied})
     _upsert_rows(DailyProductTotals, [
         ({"branch_id": branch_id, "date": day, "product_id": line.product_id},
          {"quantity": line.quantity, "total": line.total}, {"name": line.name})
         for line in sorted(lines, key=lambda x: x.product_id)
     ])
     _upsert(DailyCashierTotals, {"branch_id": branch_id, "date": day, "user_id": user_id},
-            {"sales_count": 1, "total": total, **applied})
+            {"sales_count": 1, "total": total, "discount_total": discount, **applied})
 
 
 @transaction.atomic
@@ -83,6 +87,7 @@ class CompletedSale:
     total: Decimal
     applied: dict[str, Decimal]
     lines: list[LineAmount] = field(default_factory=list)
+    discount: Decimal = ZERO
 
 
 def _added(target: dict, adds: dict) -> None:
@@ -103,13 +108,15 @@ def daily_totals_add_sales(*, sales: list[CompletedSale], chunk: int = 500) -> N
     cashiers: dict[tuple, dict] = defaultdict(dict)
     for sale in sales:
         _added(branches[(sale.branch_id, sale.day)],
-               {"sales_count": 1, "subtotal": sale.subtotal, "tax": sale.tax, "total": sale.total, **sale.applied})
+               {"sales_count": 1, "subtotal": sale.subtotal, "tax": sale.tax, "total": sale.total,
+                "discount_total": sale.discount, **sale.applied})
         for line in sale.lines:
             key = (sale.branch_id, sale.day, line.product_id)
             _added(products[key], {"quantity": line.quantity, "total": line.total})
             names[key] = line.name
-        _added(cashiers[(sale.branch_id, sale.day, sale.user_id)], {"sales_count": 1, "total": sale.total, **sale.applied})
-    money = ("subtotal", "tax", "total", *METHODS)
+        _added(cashiers[(sale.branch_id, sale.day, sale.user_id)],
+               {"sales_count": 1, "total": sale.total, "discount_total": sale.discount, **sale.applied})
+    money = ("subtotal", "tax", "total", "discount_total", *METHODS)
     _upsert_chunks(DailyBranchTotals, [
         ({"branch_id": b, "date": d}, {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in money}}, {})
         for (b, d), v in sorted(branches.items())], chunk)
@@ -118,7 +125,7 @@ def daily_totals_add_sales(*, sales: list[CompletedSale], chunk: int = 500) -> N
         for (b, d, p), v in sorted(products.items())], chunk)
     _upsert_chunks(DailyCashierTotals, [
         ({"branch_id": b, "date": d, "user_id": u},
-         {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in ("total", *METHODS)}}, {})
+         {"sales_count": v["sales_count"], **{m: v.get(m, 0) for m in ("total", "discount_total", *METHODS)}}, {})
         for (b, d, u), v in sorted(cashiers.items())], chunk)
 
 

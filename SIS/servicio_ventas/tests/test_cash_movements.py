@@ -1,4 +1,4 @@
-"""Cash put in and paid out of an open session: who may, what is refused, and that two outs never share the last cash."""
+"""Cash put in and paid out of an open session: who may, what is refused, two outs never share the last cash."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal as D
@@ -8,6 +8,7 @@ from django.db import connections, transaction
 from rest_framework.test import APIClient
 
 from cash.models import CashMovement, CashSession
+from sis_common.audit.models import AuditEvent
 from sis_common.mariadb import replication
 from sis_common.testing.tokens import auth_header
 
@@ -15,7 +16,7 @@ from .builders import make_sale
 from .test_cash_sessions import keyed, open_session
 
 pytestmark = [pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
-              pytest.mark.usefixtures("known_branches")]
+              pytest.mark.usefixtures("known_branches", "known_company")]  # cash_out_limit 200.00
 
 
 def move(client, session_id, kind, amount, reason="", **extra):
@@ -185,3 +186,37 @@ def test_two_outs_cannot_both_take_the_last_cash(client_for, db_pair):
     assert statuses == [201, 409]
     assert [m.amount for m in CashMovement.objects.using("default").all()] == [D("60.00")]
     assert expected_cash(client_for, session_id) == "40.00"
+
+
+def test_a_cashiers_out_above_the_companys_limit_needs_a_manager(client_for, known_company, monkeypatch):
+    cashier = client_for("cashier", [1], user_id=63)
+    session_id = open_session(cashier, opening="1000.00").json()["id"]
+    url = f"/api/sales/cash-sessions/{session_id}/movements/"
+    body = {"kind": "out", "amount": "200.01", "reason": "supplier"}
+    refused = cashier.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="out-big")
+    assert refused.status_code == 403
+    assert refused.json() | {} == {**refused.json(), "code": "cash_out_needs_approval", "limit": "200.00"}
+    # auth is asked for the PIN (unreachable here: 503), and neither refusal is the key's answer
+    monkeypatch.delenv("EWTTO_AUTH_URL", raising=False)
+    approved = {**body, "approval": {"username": "boss", "pin": "1234"}}
+    assert cashier.post(url, approved, format="json", HTTP_IDEMPOTENCY_KEY="out-big").status_code == 503
+    assert not CashMovement.objects.using("default").exists()
+    assert move(cashier, session_id, "out", "200.00", "supplier").status_code == 201  # up to the limit alone
+    assert move(client_for("manager", [1], user_id=64), session_id, "out", "500.00", "bank").status_code == 201
+    assert move(cashier, session_id, "in", "900.00", "float").status_code == 201  # ins need no approval
+    known_company(cash_out_limit="50.00")
+    assert move(cashier, session_id, "out", "50.01", "supplier").json()["limit"] == "50.00"
+    assert [m.approved_by for m in CashMovement.objects.using("default").all()] == [None, None, None]
+
+
+def test_a_pin_in_the_request_is_not_kept_in_the_audit_trail(client_for):
+    cashier = client_for("cashier", [1], user_id=65)
+    session_id = open_session(cashier).json()["id"]
+    answer = cashier.post(f"/api/sales/cash-sessions/{session_id}/movements/",
+                          {"kind": "out", "amount": "5.00", "reason": "stamps",
+                           "approval": {"username": "boss", "pin": "918273"}},
+                          HTTP_X_REQUEST_ID="audit-pin-1", **keyed())
+    assert answer.status_code == 201 and answer.json()["approved_by"] is None  # under the limit: not needed
+    (event,) = AuditEvent.objects.using("default").filter(request_id="audit-pin-1")
+    assert event.changes["approval"] == {"username": "boss", "pin": "[redacted]"}
+    assert "918273" not in str(event.changes) + str(event.summary)

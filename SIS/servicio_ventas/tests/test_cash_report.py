@@ -3,6 +3,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from sales.pricing import Discount
+
 from .builders import make_sale
 from .test_cash_movements import move
 from .test_cash_sessions import _return, keyed, open_session
@@ -54,7 +56,8 @@ def test_the_z_report_adds_up(client_for):
     z = answer.json()
     assert z | {} == {**z, "session": session_id, "branch": 1, "cashier": 91, "status": "closed", "opened_by": 91,
                       "closed_by": 91, "opening_float": "50.00", "denominations": notes}
-    assert z["sales"] == {"count": 4, "subtotal": "65.00", "tax": "11.70", "total": "76.70", "change": "8.20",
+    assert z["sales"] == {"count": 4, "subtotal": "65.00", "tax": "11.70", "total": "76.70", "discount_total": "0.00",
+                          "change": "8.20",
                           "by_method": {"cash": {"count": 2, "amount": "31.80"},
                                         "card": {"count": 2, "amount": "39.00"},
                                         "transfer": {"count": 1, "amount": "5.90"}}}
@@ -93,3 +96,14 @@ def test_who_may_read_a_z_report(client_for):
     empty = report(client_for("admin"), session_id).json()
     assert empty["sales"]["count"] == 0 and empty["sales"]["by_method"]["cash"] == {"count": 0, "amount": "0.00"}
     assert empty["expected"]["cash"] == "100.00" and empty["movements"]["lines"] == []
+
+
+def test_the_z_report_shows_the_discounts_given(client_for):
+    cashier = client_for("cashier", [1], user_id=96)
+    session_id = open_session(cashier, opening="0.00").json()["id"]
+    make_sale(branch_id=1, user_id=96, lines=[(1, "10.00", 2)], discount=Discount(percent=D("10")))  # 2.00 off
+    make_sale(branch_id=1, user_id=96, lines=[(2, "5.00", 1)], discount=Discount(amount=D("0.50")))
+    make_sale(branch_id=1, user_id=96, lines=[(3, "5.00", 1)])
+    sales = report(client_for("auditor"), session_id).json()["sales"]
+    # 18.00 + 3.24 tax, 4.50 + 0.81, 5.00 + 0.90
+    assert (sales["count"], sales["discount_total"], sales["subtotal"], sales["total"]) == (3, "2.50", "27.50", "32.45")

@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 
 from sales import services
+from sales.pricing import Discount
 from sales.models import Payment, SagaStatus, Sale, SaleLine, SaleReturn
 
 from .builders import make_sale
@@ -31,6 +32,7 @@ def expected_from_sales(branch_id: int, day) -> dict:
     return {
         "sales_count": sales.count(),
         "total": f"{sum((s.total for s in sales), D('0.00')):.2f}",
+        "discount_total": f"{sum((s.discount_total for s in sales), D('0.00')):.2f}",
         "by_payment_method": {m: f"{by_method[m]:.2f}" for m in ("cash", "card", "transfer")},
         "top_products": [{"product": p, "quantity": q, "total": f"{t:.2f}"} for p, (q, t) in top],
     }
@@ -40,7 +42,8 @@ def test_daily_report_equals_the_sum_of_its_sales(client_for):
     rng = random.Random(5)
     for i in range(40):
         lines = [(p, f"{rng.randint(1, 5000) / 100:.2f}", rng.randint(1, 4)) for p in rng.sample(range(1, 16), 3)]
-        make_sale(branch_id=1, user_id=rng.choice([1, 2]), lines=lines, complete=i % 7 != 0,
+        discount = [None, Discount(percent=D("12.5")), Discount(amount=D("1.37"))][i % 3]
+        make_sale(branch_id=1, user_id=rng.choice([1, 2]), lines=lines, complete=i % 7 != 0, discount=discount,
                   payments=None if i % 2 else [("card", "0.01"), ("cash", "9999.00")])
     make_sale(branch_id=2, user_id=1, lines=[(1, "99.00", 9)])  # another branch: not in branch 1's report
     rejected = make_sale(branch_id=1, user_id=1, lines=[(1, "99.00", 9)], complete=False)
@@ -54,6 +57,7 @@ def test_daily_report_equals_the_sum_of_its_sales(client_for):
     assert report["branch"] == 1 and report["date"] == day.isoformat()
     assert sum(D(v) for v in report["by_payment_method"].values()) == D(report["total"])
     assert report["sales_count"] == 40 - 6  # every 7th of 40 stayed pending
+    assert D(report["discount_total"]) > 0
     assert all(p["name"] for p in report["top_products"])
 
 
@@ -74,16 +78,18 @@ def test_returns_show_beside_sales_and_net(client_for):
 def test_range_report_by_branch_and_by_cashier(client_for):
     make_sale(branch_id=4, user_id=1, lines=[(1, "10.00", 1)])
     make_sale(branch_id=4, user_id=2, lines=[(1, "10.00", 2)])
+    # 10 % off 10.00 before tax: 1.00 off, 10.62 to pay
+    make_sale(branch_id=4, user_id=2, lines=[(2, "10.00", 1)], discount=Discount(percent=D("10")))
     make_sale(branch_id=5, user_id=1, lines=[(1, "10.00", 3)])
     day = Sale.objects.first().business_date
     span = f"date_from={day - timedelta(days=3)}&date_to={day}"
     client = client_for("auditor")
     by_branch = {r["branch"]: r for r in client.get(f"/api/sales/reports/range/?{span}").json()["results"]}
-    assert (by_branch[4]["sales_count"], by_branch[4]["total"]) == (2, "35.40")
+    assert (by_branch[4]["sales_count"], by_branch[4]["total"], by_branch[4]["discount_total"]) == (3, "46.02", "1.00")
     assert by_branch[5]["total"] == "35.40"
     by_cashier = client.get(f"/api/sales/reports/range/?{span}&group_by=cashier&branch=4").json()["results"]
-    assert [(r["branch"], r["cashier"], r["sales_count"], r["total"]) for r in by_cashier] == [
-        (4, 1, 1, "11.80"), (4, 2, 1, "23.60")]
+    assert [(r["branch"], r["cashier"], r["sales_count"], r["total"], r["discount_total"]) for r in by_cashier] == [
+        (4, 1, 1, "11.80", "0.00"), (4, 2, 2, "34.22", "1.00")]
     manager = client_for("manager", [5])
     assert {r["branch"] for r in manager.get(f"/api/sales/reports/range/?{span}").json()["results"]} == {5}
     assert manager.get(f"/api/sales/reports/range/?{span}&branch=4").status_code == 403
@@ -98,6 +104,7 @@ def test_who_may_see_reports(client_for):
     empty = client_for("auditor").get("/api/sales/reports/daily/?branch=2&date=2001-01-01").json()
     assert empty == {
         "branch": 2, "date": "2001-01-01", "sales_count": 0, "subtotal": "0.00", "tax": "0.00", "total": "0.00",
+        "discount_total": "0.00",
         "by_payment_method": {"cash": "0.00", "card": "0.00", "transfer": "0.00"}, "returns_count": 0,
         "returns_total": "0.00", "refunds_by_payment_method": {"cash": "0.00", "card": "0.00", "transfer": "0.00"},
         "net_total": "0.00", "top_products": [],

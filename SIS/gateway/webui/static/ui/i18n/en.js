@@ -77,9 +77,7 @@ export default {
   "kind.transfer_in": "Transfer (in)",
 
   "sale.number": "Number",
-  "sale.subtotal": "Subtotal",
   "sale.tax": "Tax",
-  "sale.tax_rate": "Tax ({rate} %)",
   "sale.total": "Total",
   "sale.change": "Change",
   "sale.unit_price": "Price",
@@ -136,7 +134,6 @@ export default {
   "pos.key_new": "new sale",
 
   "receipt.title": "Receipt {number}",
-  "receipt.print": "Print",
   "receipt.thanks": "Thank you for your purchase!",
 
   "sales.none": "No sales match these filters.",
@@ -207,7 +204,6 @@ export default {
   "cash.open": "Open the till",
   "cash.opened": "Till #{id} opened.",
   "cash.open_session": "Till #{id}, opened {time}",
-  "cash.expected": "Expected in {method}",
   "cash.counted": "Counted in {method}",
   "cash.close": "Close the till",
   "cash.closed_summary": "Till #{id} closed. Cash difference: {difference}.",
@@ -336,6 +332,7 @@ export default {
   "receipt.discount_short": "(discount −{amount})",
   "receipt.net_at": "Taxable at {rate}",
   "receipt.tax_at": "Tax {rate}",
+  "receipt.exempt": "Exempt",
   "receipt.retry": "Print the receipt",
   "receipt.to_sale": "See the sale",
   "receipt.view_title": "Receipt",
@@ -438,4 +435,5 @@ export default {
   "code.discount_invalid": "A discount is a percent from 0 to 100 or an amount from 0.",
   "code.report_before_close": "The Z report is shown once the till is closed.",
   "code.not_your_session": "That till belongs to another cashier.",
+  "code.return_needs_manager": "A manager must approve this return (another cashier's sale, or past the return days).",
 };

@@ -77,9 +77,7 @@ export default {
   "kind.transfer_in": "Traspaso (entrada)",
 
   "sale.number": "Número",
-  "sale.subtotal": "Subtotal",
   "sale.tax": "Impuesto",
-  "sale.tax_rate": "Impuesto ({rate} %)",
   "sale.total": "Total",
   "sale.change": "Cambio",
   "sale.unit_price": "Precio",
@@ -136,7 +134,6 @@ export default {
   "pos.key_new": "nueva venta",
 
   "receipt.title": "Comprobante {number}",
-  "receipt.print": "Imprimir",
   "receipt.thanks": "¡Gracias por su compra!",
 
   "sales.none": "No hay ventas con estos filtros.",
@@ -207,7 +204,6 @@ export default {
   "cash.open": "Abrir caja",
   "cash.opened": "Caja #{id} abierta.",
   "cash.open_session": "Caja #{id}, abierta el {time}",
-  "cash.expected": "Esperado en {method}",
   "cash.counted": "Contado en {method}",
   "cash.close": "Cerrar caja",
   "cash.closed_summary": "Caja #{id} cerrada. Diferencia en efectivo: {difference}.",
@@ -336,6 +332,7 @@ export default {
   "receipt.discount_short": "(descuento −{amount})",
   "receipt.net_at": "Op. gravada {rate}",
   "receipt.tax_at": "Impuesto {rate}",
+  "receipt.exempt": "Op. exonerada",
   "receipt.retry": "Imprimir el comprobante",
   "receipt.to_sale": "Ver la venta",
   "receipt.view_title": "Comprobante",
@@ -438,4 +435,5 @@ export default {
   "code.discount_invalid": "Un descuento es un porcentaje de 0 a 100 o un monto desde 0.",
   "code.report_before_close": "El informe Z se muestra cuando la caja está cerrada.",
   "code.not_your_session": "Esa caja es de otro cajero.",
+  "code.return_needs_manager": "Un gerente debe aprobar esta devolución (venta de otro cajero, o fuera del plazo de devolución).",
 };

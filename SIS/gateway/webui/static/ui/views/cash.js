@@ -200,7 +200,7 @@ function closeForm(ctx, session, box, { forgotten = false } = {}) {
   const counts = DENOMINATIONS.map((cents) => ({ cents, input: h("input", { type: "number", min: "0", max: "1000000", step: "1",
     inputmode: "numeric", value: "", class: "qty", name: `denomination_${cents}`,
     "aria-label": t("cash.count_of", { value: money(fromCents(cents)) }) }), subtotal: h("td", { class: "num" }) }));
-  const cashTotal = h("output", { id: forgotten ? "cash-forgotten-counted" : "cash-counted-cash", class: "grand" });
+  const cashTotal = h("strong", { id: forgotten ? "cash-forgotten-counted" : "cash-counted-cash", class: "grand" });
   const sum = () => counts.reduce((s, c) => s + c.cents * Math.max(0, Math.floor(Number(c.input.value) || 0)), 0);
   const refresh = () => {
     counts.forEach((c) => replace(c.subtotal, money(fromCents(c.cents * Math.max(0, Math.floor(Number(c.input.value) || 0))))));

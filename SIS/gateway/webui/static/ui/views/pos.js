@@ -345,10 +345,10 @@ export default async function pos(ctx) {
       printable = h("div", { class: "receipt-area" }, h("p", { class: "alert", role: "alert" }, message(error)),
         h("p", {}, h("a", { href: `#/receipt/${sale.id}` }, t("receipt.retry"))), h("div", { class: "actions" }, again));
     }
-    replace(receiptArea, h("div", { class: "columns" }, printable,
-      h("section", { class: "no-print", "aria-labelledby": "sold-lines-title" },
+    replace(receiptArea, printable,
+      h("section", { class: "no-print sold-lines", "aria-labelledby": "sold-lines-title" },
         h("h2", { id: "sold-lines-title" }, t("pos.sold_title", { number: sale.number || `#${sale.id}` })),
-        saleLines(sale))));
+        saleLines(sale)));
     receiptArea.hidden = false;
     ctx.notify(t("pos.sold", { number: sale.number, total: money(sale.total) }));
     receiptArea.querySelector("#receipt-new").focus();

@@ -67,9 +67,10 @@ export function receiptDocument(doc, layout = "80") {
     h("dl", { class: "totals" },
       hasDiscount(doc.discount_total) ? [h("dt", {}, t("sale.discount_total")),
         h("dd", { id: "receipt-discount" }, money(doc.discount_total))] : null,
-      (doc.tax_breakdown || []).map((row) => [
-        h("dt", {}, t("receipt.net_at", { rate: percent(row.rate) })), h("dd", {}, money(row.net)),
-        h("dt", {}, t("receipt.tax_at", { rate: percent(row.rate) })), h("dd", { dataset: { rate: row.rate } }, money(row.tax))]),
+      (doc.tax_breakdown || []).map((row) => (Number(row.rate) === 0
+        ? [h("dt", {}, t("receipt.exempt")), h("dd", { dataset: { rate: row.rate } }, money(row.net))]
+        : [h("dt", {}, t("receipt.net_at", { rate: percent(row.rate) })), h("dd", {}, money(row.net)),
+          h("dt", {}, t("receipt.tax_at", { rate: percent(row.rate) })), h("dd", { dataset: { rate: row.rate } }, money(row.tax))])),
       h("dt", { class: "grand" }, t("sale.total")), h("dd", { class: "grand", id: "receipt-total" }, money(doc.total)),
       (doc.payments || []).map((p) => [h("dt", {}, t(`method.${p.method}`)), h("dd", {}, money(p.amount))]),
       h("dt", {}, t("sale.change")), h("dd", { id: "receipt-change" }, money(doc.change))),

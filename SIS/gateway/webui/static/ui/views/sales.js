@@ -1,8 +1,9 @@
 // Past sales: a filtered list (reprint from it), one sale with its lines and taxes, and returns against it.
 import { ApiError, api, get, newIdempotencyKey, withQuery } from "../api.js";
 import { field, h, replace, select, table } from "../dom.js";
-import { formProblem, showError } from "../errors.js";
+import { formProblem, message, showError } from "../errors.js";
 import { date, dateTime, money, number, t } from "../i18n.js";
+import { withApproval } from "./approval.js";
 import { alertBox, branchSelect, page, pager, statusBadge } from "./common.js";
 
 const RETURN_ROLES = new Set(["admin", "manager", "cashier"]);
@@ -151,8 +152,23 @@ function returnForm(ctx, sale, box) {
     const signature = JSON.stringify(body);
     if (!attempt || attempt.body !== signature) attempt = { key: newIdempotencyKey(), body: signature };
     submit.disabled = true;
+    const send = (extra = {}) => api(`/api/sales/${sale.id}/returns/`, { method: "POST", body: { ...body, ...extra },
+      headers: { "Idempotency-Key": attempt.key } });
     try {
-      const done = await api(`/api/sales/${sale.id}/returns/`, { method: "POST", body, headers: { "Idempotency-Key": attempt.key } });
+      let done;
+      try {
+        done = await send();
+      } catch (error) {
+        // another cashier's sale, or older than the company's return days: a manager approves by PIN
+        if (!(error instanceof ApiError && error.code === "return_needs_manager")) throw error;
+        let tries = 0;
+        done = await withApproval({ reason: message(error), attempt: (approval) => {
+          if (tries > 0) attempt.key = newIdempotencyKey();
+          tries += 1;
+          return send({ approval });
+        } });
+        if (!done) return;
+      }
       attempt = null;
       ctx.notify(done.status === "pending" ? t("returns.pending") : t("returns.completed", { amount: money(done.refund_amount) }));
       ctx.rerender();
