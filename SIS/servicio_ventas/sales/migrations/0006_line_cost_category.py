@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0004_pos_taxes_discounts'),
+        ('sales', '0005_documents'),
     ]
 
     operations = [
