@@ -193,7 +193,7 @@ def document_lines_check(lines: list[dict]) -> None:
 class ReceiptLineInSerializer(serializers.Serializer):
     product = product_field()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    unit_cost = money_field(required=False, allow_null=True, default=None,
+    unit_cost = money_field(required=False, default=None,
                             help_text="What one unit cost; moves the product's average cost. Absent: it stays.")
 
 

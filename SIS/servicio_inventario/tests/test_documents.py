@@ -187,6 +187,8 @@ def test_movements_filter_by_dates_and_reference(admin_client, make_product, rec
     (RECEIPTS, [{"product": "P", "quantity": 1_000_000_001}], "invalid"),
     (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": "-1"}], "invalid"),
     (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": 2.5}], "invalid"),
+    (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": ""}], "invalid"),
+    (RECEIPTS, [{"product": "P", "quantity": 1, "unit_cost": None}], "invalid"),
     (RECEIPTS, [{"product": "P", "quantity": 1}, {"product": "P", "quantity": 2}], "duplicate_product"),
     (RECEIPTS, [{"product": 99_999_999, "quantity": 1}], "unknown_product"),
     (RECEIPTS, [{"product": "INACTIVE", "quantity": 1}], "inactive_product"),

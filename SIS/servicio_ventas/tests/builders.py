@@ -16,7 +16,8 @@ RATE = Decimal("0.18")
 def sale_draft(*, branch_id: int, user_id: int, lines: list[tuple[int, str, int]],
                payments: list[tuple[str, str]] | None = None, code: str = "SUC", key: str | None = None,
                request_hash: str = "h", prices_include_tax: bool = False, rate: Decimal = RATE,
-               discount: pricing.Discount | None = None, cashier: str = "") -> services.SaleDraft:
+               discount: pricing.Discount | None = None, cashier: str = "", customer_id: int | None = None,
+               document_type: str = "receipt") -> services.SaleDraft:
     """A draft of (product, price, quantity) lines at one rate, priced as checkout prices them."""
     priced = pricing.price([pricing.LineIn(Decimal(price), q, rate) for _, price, q in lines],
                            prices_include_tax=prices_include_tax, discount=discount)
@@ -29,7 +30,7 @@ def sale_draft(*, branch_id: int, user_id: int, lines: list[tuple[int, str, int]
         request_hash=request_hash, tax_rate=rate, prices_include_tax=prices_include_tax, lines=sold, payments=pays,
         totals=priced, settlement=pricing.settle(priced.total, pays),
         discount=None if discount is None else discount.as_dict(), cashier_username=cashier,
-        cashier_name=cashier.title(),
+        cashier_name=cashier.title(), customer_id=customer_id, document_type=document_type,
     )
 
 
