@@ -15,13 +15,14 @@ from pathlib import Path
 import requests
 
 from sis_common.testing.polling import wait_for
+from sis_ops.stack import gateway_spec, load_services
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy" / "docker"
 NETWORK = "sd_network"
-SERVICES = ("auth", "sucursales", "inventario", "ventas")
-PROJECT_DIRS = {"auth": "servicio_auth", "sucursales": "servicio_sucursales", "inventario": "servicio_inventario",
-                "ventas": "servicio_ventas", "gateway": "gateway"}
+# the services and their project directories as deploy/stack.toml lists them (deploy/docker/up too)
+SERVICES = tuple(s.slug for s in load_services())
+PROJECT_DIRS = {**{s.slug: s.project for s in load_services()}, "gateway": gateway_spec()["project"]}
 # a volume the tests make next to the deployment's: its data may be replaced by the next run
 MARKER_VOLUME = "ewtto-test-deployment"
 TIMEOUT = 20

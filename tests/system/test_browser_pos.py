@@ -95,9 +95,10 @@ def charge_in_cash(page, due: str):
 
 
 def sale_number(page) -> str:
-    title = page.locator("#receipt-title")
-    playwright.expect(title).to_contain_text("Comprobante")
-    return re.search(r"Comprobante (\S+)", title.inner_text()).group(1)
+    """The sale's number on its receipt, whose title is its legal document number (B001-00000001)."""
+    playwright.expect(page.locator("#receipt-title")).to_contain_text(re.compile(r"Comprobante B\d{3}-\d{8}"))
+    line = page.locator("#receipt p").filter(has_text=re.compile(r"^Venta \S+$"))
+    return re.search(r"Venta (\S+)", line.inner_text()).group(1)
 
 
 def sale_by_number(api: Api, branch: int, number: str) -> dict:
@@ -195,7 +196,7 @@ def test_a_cashier_sells_with_discounts_a_manager_approves_by_pin_and_the_till_c
     # reprint from the sales list
     go(page, "Ventas y devoluciones")
     page.locator("#sales-results tr").filter(has_text=first).get_by_role("link", name="Imprimir comprobante").click()
-    playwright.expect(page.locator("#receipt-title")).to_contain_text(first)
+    playwright.expect(page.locator("#receipt")).to_contain_text(f"Venta {first}")
     playwright.expect(page.locator("#receipt-total")).to_have_text(re.compile(r"11,21"))
     page.get_by_role("button", name="Imprimir (80 mm)").click()
     assert page.evaluate("window.__prints") >= 1

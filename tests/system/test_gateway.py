@@ -11,7 +11,8 @@ import requests
 from sis_ops import supervisor
 from sis_ops.status import wait_healthy
 
-SERVICES = {"auth": "auth", "branches": "sucursales", "inventory": "inventario", "sales": "ventas"}
+SERVICES = {"auth": "auth", "branches": "sucursales", "inventory": "inventario", "sales": "ventas",
+            "purchasing": "compras"}
 
 
 def mint(stack, *, role: str = "admin", branches: list[int] | None = None, key: str | None = None) -> str:

@@ -11,19 +11,20 @@ HEALTH = "health"  # the node details of /health (sis_common.health)
 # the callers named here only; a caller's own secret goes only to the services that name it.
 EXPECTED_CALLERS: dict[str, dict[str, frozenset[str]]] = {
     "auth": {"approvals": frozenset({"ventas"}), HEALTH: frozenset({"gateway"})},
-    "sucursales": {"branches": frozenset({"auth", "inventario", "ventas"}), "company": frozenset({"inventario", "ventas"}),
-                   HEALTH: frozenset({"gateway"})},
-    "inventario": {"products": frozenset({"ventas"}), "stock-moves": frozenset({"ventas"}),
+    "sucursales": {"branches": frozenset({"auth", "inventario", "ventas", "compras"}),
+                   "company": frozenset({"inventario", "ventas"}), HEALTH: frozenset({"gateway"})},
+    "inventario": {"products": frozenset({"ventas", "compras"}), "stock-moves": frozenset({"ventas", "compras"}),
                    HEALTH: frozenset({"gateway"})},
     "ventas": {HEALTH: frozenset({"gateway"})},
+    "compras": {HEALTH: frozenset({"gateway"})},
     "gateway": {},
 }
 
 # endpoints a caller drives again later for the user who asked (ventas' reconciler retries a pending
-# sale): there, from these callers only, the user's genuine access token still counts for
+# sale, compras' a pending receipt): there, from these callers only, the user's genuine access token still counts for
 # settings.ACTING_TOKEN_GRACE_SECONDS after it expired (sis_common.auth.acting)
 RETRYING_CALLERS: dict[tuple[str, str], frozenset[str]] = {
-    ("inventario", "stock-moves"): frozenset({"ventas"}),
+    ("inventario", "stock-moves"): frozenset({"ventas", "compras"}),
 }
 
 

@@ -30,7 +30,7 @@ DEPLOY_DIR = REPO / "deploy" / "docker"
 # inside the containers (the images lay the repository out under /app)
 CONTAINER_VAR = Path("/app/var")
 SECRETS_MOUNT = Path("/run/secrets")
-# the watchdog's var (state, event log, control files): a volume shared by all five compose
+# the watchdog's var (state, event log, control files): a volume shared by every compose
 # files, read-write at /app/var in the ops containers and read-only at /app/ops in the apps,
 # whose own /app/var/run holds per-container files (gunicorn's metrics)
 OPS_VOLUME = "ewtto-ops-var"

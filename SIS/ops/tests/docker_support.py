@@ -23,7 +23,7 @@ DOCKERIGNORE = REPO / ".dockerignore"
 
 
 def projects() -> dict[str, str]:
-    """slug -> project directory name, for the four services and the gateway (deploy/stack.toml)."""
+    """slug -> project directory name, for every service and the gateway (deploy/stack.toml)."""
     found = {s.slug: s.project for s in load_services()}
     found["gateway"] = gateway_spec()["project"]
     return found
@@ -43,7 +43,7 @@ def load_compose(project: str) -> dict:
 
 
 def all_services() -> dict[str, tuple[str, dict]]:
-    """service name -> (project, definition) over the five compose files."""
+    """service name -> (project, definition) over every compose file."""
     found = {}
     for project in projects().values():
         for name, service in load_compose(project)["services"].items():

@@ -1,4 +1,4 @@
-"""The five compose files (no Docker engine here, so the files themselves): the compose
+"""The compose files (no Docker engine here, so the files themselves): the compose
 specification, the shared network, published ports, databases, nginx sidecars, daemons."""
 import json
 import re
@@ -73,7 +73,7 @@ def test_only_the_gateway_nginx_publishes_a_port_and_it_is_8000():
     assert "network_mode: host" not in text and "\n    expose:" not in text
 
 
-def test_names_are_unique_across_the_five_files():
+def test_names_are_unique_across_the_compose_files():
     names = [name for p in PROJECTS for name in load_compose(p)["services"]]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     for name, (_, service) in all_services().items():

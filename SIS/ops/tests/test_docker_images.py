@@ -1,4 +1,4 @@
-"""The application Dockerfile, as each of the five projects builds it, against their compose files
+"""The application Dockerfile, as each project builds it, against their compose files
 and the local stack: base image, user, command, health check, and every file it copies."""
 import ast
 import glob

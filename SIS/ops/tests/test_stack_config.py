@@ -48,20 +48,21 @@ def test_an_old_secrets_file_gets_per_pair_passwords_and_loses_the_shared_ones(s
 
 def test_only_auth_gets_the_private_key(stack):
     assert "EWTTO_JWT_PRIVATE_KEY_FILE" in stack.env_for("auth")
-    for slug in ("sucursales", "inventario", "ventas", "gateway"):
+    for slug in ("sucursales", "inventario", "ventas", "compras", "gateway"):
         assert "EWTTO_JWT_PRIVATE_KEY_FILE" not in stack.env_for(slug)
 
 
 def test_each_service_gets_its_own_pair_and_account(stack):
     envs = {s.slug: stack.env_for(s.slug) for s in stack.services}
     assert envs["inventario"]["EWTTO_DB_NODES"] == "127.0.0.1:18331,127.0.0.1:18332"
-    assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == 4
-    assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 4
+    assert envs["compras"]["EWTTO_DB_NODES"] == "127.0.0.1:18351,127.0.0.1:18352"
+    assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == len(envs) == 5
+    assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 5
 
 
 def test_each_service_holds_its_own_internal_secret_and_the_digests_of_its_callers_only(stack):
     secrets = {c: stack.secrets.value(internal_callers.secret_name(c)) for c in internal_callers.callers()}
-    assert internal_callers.callers() == {"auth", "inventario", "ventas", "gateway"}
+    assert internal_callers.callers() == {"auth", "inventario", "ventas", "compras", "gateway"}
     assert len(set(secrets.values())) == len(secrets)
     assert set(internal_callers.EXPECTED_CALLERS) == {*(s.slug for s in stack.services), "gateway"}
     for slug in stack.projects:
@@ -73,7 +74,7 @@ def test_each_service_holds_its_own_internal_secret_and_the_digests_of_its_calle
         assert kept == {c: hashlib.sha256(secrets[c].encode()).hexdigest()
                         for c in internal_callers.accepted_by(slug)}, slug
     assert set(dict(i.split(":") for i in stack.env_for("inventario")["EWTTO_INTERNAL_CALLERS"].split(","))) == {
-        "ventas", "gateway"}
+        "ventas", "compras", "gateway"}
     assert "EWTTO_INTERNAL_TOKEN" not in stack.env_for("sucursales")  # it calls nobody
 
 

@@ -12,10 +12,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from sis_common.auth.principal import as_branch_id
-from sis_common.auth.roles import ADMIN, ALL_BRANCHES_ROLES, AUDITOR, CASHIER, MANAGER, STAFF_ROLES, WAREHOUSE
+from sis_common.auth.roles import (ADMIN, ALL_BRANCHES_ROLES, AUDITOR, CASHIER, MANAGER, PURCHASER, STAFF_ROLES,
+                                   WAREHOUSE)
 
 ROLE_CHOICES = [(ADMIN, "Administrator"), (MANAGER, "Manager"), (CASHIER, "Cashier"),
-                (WAREHOUSE, "Warehouse"), (AUDITOR, "Auditor")]
+                (WAREHOUSE, "Warehouse"), (AUDITOR, "Auditor"), (PURCHASER, "Purchaser")]
 
 
 class AccountManager(UserManager):

@@ -18,7 +18,7 @@ def test_admin_signs_in_and_manages_users(make_user, client):
     assert client.get(f"/admin/auth/accounts/user/{admin.pk}/change/").status_code == 200
 
 
-@pytest.mark.parametrize("role", ["manager", "cashier", "warehouse"])
+@pytest.mark.parametrize("role", ["manager", "cashier", "warehouse", "purchaser"])
 def test_non_staff_roles_are_refused(role, make_user, client):
     page = admin_login(client, make_user(role).username)
     assert page.status_code == 200  # the form again, with its error

@@ -9,7 +9,7 @@ def new_user(**extra) -> dict:
             "branches": [1], **extra}
 
 
-@pytest.mark.parametrize("role", ["manager", "cashier", "warehouse", "auditor"])
+@pytest.mark.parametrize("role", ["manager", "cashier", "warehouse", "auditor", "purchaser"])
 def test_only_admins_manage_users(role, make_user, login, bearer):
     user = make_user(role)
     api = bearer(login(user.username).json()["access"])
@@ -37,6 +37,17 @@ def test_admin_creates_lists_reads_and_changes_a_user(admin_api, login):
     assert changed.status_code == 200
     assert (changed.json()["role"], changed.json()["branches"]) == ("manager", [2, 3])
     assert login("nueva", "Una-clave-larga-9").status_code == 200
+
+
+def test_a_purchaser_is_made_for_branches_and_signs_in_with_that_role(admin_api, login):
+    created = admin_api.post("/api/auth/users/", new_user(username="compradora", role="purchaser", branches=[1, 2]),
+                             format="json")
+    assert created.status_code == 201, created.content
+    assert (created.json()["role"], created.json()["branches"], created.json()["is_staff"]) == \
+        ("purchaser", [1, 2], False)
+    assert login("compradora", "Una-clave-larga-9").status_code == 200
+    refused = admin_api.post("/api/auth/users/", new_user(username="x", role="buyer"), format="json")
+    assert refused.status_code == 400 and "role" in refused.json()
 
 
 def test_disabling_a_user_stops_sign_in_and_refresh(admin_api, make_user, login, client):

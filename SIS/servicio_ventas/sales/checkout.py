@@ -19,8 +19,8 @@ from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 from sis_common.idempotency.contract import fingerprint, in_progress, key_reused
 
-from . import discounts, inventory, pricing, refunds, saga, selectors, services
-from .models import SagaStatus, Sale, SaleReturn
+from . import customers, discounts, inventory, pricing, refunds, saga, selectors, services
+from .models import DocumentType, SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
 # how long the creating request waits for a duplicate that grabbed its fresh sale (< gateway timeout)
@@ -54,10 +54,24 @@ def _discount_key(discount: pricing.Discount | None) -> dict | None:
     return None if discount is None else discount.as_dict()
 
 
+@dataclass(frozen=True)
+class Buyer:
+    """Whom the sale is to and which legal document it issues (sales.customers)."""
+
+    customer_id: int | None = None
+    document_type: str = DocumentType.RECEIPT
+
+    def as_key(self) -> dict:
+        # an anonymous receipt adds nothing, so keys stored before customers existed still match
+        return {} if self == Buyer() else {"buyer": [self.customer_id, self.document_type]}
+
+
 def sale_request_hash(*, branch_id: int, lines: list[LineRequest], payments: list[tuple[str, Decimal]],
-                      discount: pricing.Discount | None = None, approval: dict | None = None) -> str:
+                      discount: pricing.Discount | None = None, approval: dict | None = None,
+                      buyer: Buyer = Buyer()) -> str:
     """The fingerprint a key is bound to: the same sale in any order and amount spelling matches."""
     return fingerprint({
+        **buyer.as_key(),
         "branch": branch_id,
         "lines": sorted([x.product, x.quantity, _discount_key(x.discount)] for x in lines),
         "payments": sorted((m, str(pricing.money(a))) for m, a in payments),
@@ -68,14 +82,16 @@ def sale_request_hash(*, branch_id: int, lines: list[LineRequest], payments: lis
 
 def sale_submit(*, seller: Seller, key: str, branch_id: int, lines: list[LineRequest],
                 payments: list[tuple[str, Decimal]], discount: pricing.Discount | None = None,
-                approval: dict | None = None, acting_token: str = "") -> Submitted:
+                approval: dict | None = None, acting_token: str = "", buyer: Buyer = Buyer()) -> Submitted:
     request_hash = sale_request_hash(branch_id=branch_id, lines=lines, payments=payments, discount=discount,
-                                     approval=approval)
+                                     approval=approval, buyer=buyer)
     existing = selectors.sale_by_key(user_id=seller.user_id, key=key)
     if existing is not None:
         return _resume_sale(existing, request_hash)
+    customers.document_check(document_type=buyer.document_type, customer_id=buyer.customer_id)
     draft = _draft(seller=seller, key=key, request_hash=request_hash, branch_id=branch_id, lines=lines,
-                   payments=payments, discount=discount, approval=approval, acting_token=acting_token)
+                   payments=payments, discount=discount, approval=approval, acting_token=acting_token,
+                   buyer=buyer)
     try:
         created = services.sale_create(draft=draft)
     except IntegrityError:
@@ -105,7 +121,7 @@ def _resume_sale(sale: Sale, request_hash: str) -> Submitted:
 
 def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines: list[LineRequest],
            payments: list[tuple[str, Decimal]], discount: pricing.Discount | None, approval: dict | None,
-           acting_token: str) -> services.SaleDraft:
+           acting_token: str, buyer: Buyer) -> services.SaleDraft:
     branch_code = _branch_code(branch_id)
     company = sucursales_client.company_get()
     include_tax = bool(company["prices_include_tax"])
@@ -121,7 +137,8 @@ def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines
         raise DomainError(exc.detail, exc.code, 400, **{field: [exc.detail]}, **exc.extra) from None
     sold = [services.PricedLine(x.product, products[x.product].sku, products[x.product].name,
                                 pricing.money(products[x.product].price), x.quantity, amounts.tax_rate,
-                                amounts.discount, amounts.net, amounts.tax, amounts.total)
+                                amounts.discount, amounts.net, amounts.tax, amounts.total,
+                                products[x.product].cost, products[x.product].category_id)
             for x, amounts in zip(lines, priced.lines)]
     _within_columns(sold, priced)
     try:
@@ -141,6 +158,7 @@ def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines
         cashier_username=seller.username[:150], cashier_name=(seller.full_name or seller.username)[:300],
         approved_by=approver.user_id if approver else None,
         approved_by_username=approver.username[:150] if approver else "", acting_token=acting_token,
+        customer_id=buyer.customer_id, document_type=buyer.document_type,
     )
 
 

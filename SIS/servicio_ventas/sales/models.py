@@ -1,4 +1,4 @@
-"""Sales, their lines and payments, returns, and the per-branch number counter.
+"""Sales, their lines and payments, returns, and the counters of sale numbers and legal document numbers.
 
 A sale or a return is a saga with inventory: it is stored `pending` with the
 key its stock move uses (`saga_key`) before inventory is asked, and only then
@@ -19,6 +19,13 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash"
     CARD = "card"
     TRANSFER = "transfer"
+
+
+class DocumentType(models.TextChoices):
+    """The legal document a sale issues: a receipt (boleta) for consumers, an invoice (factura) to a tax id."""
+
+    RECEIPT = "receipt"
+    INVOICE = "invoice"
 
 
 class SagaFields(models.Model):
@@ -71,12 +78,20 @@ class Sale(SagaFields):
     # the manager or admin who approved a discount above the cashier's limit by PIN (sales.approvals)
     approved_by = models.PositiveBigIntegerField(null=True, blank=True)
     approved_by_username = models.CharField(max_length=150, blank=True, default="")
+    # the buyer, a customer of servicio_clientes; none for an anonymous walk-in sale
+    customer_id = models.PositiveBigIntegerField(null=True, blank=True)
+    document_type = models.CharField(max_length=10, choices=DocumentType.choices, default=DocumentType.RECEIPT)
+    # the legal number (F001-00000045), assigned on completion from its series' counter (sales.numbering)
+    document_series = models.CharField(max_length=10, null=True, blank=True)
+    document_sequence = models.PositiveIntegerField(null=True, blank=True)
+    document_number = models.CharField(max_length=24, null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["user_id", "idempotency_key"], name="sale_user_idempotency_key"),
             models.UniqueConstraint(fields=["branch_id", "sequence"], name="sale_branch_sequence"),
+            models.UniqueConstraint(fields=["document_series", "document_sequence"], name="sale_document_number"),
         ]
         indexes = [
             models.Index(fields=["branch_id", "business_date", "status"], name="sale_branch_date_status"),
@@ -100,6 +115,10 @@ class SaleLine(models.Model):
     net = models.DecimalField(**MONEY, default=0)
     tax = models.DecimalField(**MONEY, default=0)
     total = models.DecimalField(**MONEY)  # net + tax: what the customer pays for the line
+    # inventory's moving average cost and the product's category when sold (the product report's margin
+    # and filter); null on lines sold before inventory said them
+    unit_cost = models.DecimalField(**MONEY, null=True, blank=True)
+    category_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["product_id"]
@@ -128,11 +147,18 @@ class SaleReturn(SagaFields):
     refund_amount = models.DecimalField(**MONEY)
     # the manager who approved a return the cashier could not make alone (sales.refunds)
     approved_by = models.PositiveBigIntegerField(null=True, blank=True)
+    # the credit note it issues (BC01-00000007), numbered on completion like a sale's document, and the
+    # document of the sale it corrects
+    document_series = models.CharField(max_length=10, null=True, blank=True)
+    document_sequence = models.PositiveIntegerField(null=True, blank=True)
+    document_number = models.CharField(max_length=24, null=True, blank=True)
+    referenced_document = models.CharField(max_length=24, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["user_id", "idempotency_key"], name="return_user_idempotency_key"),
+            models.UniqueConstraint(fields=["document_series", "document_sequence"], name="return_document_number"),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="return_pending_due"),
@@ -157,4 +183,11 @@ class BranchCounter(models.Model):
     """The last sale number given at a branch; locked by each completion there."""
 
     branch_id = models.PositiveBigIntegerField(primary_key=True)
+    last_sequence = models.PositiveIntegerField(default=0)
+
+
+class DocumentCounter(models.Model):
+    """The last legal number given in a document series (B001, F001, BC01, FC01…); locked by each completion."""
+
+    series = models.CharField(max_length=10, primary_key=True)
     last_sequence = models.PositiveIntegerField(default=0)

@@ -27,7 +27,9 @@ def sale_public(sale: Sale) -> dict:
     returned = _returned_by_product(returns)
     lines = list(sale.lines.all())
     return {
-        "id": sale.pk, "number": sale.number, "branch": sale.branch_id, "status": str(sale.status),
+        "id": sale.pk, "number": sale.number, "document_type": sale.document_type,
+        "document_number": sale.document_number, "customer": sale.customer_id, "branch": sale.branch_id,
+        "status": str(sale.status),
         "subtotal": money_text(sale.subtotal), "discount_total": money_text(sale.discount_total),
         "tax": money_text(sale.tax), "total": money_text(sale.total),
         "paid": money_text(sale.paid), "change": money_text(sale.change), "tax_rate": f"{sale.tax_rate:.4f}",
@@ -70,7 +72,8 @@ def return_public(sale_return: SaleReturn) -> dict:
     """A return with its lines and refund."""
     return {
         "id": sale_return.pk, "sale": sale_return.sale_id, "branch": sale_return.branch_id,
-        "status": str(sale_return.status),
+        "status": str(sale_return.status), "document_number": sale_return.document_number,
+        "referenced_document": sale_return.referenced_document,
         "lines": [{"product": x.product_id, "quantity": x.quantity, "unit_price": money_text(x.unit_price),
                    "net": money_text(x.net), "tax": money_text(x.tax), "total": money_text(x.total)}
                   for x in sale_return.lines.all()],

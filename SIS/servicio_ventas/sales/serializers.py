@@ -8,7 +8,7 @@ from sis_common.bounds import id_field, money_field, money_text, percent_field
 from sis_common.errors import DomainError
 from sis_common.query import QuerySerializer
 
-from .models import PaymentMethod, SagaStatus, Sale, SaleReturn
+from .models import DocumentType, PaymentMethod, SagaStatus, Sale, SaleReturn
 from . import pricing
 from .pricing import METHODS
 
@@ -74,6 +74,10 @@ class SaleInSerializer(serializers.Serializer):
     discount = DiscountInSerializer(required=False, allow_null=True, default=None)
     # needed when a discount is above the caller's limit (docs/sales.md, "Discounts")
     approval = PinApprovalSerializer(required=False, allow_null=True, default=None)
+    # a customer of servicio_clientes; an invoice needs one with a RUC (docs/customers.md)
+    customer = id_field(required=False, allow_null=True, default=None)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False,
+                                            default=DocumentType.RECEIPT)
 
     def validate_lines(self, lines):
         return _distinct_products(lines)
@@ -132,8 +136,9 @@ class ReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SaleReturn
-        fields = ["id", "sale", "branch", "status", "lines", "subtotal", "tax", "refund_amount", "refund_method",
-                  "refund", "reason", "cashier", "approved_by", "session", "created_at", "completed_at", "rejection"]
+        fields = ["id", "sale", "branch", "status", "document_number", "referenced_document", "lines", "subtotal",
+                  "tax", "refund_amount", "refund_method", "refund", "reason", "cashier", "approved_by", "session",
+                  "created_at", "completed_at", "rejection"]
 
     def get_refund(self, obj) -> dict:
         return {"method": obj.refund_method, "amount": money_text(obj.refund_amount)}
@@ -179,6 +184,7 @@ class SaleSerializer(serializers.ModelSerializer):
     branch = serializers.IntegerField(source="branch_id")
     cashier = serializers.IntegerField(source="user_id")
     session = serializers.IntegerField(source="session_id", allow_null=True)
+    customer = serializers.IntegerField(source="customer_id", allow_null=True)
     lines = serializers.SerializerMethodField()
     payments = PaymentSerializer(many=True)
     returns = ReturnSerializer(many=True)
@@ -187,8 +193,9 @@ class SaleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sale
-        fields = ["id", "number", "branch", "status", "subtotal", "discount_total", "tax", "total", "paid", "change",
-                  "tax_rate", "prices_include_tax", "discount", "tax_breakdown", "lines", "payments", "returns",
+        fields = ["id", "number", "document_type", "document_number", "customer", "branch", "status", "subtotal",
+                  "discount_total", "tax", "total", "paid", "change", "tax_rate", "prices_include_tax", "discount",
+                  "tax_breakdown", "lines", "payments", "returns",
                   "cashier", "cashier_username", "cashier_name", "approved_by", "approved_by_username", "session",
                   "business_date", "created_at", "completed_at", "rejection"]
 
@@ -266,6 +273,7 @@ class ReceiptSerializer(serializers.Serializer):
     branch = ReceiptBranchSerializer()
     cashier = ReceiptCashierSerializer()
     number = serializers.CharField()
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
     document_number = serializers.CharField(allow_null=True)
     created_at = serializers.DateTimeField()
     prices_include_tax = serializers.BooleanField()

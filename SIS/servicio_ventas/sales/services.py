@@ -18,7 +18,7 @@ from reports.services import LineAmount
 from sis_common.errors import DomainError
 
 from . import numbering, pricing, refunds
-from .models import Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
+from .models import DocumentType, Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
 
 
 def business_date(moment: datetime) -> date:
@@ -49,6 +49,8 @@ class PricedLine:
     net: Decimal
     tax: Decimal
     total: Decimal
+    unit_cost: Decimal | None = None
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class SaleDraft:
     approved_by: int | None = None
     approved_by_username: str = ""
     acting_token: str = ""
+    customer_id: int | None = None
+    document_type: str = DocumentType.RECEIPT
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,21 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
         tax=draft.totals.tax, total=draft.totals.total, discount_total=draft.totals.discount_total,
         discount=draft.discount, paid=draft.settlement.paid, change=draft.settlement.change,
         cashier_username=draft.cashier_username, cashier_name=draft.cashier_name, approved_by=draft.approved_by,
-        approved_by_username=draft.approved_by_username,
-        business_date=business_date(now), next_attempt_at=_first_attempt_at(now), acting_token=draft.acting_token,
+        approved_by_username=draft.approved_by_username, customer_id=draft.customer_id,
+        document_type=draft.document_type, business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
+        acting_token=draft.acting_token,
     )
     lines = SaleLine.objects.bulk_create([
         SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
                  quantity=line.quantity, tax_rate=line.tax_rate, discount=line.discount, net=line.net, tax=line.tax,
-                 total=line.total)
+                 total=line.total, unit_cost=line.unit_cost, category_id=line.category_id)
         for line in sorted(draft.lines, key=lambda x: x.product_id)
     ])
     payments = Payment.objects.bulk_create(
         [Payment(sale=sale, method=m, amount=pricing.money(a)) for m, a in draft.payments])
+    # last: a shared lock it takes on an existing counter is held only for the commit
+    numbering.counters_ensure(branch_id=draft.branch_id, series=numbering.document_series(
+        branch_id=draft.branch_id, document_type=draft.document_type))
     return CreatedSale(sale, lines, payments)
 
 
@@ -112,7 +120,7 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
 @transaction.atomic(savepoint=False)
 def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine] | None = None,
                   payments: list[Payment] | None = None) -> Sale:
-    """Inventory moved the stock: number the sale, mark it completed, add it to the daily totals.
+    """Inventory moved the stock: number the sale and its document, mark it completed, add it to the daily totals.
 
     `lines` and `payments` are the sale's own, when the caller has read them already.
     """
@@ -120,14 +128,18 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
     payments = list(sale.payments.all()) if payments is None else payments
     (sale.sequence,) = numbering.sequences_take(branch_id=sale.branch_id)
     sale.number = numbering.sale_number(sale.branch_code, sale.sequence)
+    sale.document_series = numbering.document_series(branch_id=sale.branch_id, document_type=sale.document_type)
+    (sale.document_sequence,) = numbering.document_take(series=sale.document_series)
+    sale.document_number = numbering.document_number(sale.document_series, sale.document_sequence)
     sale.status = SagaStatus.COMPLETED
     sale.stock_move_id = stock_move_id
     sale.completed_at = timezone.now()
     sale.next_attempt_at = None
     sale.last_error = ""
     sale.acting_token = ""  # settled: the token is never forwarded again
-    sale.save(update_fields=["sequence", "number", "status", "stock_move_id", "completed_at", "next_attempt_at",
-                             "last_error", "acting_token"])
+    sale.save(update_fields=["sequence", "number", "document_series", "document_sequence", "document_number",
+                             "status", "stock_move_id", "completed_at", "next_attempt_at", "last_error",
+                             "acting_token"])
     settlement = pricing.settle(sale.total, [(p.method, p.amount) for p in payments])
     report_services.daily_totals_add_sale(
         branch_id=sale.branch_id, day=sale.business_date, user_id=sale.user_id, subtotal=sale.subtotal,
@@ -202,7 +214,10 @@ def return_create(*, request: ReturnRequest) -> SaleReturn:
         request_hash=request.request_hash, saga_key=f"return-{uuid.uuid4().hex}",
         session_id=cash_selectors.session_open_id(user_id=request.user_id, branch_id=sale.branch_id),
         reason=request.reason, refund_method=method, subtotal=net, tax=tax,
-        refund_amount=net + tax, approved_by=request.approved_by, business_date=business_date(now),
+        refund_amount=net + tax, approved_by=request.approved_by, referenced_document=sale.document_number,
+        # the credit note's series follows the corrected document's type; its number comes on completion
+        document_series=_credit_note_series(sale),
+        business_date=business_date(now),
         next_attempt_at=_first_attempt_at(now), acting_token=request.acting_token,
     )
     ReturnLine.objects.bulk_create([
@@ -210,7 +225,12 @@ def return_create(*, request: ReturnRequest) -> SaleReturn:
                    net=amount.net, tax=amount.tax, total=amount.total)
         for line, quantity, amount in lines
     ])
+    numbering.counters_ensure(series=sale_return.document_series)
     return sale_return
+
+
+def _credit_note_series(sale: Sale) -> str:
+    return numbering.document_series(branch_id=sale.branch_id, document_type=sale.document_type, credit_note=True)
 
 
 def _check_returnable(lines: list[tuple[int, int]], sold: dict[int, SaleLine], returned: dict[int, int]) -> None:
@@ -228,7 +248,12 @@ def _check_returnable(lines: list[tuple[int, int]], sold: dict[int, SaleLine], r
 
 @transaction.atomic
 def return_complete(*, sale_return: SaleReturn, stock_move_id: int | None) -> SaleReturn:
-    """Inventory took the stock back: the refund is final and counted in the daily totals."""
+    """Inventory took the stock back: the refund is final, its credit note numbered, counted in the daily totals."""
+    if sale_return.document_series is None:  # a return stored before credit notes existed
+        sale_return.document_series = _credit_note_series(Sale.objects.get(pk=sale_return.sale_id))
+    (sale_return.document_sequence,) = numbering.document_take(series=sale_return.document_series)
+    sale_return.document_number = numbering.document_number(sale_return.document_series,
+                                                            sale_return.document_sequence)
     sale_return.status = SagaStatus.COMPLETED
     sale_return.stock_move_id = stock_move_id
     sale_return.completed_at = timezone.now()
@@ -236,7 +261,7 @@ def return_complete(*, sale_return: SaleReturn, stock_move_id: int | None) -> Sa
     sale_return.last_error = ""
     sale_return.acting_token = ""
     sale_return.save(update_fields=["status", "stock_move_id", "completed_at", "next_attempt_at", "last_error",
-                                    "acting_token"])
+                                    "acting_token", "document_series", "document_sequence", "document_number"])
     names = dict(SaleLine.objects.filter(sale_id=sale_return.sale_id).values_list("product_id", "name"))
     report_services.daily_totals_add_return(
         branch_id=sale_return.branch_id, day=sale_return.business_date, user_id=sale_return.user_id,

@@ -110,6 +110,7 @@ class SaleViewSet(viewsets.GenericViewSet):
                    for x in sale_in["lines"]],
             payments=[(x["method"], x["amount"]) for x in sale_in["payments"]],
             discount=_discount(sale_in["discount"]), approval=sale_in["approval"],
+            buyer=checkout.Buyer(sale_in["customer"], sale_in["document_type"]),
         )
         body = sale_public(selectors.sale_for_answer(submitted.saga))
         return _answer(submitted, body, "sale")

@@ -28,7 +28,7 @@ from reports.services import CompletedSale, LineAmount, daily_totals_add_sales
 from sales import numbering, pricing
 from sales.checkout import LineRequest, sale_request_hash
 from sis_common import sucursales_client
-from sales.models import Payment, PaymentMethod, SagaStatus, Sale, SaleLine
+from sales.models import DocumentType, Payment, PaymentMethod, SagaStatus, Sale, SaleLine
 
 KEY_PREFIX = "seed"
 LINES_PER_SALE = (1, 5)  # uniform: three on average, like the load test's sale
@@ -131,6 +131,11 @@ def _insert(planned: list[tuple[int, int, list]], branch_codes: dict[int, str], 
     # every branch's numbers in one statement each, taken in branch order as sale_complete's single ones
     sequences = {branch: iter(numbering.sequences_take(branch_id=branch, count=count))
                  for branch, count in sorted(Counter(branch for branch, _, _ in planned).items())}
+    # then their receipts' legal numbers (seeded sales are receipts), in the same order
+    series = {branch: numbering.document_series(branch_id=branch, document_type=DocumentType.RECEIPT)
+              for branch in sequences}
+    documents = {branch: iter(numbering.document_take(series=series[branch], count=count))
+                 for branch, count in sorted(Counter(branch for branch, _, _ in planned).items())}
     sales, details, completed = [], [], []
     for n, (branch, user, picked) in enumerate(planned):
         lines = sorted((item[0], item[1], item[2], pricing.money(item[3]), quantity) for item, quantity in picked)
@@ -138,13 +143,15 @@ def _insert(planned: list[tuple[int, int, list]], branch_codes: dict[int, str], 
                                prices_include_tax=include_tax)
         payments = _payments(totals.total, n)
         settlement = pricing.settle(totals.total, payments)
-        sequence = next(sequences[branch])
+        sequence, document = next(sequences[branch]), next(documents[branch])
         sales.append(Sale(
             status=SagaStatus.COMPLETED, user_id=user, idempotency_key=f"{key_base}-{n}",
             request_hash=sale_request_hash(branch_id=branch, lines=[LineRequest(p, q) for p, *_, q in lines],
                                            payments=payments),
             saga_key=f"sale-{uuid.uuid4().hex}", business_date=day, completed_at=moment, branch_id=branch,
             branch_code=branch_codes[branch], sequence=sequence, number=numbering.sale_number(branch_codes[branch], sequence),
+            document_series=series[branch], document_sequence=document,
+            document_number=numbering.document_number(series[branch], document),
             tax_rate=rate, prices_include_tax=include_tax, subtotal=totals.subtotal, tax=totals.tax,
             total=totals.total, paid=settlement.paid, change=settlement.change,
         ))

@@ -54,8 +54,9 @@ def complete(lines: list[tuple[int, str, int]]) -> int:
 
 
 def test_completing_a_sale_costs_the_same_for_more_lines():
-    # number, status, then the branch's, the products' (one statement) and the cashier's daily totals
-    assert complete([(1, "1.00", 1)]) == complete([(p, "1.00", 2) for p in range(1, 30)]) == 5
+    # number, document number, status, then the branch's, the products' (one statement) and the cashier's
+    # daily totals
+    assert complete([(1, "1.00", 1)]) == complete([(p, "1.00", 2) for p in range(1, 30)]) == 6
 
 
 def test_daily_report_costs_the_same_for_more_products(client_for):

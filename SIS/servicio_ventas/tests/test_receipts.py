@@ -32,7 +32,7 @@ def test_a_receipt_shows_the_company_the_branch_the_cashier_and_every_figure(cli
     assert receipt["branch"] == {"code": "LIM01", "name": "Lima Centro", "address": "Av. Abancay 123",
                                  "receipt_header": "¡Bienvenido!", "receipt_footer": "Gracias"}
     assert receipt["cashier"] == {"username": "rosa", "full_name": "Rosa"}
-    assert (receipt["number"], receipt["document_number"]) == ("LIM01-000001", None)
+    assert (receipt["number"], receipt["document_number"]) == ("LIM01-000001", "B461-00000001")
     # 21.24 -> 18.00 + 3.24; 4.50 -> 3.81 + 0.69
     assert receipt["lines"] == [
         {"name": "Product 1", "quantity": 2, "unit_price": "11.80", "discount": "2.36", "total": "21.24"},

@@ -36,6 +36,9 @@ def test_seeded_sales_are_numbered_totalled_and_moved(tmp_path):
                          .values_list("sequence", flat=True))
         assert numbers == list(range(1, len(numbers) + 1))  # gap-free, after the real sale at 601
         assert BranchCounter.objects.get(branch_id=branch).last_sequence == len(numbers)
+        documents = sorted(Sale.objects.filter(branch_id=branch, status=SagaStatus.COMPLETED)
+                           .values_list("document_number", flat=True))
+        assert documents == [f"B{branch}-{n:08d}" for n in range(1, len(numbers) + 1)]  # receipts, gap-free too
         report = daily_report(day=DAY, branch=branch, branches=None)
         expected = expected_from_sales(branch, DAY)
         assert {k: report[k] for k in ("sales_count", "total", "by_payment_method")} == \

@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .principal import as_branch_id
-from .roles import ADMIN, AUDITOR, CASHIER, MANAGER, READ_ONLY_ROLES, ROLES, WAREHOUSE  # noqa: F401 (re-exported)
+from .roles import ADMIN, AUDITOR, CASHIER, MANAGER, PURCHASER, READ_ONLY_ROLES, ROLES, WAREHOUSE  # noqa: F401 (re-exported)
 
 
 def role_of(request) -> str:

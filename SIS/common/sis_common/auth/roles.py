@@ -1,6 +1,8 @@
 """The roles of E-WTTO and what each implies: branch scope, staff (Django admin) access."""
 ADMIN, MANAGER, CASHIER, WAREHOUSE, AUDITOR = "admin", "manager", "cashier", "warehouse", "auditor"
-ROLES = (ADMIN, MANAGER, CASHIER, WAREHOUSE, AUDITOR)
+# orders from suppliers for the branches listed for them (servicio_compras)
+PURCHASER = "purchaser"
+ROLES = (ADMIN, MANAGER, CASHIER, WAREHOUSE, AUDITOR, PURCHASER)
 
 # these act on every branch; the others only on the branch IDs listed for them
 ALL_BRANCHES_ROLES = frozenset({ADMIN, AUDITOR})

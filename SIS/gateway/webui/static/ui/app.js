@@ -17,6 +17,8 @@ const SCREENS = {
   stock: "./views/stock.js",
   ledger: "./views/ledger.js",
   movements: "./views/movements.js",
+  documents: "./views/documents.js",
+  counts: "./views/counts.js",
   transfers: "./views/transfers.js",
   products: "./views/products.js",
   branches: "./views/branches.js",

@@ -47,12 +47,12 @@ export function seesAllBranches(me) {
 
 // What each role may open; the services enforce it, the UI only hides what would be refused.
 const SCREENS = {
-  admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "transfers", "products", "branches", "users",
+  admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products", "branches", "users",
     "company"],
-  manager: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "transfers", "products"],
+  manager: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products"],
   cashier: ["dashboard", "pos", "sales", "cash", "stock"],
-  warehouse: ["stock", "ledger", "movements", "transfers", "products"],
-  auditor: ["dashboard", "sales", "stock", "ledger", "transfers", "products"],
+  warehouse: ["stock", "ledger", "movements", "documents", "counts", "transfers", "products"],
+  auditor: ["dashboard", "sales", "stock", "ledger", "counts", "transfers", "products"],
 };
 
 // Screens reached from another screen or the top bar, not from the navigation.

@@ -1,9 +1,10 @@
-// Dashboard: today's sales and totals by payment method for my branches, low stock and latest sales here.
+// Dashboard: today's sales and totals by payment method for my branches, low stock and latest sales here, and charts.
 import { get } from "../api.js";
 import { h, table } from "../dom.js";
 import { message } from "../errors.js";
 import { date, dateTime, money, number, t } from "../i18n.js";
 import { cashSessionStatus } from "./cash.js";
+import { dashboardCharts } from "./charts.js";
 import { loadProducts, page, productName, statusBadge } from "./common.js";
 
 const MAX_BRANCH_CARDS = 12;
@@ -31,6 +32,8 @@ export default async function dashboard(ctx) {
     ctx.branch && SELLERS.has(ctx.me.role) ? cashSessionStatus(ctx).catch(() => null) : null,
   ]);
   if (low?.results) await loadProducts(low.results.map((r) => r.product));
+  const charts = await dashboardCharts(ctx, { reader, here, low: low?.results ? low : null, day })
+    .catch((error) => ({ node: h("p", { class: "alert" }, message(error)), draw: () => [] }));
 
   const node = page(t("nav.dashboard"), form,
     till ? h("p", { class: "pos-session" }, till) : null,
@@ -43,8 +46,21 @@ export default async function dashboard(ctx) {
         latestSales(latest)),
       h("section", { "aria-labelledby": "dash-low" },
         h("h2", { id: "dash-low" }, t("dashboard.low_stock", { branch: ctx.branchLabel(ctx.branch) })),
-        lowStock(low))));
-  return { title: t("nav.dashboard"), node };
+        lowStock(low))),
+    charts.node);
+  let drawn = [];
+  // Chart.js measures its canvas, so it draws once the page holds the node
+  let waits = 0;
+  const draw = () => {
+    if (!node.isConnected) {
+      waits += 1;
+      if (waits < 120) requestAnimationFrame(draw); // the user may have moved on before it was shown
+      return;
+    }
+    drawn = charts.draw();
+  };
+  requestAnimationFrame(draw);
+  return { title: t("nav.dashboard"), node, cleanup: () => drawn.forEach((chart) => chart.destroy()) };
 }
 
 function card(ctx, branch, report, error) {

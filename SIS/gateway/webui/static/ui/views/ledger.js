@@ -5,7 +5,7 @@ import { showError } from "../errors.js";
 import { dateTime, number, t } from "../i18n.js";
 import { alertBox, branchSelect, loadProducts, page, pager, productName, productPicker } from "./common.js";
 
-const KINDS = ["receipt", "adjustment", "sale", "return", "transfer_out", "transfer_in"];
+const KINDS = ["receipt", "adjustment", "sale", "return", "transfer_out", "transfer_in", "count"];
 
 export default async function ledger(ctx) {
   const q = ctx.query;

@@ -1,0 +1,1 @@
+"""servicio_compras project configuration."""

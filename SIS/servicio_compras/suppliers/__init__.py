@@ -1,0 +1,1 @@
+"""Suppliers (proveedores): who the company buys from, and what each sells it at which cost."""
