@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import re
+import time
 import uuid
 
 import pytest
 from playwright import sync_api as playwright
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
+from sis_common.sucursales_client import CACHE_SECONDS as COMPANY_CACHE_SECONDS
 
 COMPANY = {"name": "Bodega Ejemplo", "legal_name": "Bodega Ejemplo S.A.C.", "tax_id": "20123456789",
            "prices_include_tax": True, "discount_limits": {"cashier": "5.00", "manager": "50.00"},
@@ -24,12 +26,18 @@ MANAGER_PIN = "4826"
 COUNT_PRINTS = "window.__prints = 0; window.print = () => { window.__prints += 1; };"
 
 
+def company_seen_everywhere() -> None:
+    """Wait out the services' cache of the company (sucursales_client), so every service reads the new one."""
+    time.sleep(COMPANY_CACHE_SECONDS + 0.5)
+
+
 @pytest.fixture(scope="module")
 def pos_shop(stack, gateway):
     """A branch with an address and receipt texts, two products, two cashiers and a manager with a PIN."""
     admin = Api(gateway, "admin", stack.secrets.admin_password()[0])
     before = admin.call("GET", "/api/branches/company/")
     admin.call("PATCH", "/api/branches/company/", json=COMPANY)
+    company_seen_everywhere()
     tag = uuid.uuid4().hex[:6].upper()
     branch = admin.call("POST", "/api/branches/", 201, json={
         "code": f"P{tag}", "name": "Miraflores", "city": "Lima", "address": f"Av. Larco {tag[:3]}",
@@ -57,6 +65,7 @@ def pos_shop(stack, gateway):
            **{k: v for k, v in people.items() if not k.endswith("_id")},
            "ids": {k[:-3]: v for k, v in people.items() if k.endswith("_id")}}
     admin.call("PATCH", "/api/branches/company/", json={k: before[k] for k in COMPANY})
+    company_seen_everywhere()  # the tests after this module read the stack's own company again
 
 
 @pytest.fixture(scope="module")
