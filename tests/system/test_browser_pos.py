@@ -16,12 +16,14 @@ import pytest
 from playwright import sync_api as playwright
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
-from sis_common.sucursales_client import CACHE_SECONDS as COMPANY_CACHE_SECONDS
 
 COMPANY = {"name": "Bodega Ejemplo", "legal_name": "Bodega Ejemplo S.A.C.", "tax_id": "20123456789",
            "prices_include_tax": True, "discount_limits": {"cashier": "5.00", "manager": "50.00"},
            "cash_out_limit": "200.00"}
 MANAGER_PIN = "4826"
+# how long a service may answer with the company it read before (sis_common.sucursales_client.CACHE_SECONDS;
+# that module needs Django settings, which this process has none of)
+COMPANY_CACHE_SECONDS = 10.0
 # window.print opens no dialog in a test: it is counted instead
 COUNT_PRINTS = "window.__prints = 0; window.print = () => { window.__prints += 1; };"
 
