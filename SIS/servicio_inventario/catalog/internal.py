@@ -1,4 +1,4 @@
-"""Internal endpoint for the sales service: products by id, with their current price and tax rate."""
+"""Internal endpoint for the sales service: products by id, with their current price, tax rate, cost and category."""
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,7 @@ class ProductInternalListView(APIView):
 
 def _priced(row: dict) -> dict:
     return {**row, "price": money_text(row["price"]), "tax_rate": rate_text(row["tax_rate"]),
+            "cost": money_text(row["cost"]),
             "is_active": bool(row["is_active"])}
 
 

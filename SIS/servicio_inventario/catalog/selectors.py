@@ -54,9 +54,10 @@ def product_search(search: str | None) -> list:
 
 
 def products_by_ids(*, ids: Iterable[int]) -> list[dict]:
-    """What pricing a sale needs of each product, read from the primary: callers price with it at once."""
+    """What a sale needs of each product (its price, and its cost and category for the product report),
+    read from the primary: callers price with it at once."""
     return list(Product.objects.using("default").filter(pk__in=list(ids)).order_by("pk")
-                .values("id", "sku", "barcode", "name", "price", "tax_rate", "is_active"))
+                .values("id", "sku", "barcode", "name", "price", "tax_rate", "is_active", "cost", "category"))
 
 
 def existing_product_ids(*, ids: Iterable[int]) -> set[int]:

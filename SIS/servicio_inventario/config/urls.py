@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/inventory/", include("catalog.urls")),
     path("api/inventory/", include("stock.urls")),
     path("api/inventory/", include("counts.urls")),
+    path("api/inventory/", include("valuation.urls")),
     path("internal/inventory/products/", ProductInternalListView.as_view()),
     path("internal/inventory/stock-moves/", StockMoveInternalView.as_view()),
 ]

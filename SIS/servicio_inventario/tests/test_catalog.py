@@ -211,8 +211,9 @@ def test_internal_products_by_ids(internal_client, make_product):
     assert response.status_code == 200
     results = response.json()["results"]
     assert [r["id"] for r in results] == [a.pk, b.pk]
-    assert set(results[0]) == {"id", "sku", "barcode", "name", "price", "tax_rate", "is_active"}
+    assert set(results[0]) == {"id", "sku", "barcode", "name", "price", "tax_rate", "is_active", "cost", "category"}
     assert results[0]["price"] == "3.30" and results[1]["is_active"] is False
+    assert results[0]["cost"] == "0.00" and results[0]["category"] is None
     assert results[0]["tax_rate"] == "0.1800"
 
 

@@ -92,10 +92,21 @@ def range_report(*, date_from: date, date_to: date, group_by: str, branch: int |
                .order_by(*keys))
     out = []
     for row in grouped:
-        totals = _totals(row)
+        totals = _range_totals(row, group_by)
         if group_by == "cashier":
-            totals = {k: v for k, v in totals.items() if k not in ("subtotal", "tax", "refunds_by_payment_method")}
             out.append({"branch": row["branch_id"], "cashier": row["user_id"], **totals})
         else:
             out.append({"branch": row["branch_id"], **totals})
     return out
+
+
+def _range_totals(row: dict, group_by: str) -> dict:
+    totals = _totals(row)
+    if group_by == "cashier":
+        return {k: v for k, v in totals.items() if k not in ("subtotal", "tax", "refunds_by_payment_method")}
+    return totals
+
+
+def range_row_shape(group_by: str) -> dict:
+    """The totals of a range row with every key it has and zero amounts (an export's columns)."""
+    return _range_totals({}, group_by)

@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from sis_common.bounds import id_field
 from sis_common.errors import DomainError
+from sis_common.exports import FormatQuerySerializer
 from sales.serializers import by_method_serializer
-from sis_common.query import QuerySerializer
 
 MAX_RANGE_DAYS = 366
 
@@ -15,15 +15,14 @@ def _bad_range(message: str) -> DomainError:
     return DomainError(message, "invalid_date_range", 400, date_to=[message], fields={"date_to": [message]})
 
 
-class DailyQuerySerializer(QuerySerializer):
+class DailyQuerySerializer(FormatQuerySerializer):
     branch = id_field(required=False)
     date = serializers.DateField(required=False)
 
 
-class RangeQuerySerializer(QuerySerializer):
+class _DatesQuerySerializer(FormatQuerySerializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-    group_by = serializers.ChoiceField(choices=["branch", "cashier"], required=False, default="branch")
     branch = id_field(required=False)
 
     def validate(self, attrs):
@@ -33,6 +32,15 @@ class RangeQuerySerializer(QuerySerializer):
         if attrs["date_to"] - attrs["date_from"] > timedelta(days=MAX_RANGE_DAYS):
             raise _bad_range(f"A range covers at most {MAX_RANGE_DAYS} days.")
         return attrs
+
+
+class RangeQuerySerializer(_DatesQuerySerializer):
+    group_by = serializers.ChoiceField(choices=["branch", "cashier"], required=False, default="branch")
+
+
+class ProductQuerySerializer(_DatesQuerySerializer):
+    category = id_field(required=False, help_text="the product's category when sold (lines sold before it was "
+                                                  "recorded match no category)")
 
 
 _ByMethodSerializer = by_method_serializer("_ByMethodSerializer")
@@ -85,3 +93,26 @@ class RangeReportSerializer(serializers.Serializer):
     date_to = serializers.DateField()
     group_by = serializers.CharField()
     results = RangeRowSerializer(many=True)
+
+
+class ProductRowSerializer(serializers.Serializer):
+    """A row of the product report (reports.products): completed sales less completed returns."""
+
+    product = serializers.IntegerField()
+    sku = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
+    quantity = serializers.IntegerField()
+    net = serializers.DecimalField(max_digits=14, decimal_places=2)
+    tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    cost = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True,
+                                    help_text="quantity × the unit cost when sold; null when a line's cost is unknown")
+    margin = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, help_text="net − cost")
+
+
+class ProductReportSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    branch = serializers.IntegerField(allow_null=True)
+    category = serializers.IntegerField(allow_null=True)
+    results = ProductRowSerializer(many=True)

@@ -137,7 +137,8 @@ def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines
         raise DomainError(exc.detail, exc.code, 400, **{field: [exc.detail]}, **exc.extra) from None
     sold = [services.PricedLine(x.product, products[x.product].sku, products[x.product].name,
                                 pricing.money(products[x.product].price), x.quantity, amounts.tax_rate,
-                                amounts.discount, amounts.net, amounts.tax, amounts.total)
+                                amounts.discount, amounts.net, amounts.tax, amounts.total,
+                                products[x.product].cost, products[x.product].category_id)
             for x, amounts in zip(lines, priced.lines)]
     _within_columns(sold, priced)
     try:

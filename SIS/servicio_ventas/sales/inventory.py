@@ -24,6 +24,8 @@ class Product:
     price: Decimal
     is_active: bool
     tax_rate: Decimal | None = None  # None: inventory did not say; the company's default rate applies
+    cost: Decimal | None = None  # the moving average cost now; None: inventory did not say
+    category_id: int | None = None
 
 
 def products_get(ids: list[int]) -> dict[int, Product]:
@@ -43,8 +45,14 @@ def products_get(ids: list[int]) -> dict[int, Product]:
             rate = None if rate is None else Decimal(str(rate))
             if rate is not None and not Decimal(0) <= rate <= Decimal(1):
                 raise ValueError(f"tax rate {rate} outside 0..1")
+            cost = row.get("cost")
+            cost = None if cost is None else Decimal(str(cost))
+            if cost is not None and not Decimal(0) <= cost < Decimal("1e10"):
+                raise ValueError(f"cost {cost} outside a money column")
+            category = row.get("category")
             found[int(row["id"])] = Product(int(row["id"]), str(row.get("sku") or ""), str(row["name"]),
-                                            Decimal(str(row["price"])), bool(row.get("is_active", True)), rate)
+                                            Decimal(str(row["price"])), bool(row.get("is_active", True)), rate,
+                                            cost, None if category is None else int(category))
         except (KeyError, TypeError, ValueError, InvalidOperation):
             log.error("inventory sent an unreadable product row: %r", row)
             raise ServiceUnavailable("inventario", "unreadable product row") from None

@@ -115,6 +115,10 @@ class SaleLine(models.Model):
     net = models.DecimalField(**MONEY, default=0)
     tax = models.DecimalField(**MONEY, default=0)
     total = models.DecimalField(**MONEY)  # net + tax: what the customer pays for the line
+    # inventory's moving average cost and the product's category when sold (the product report's margin
+    # and filter); null on lines sold before inventory said them
+    unit_cost = models.DecimalField(**MONEY, null=True, blank=True)
+    category_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["product_id"]

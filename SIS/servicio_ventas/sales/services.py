@@ -49,6 +49,8 @@ class PricedLine:
     net: Decimal
     tax: Decimal
     total: Decimal
+    unit_cost: Decimal | None = None
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
     lines = SaleLine.objects.bulk_create([
         SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
                  quantity=line.quantity, tax_rate=line.tax_rate, discount=line.discount, net=line.net, tax=line.tax,
-                 total=line.total)
+                 total=line.total, unit_cost=line.unit_cost, category_id=line.category_id)
         for line in sorted(draft.lines, key=lambda x: x.product_id)
     ])
     payments = Payment.objects.bulk_create(

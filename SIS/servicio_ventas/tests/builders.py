@@ -17,12 +17,16 @@ def sale_draft(*, branch_id: int, user_id: int, lines: list[tuple[int, str, int]
                payments: list[tuple[str, str]] | None = None, code: str = "SUC", key: str | None = None,
                request_hash: str = "h", prices_include_tax: bool = False, rate: Decimal = RATE,
                discount: pricing.Discount | None = None, cashier: str = "", customer_id: int | None = None,
-               document_type: str = "receipt") -> services.SaleDraft:
-    """A draft of (product, price, quantity) lines at one rate, priced as checkout prices them."""
+               document_type: str = "receipt", costs: dict[int, str] | None = None,
+               categories: dict[int, int] | None = None) -> services.SaleDraft:
+    """A draft of (product, price, quantity) lines at one rate, priced as checkout prices them;
+    `costs` and `categories` are what inventory said of each product (absent: it said nothing)."""
+    costs, categories = costs or {}, categories or {}
     priced = pricing.price([pricing.LineIn(Decimal(price), q, rate) for _, price, q in lines],
                            prices_include_tax=prices_include_tax, discount=discount)
     sold = [services.PricedLine(p, f"SKU{p}", f"Product {p}", pricing.money(Decimal(price)), q, x.tax_rate,
-                                x.discount, x.net, x.tax, x.total)
+                                x.discount, x.net, x.tax, x.total,
+                                Decimal(costs[p]) if p in costs else None, categories.get(p))
             for (p, price, q), x in zip(lines, priced.lines)]
     pays = [(m, Decimal(a)) for m, a in payments] if payments else [("cash", priced.total)]
     return services.SaleDraft(
