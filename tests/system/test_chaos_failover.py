@@ -3,12 +3,15 @@
 A dedicated stack (its supervisor runs the watchdog) so the other system tests
 are not disturbed. Writes are branch creations; a code counts as acknowledged
 once its 201 arrived, and every acknowledged code must be on the new primary.
+Killing ventas' primary, sales are the writes: their legal document numbers
+must stay contiguous, every acknowledged one kept.
 The figures (longest time without a successful write, write pause) are
 printed and, with EWTTO_CHAOS_REPORT=<file>, appended there (docs/ha.md).
 """
 import json
 import os
 import subprocess
+import threading
 import time
 
 import pytest
@@ -19,6 +22,7 @@ from chaos import (TIMEOUT, Load, WritableWatch, codes_on, db_program, events_of
 from sis_common.mariadb.replication import wait_caught_up
 from sis_ops.stack import REPO
 from sis_ops.teststack import start_test_stack, stop_test_stack
+from sales_support import api, create_branch, create_product, new_key, replicas_caught_up
 
 SERVICE = "sucursales"
 
@@ -139,3 +143,77 @@ def test_killed_web_process_is_restarted_and_the_gateway_answers_503_meanwhile(c
     assert restarted is not None and ok_since_restart == 20
     assert set(statuses) <= {200, 503}, odd
     assert errors == []
+
+
+class Tills:
+    """Cashiers selling one unit at a time at one branch, each sale retried on its own key until it is 201."""
+
+    def __init__(self, cashier, branch: int, product: int, *, tills: int = 4):
+        self.cashier, self.branch, self.product = cashier, branch, product
+        self.completed: dict[int, str] = {}  # sale id -> document number, as the 201 said
+        self.statuses: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._sell, daemon=True) for _ in range(tills)]
+
+    def __enter__(self) -> "Tills":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=180)
+
+    def _sell(self) -> None:
+        body = {"branch": self.branch, "lines": [{"product": self.product, "quantity": 1}],
+                "payments": [{"method": "cash", "amount": "10.00"}]}
+        while not self._stop.is_set():
+            key, deadline = new_key("till"), time.monotonic() + 150
+            while time.monotonic() < deadline:  # a started sale is driven to its end even after stop
+                try:
+                    answer = self.cashier.post("/api/sales/", body, key=key)
+                except requests.RequestException:
+                    time.sleep(0.3)
+                    continue
+                with self._lock:
+                    self.statuses[answer.status_code] = self.statuses.get(answer.status_code, 0) + 1
+                if answer.status_code == 201:
+                    with self._lock:
+                        self.completed[answer.json()["id"]] = answer.json()["document_number"]
+                    break
+                time.sleep(0.3)
+
+    def wait_completed(self, count: int, *, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.completed) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(self.completed) >= count, (len(self.completed), self.statuses)
+
+
+def test_killed_ventas_primary_mid_sales_leaves_document_numbers_contiguous(chaos_stack):
+    stack = chaos_stack
+    admin = api(stack, role="admin")
+    branch = create_branch(admin)["id"]
+    product = create_product(admin, "1.00", 5000, branch)
+    primary, replica = wait_healthy_pair(stack, "ventas")
+    with Tills(api(stack, role="cashier", branches=[branch], user_id=71), branch, product) as tills:
+        tills.wait_completed(40)
+        kill_program(stack, db_program(stack, "ventas", primary))
+        before = len(tills.completed)
+        tills.wait_completed(before + 40, timeout=150)
+    assert wait_healthy_pair(stack, "ventas") == (replica, primary)
+    replicas_caught_up(stack, ("ventas",))
+    sales, url = [], f"{stack.url()}/api/sales/?branch={branch}&page_size=200"
+    while url:
+        page = requests.get(url, headers={"Authorization": f"Bearer {admin.bearer}"}, timeout=20).json()
+        sales += page["results"]
+        url = page["next"]
+    numbers = sorted(s["document_number"] for s in sales if s["status"] == "completed")
+    series = f"B{branch:03d}"
+    report({"scenario": "kill -9 ventas primary while selling", "completed": len(numbers),
+            "statuses": tills.statuses})
+    assert numbers == [f"{series}-{n:08d}" for n in range(1, len(numbers) + 1)]
+    assert {s["id"]: s["document_number"] for s in sales if s["id"] in tills.completed} == tills.completed
+    assert [s for s in sales if s["status"] == "pending"] == []

@@ -41,7 +41,10 @@ class AuditMiddleware:
             request.urlconf = "sis_common.audit.urlconf"
         if request.method not in WRITE_METHODS or path.startswith(self.skip):
             return self.get_response(request)
-        body = request.body  # read now: after DRF has parsed the stream it cannot be read again
+        # read now: after DRF has parsed the stream it cannot be read again; a multipart upload (a file
+        # import, up to tens of MB) is not held in memory for this: its form fields are read from request.POST
+        multipart = (request.content_type or "").startswith("multipart/form-data")
+        body = b"" if multipart else request.body
         started = timezone.now()
         response = self.get_response(request)
         source = self._source(request, response)
