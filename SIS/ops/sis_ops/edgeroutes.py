@@ -16,6 +16,8 @@ LIMITS = {
     "refresh": "limit_req zone=refresh burst=30 nodelay;",
 }
 SIGN_IN_LIMIT = "signin"
+# a whole catalogue validated and written in one transaction takes longer than an API call
+UPLOAD_READ_TIMEOUT = 120
 
 
 def upstream_name(slug: str) -> str:
@@ -49,6 +51,16 @@ def route_blocks(services: list[ServiceSpec], *, target=None) -> str:
             "auth_request_set $edge_detail $upstream_http_x_edge_detail;",
             *lines[1:],
         ]))
+        for path, size in s.upload_paths.items():
+            out.append(_location(f"= /api/{s.api}/{path}", [
+                lines[0],
+                "auth_request /__edge/auth;",
+                "auth_request_set $edge_code $upstream_http_x_edge_code;",
+                "auth_request_set $edge_detail $upstream_http_x_edge_detail;",
+                lines[1],
+                f"client_max_body_size {size};",
+                f"proxy_read_timeout {UPLOAD_READ_TIMEOUT}s;",
+            ]))
         for path in OPEN_IN_EVERY_API:
             out.append(_location(f"= /api/{s.api}/{path}", lines))
         for path, limit in s.open_paths.items():

@@ -36,6 +36,8 @@ class ServiceSpec:
     # long it waits for an answer (None: the gateway's read_timeout); sis_ops.edgeroutes
     open_paths: dict = field(default_factory=dict)
     read_timeout: int | None = None
+    # file uploads the gateway admits above its 1 MiB body limit: path under the API -> nginx size ("21m")
+    upload_paths: dict = field(default_factory=dict)
 
     @property
     def directory(self) -> Path:
@@ -46,7 +48,8 @@ def load_services() -> list[ServiceSpec]:
     data = tomllib.loads(STACK_TOML.read_text())
     return [
         ServiceSpec(slug, s["project"], s["api"], s["database"], s["nginx_offset"],
-                    tuple(s["db_offsets"]), s.get("daemons", {}), s.get("open_paths", {}), s.get("read_timeout"))
+                    tuple(s["db_offsets"]), s.get("daemons", {}), s.get("open_paths", {}), s.get("read_timeout"),
+                    s.get("upload_paths", {}))
         for slug, s in data["services"].items()
     ]
 
