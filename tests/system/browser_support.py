@@ -1,9 +1,11 @@
 """Helpers of the browser system tests: the public API as one user, signing in, the navigation, screenshots."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import requests
+from playwright import sync_api as playwright
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -47,3 +49,10 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sale_number(page) -> str:
+    """The sale's number on its receipt, whose title is its legal document number (B001-00000001)."""
+    playwright.expect(page.locator("#receipt-title")).to_contain_text(re.compile(r"Comprobante B\d{3}-\d{8}"))
+    line = page.locator("#receipt p").filter(has_text=re.compile(r"^Venta \S+$"))
+    return re.search(r"Venta (\S+)", line.inner_text()).group(1)

@@ -15,7 +15,7 @@ import uuid
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
+from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, sale_number, shot, sign_in
 
 COMPANY = {"name": "Bodega Ejemplo", "legal_name": "Bodega Ejemplo S.A.C.", "tax_id": "20123456789",
            "prices_include_tax": True, "discount_limits": {"cashier": "5.00", "manager": "50.00"},
@@ -103,13 +103,6 @@ def charge_in_cash(page, due: str):
     page.keyboard.press("F4")  # one cash payment of what is due
     playwright.expect(page.get_by_label("Monto del pago 1")).to_have_value(due)
     page.keyboard.press("F9")
-
-
-def sale_number(page) -> str:
-    """The sale's number on its receipt, whose title is its legal document number (B001-00000001)."""
-    playwright.expect(page.locator("#receipt-title")).to_contain_text(re.compile(r"Comprobante B\d{3}-\d{8}"))
-    line = page.locator("#receipt p").filter(has_text=re.compile(r"^Venta \S+$"))
-    return re.search(r"Venta (\S+)", line.inner_text()).group(1)
 
 
 def sale_by_number(api: Api, branch: int, number: str) -> dict:
