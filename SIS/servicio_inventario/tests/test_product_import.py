@@ -131,6 +131,10 @@ def test_limits_and_roles(admin_client, client_for):
     edge = SimpleUploadedFile("edge.csv", b"sku,name,price\n" + b"x" * (MAX_UPLOAD_BYTES + 1000))
     assert post(admin_client, edge).status_code == 413
     assert admin_client.post(IMPORT, {}, format="multipart").status_code == 400
+    # a part sent without a filename is read as the file
+    as_field = admin_client.post(IMPORT + "?dry_run=true", {"file": "sku,name,price\nF-1,Campo,1.00\n"},
+                                 format="multipart")
+    assert as_field.json()["created"] == 1, as_field.content
     assert admin_client.post(IMPORT, {"file": "x"}, format="json").status_code == 415
     for role in ("manager", "cashier", "auditor"):
         assert post(client_for(role, branches=[1]), csv_file([["A", "B", "", "", "1.00", "", "", ""]])).status_code \
