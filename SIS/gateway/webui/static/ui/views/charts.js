@@ -44,8 +44,10 @@ async function inTurns(items, work, width = 6) {
   return out;
 }
 
-function panel(id, title, text) {
-  const canvas = h("canvas", { id: `chart-${id}`, role: "img", "aria-label": text || title });
+// The figure's caption names the chart; the canvas carries no label of its own, so a form's label search
+// (e.g. the branch selector's "Sucursal") never finds a chart whose title mentions it.
+function panel(id, title) {
+  const canvas = h("canvas", { id: `chart-${id}`, "aria-hidden": "true" });
   return { canvas, node: h("figure", { class: "chart", dataset: { chart: id } },
     h("figcaption", {}, title), h("div", { class: "chart-box" }, canvas)) };
 }
