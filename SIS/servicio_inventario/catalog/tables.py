@@ -42,7 +42,7 @@ class Table:
 def upload_checked(upload) -> None:
     """413 for a file above the bound, before anything reads it."""
     if upload is None:
-        raise DomainError("Send the table as the multipart field `file`.", "invalid", 400,
+        raise DomainError("Send the table as the multipart field `file`.", "file_required", 400,
                           file=["No file was submitted."])
     if upload.size > MAX_UPLOAD_BYTES:
         raise DomainError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "file_too_large", 413)

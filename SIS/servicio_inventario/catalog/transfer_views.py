@@ -1,6 +1,7 @@
 """Views of the catalogue's file import and export: thin, the work is in catalog.imports and catalog.exports."""
+from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
@@ -39,11 +40,6 @@ class ImportResultSerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True)
 
 
-class ImportRefusedSerializer(ImportResultSerializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class DryRunSerializer(QuerySerializer):
     dry_run = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -67,17 +63,19 @@ def upload_of(request):
     if declared > MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
         raise DomainError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "file_too_large", 413)
     try:
-        return request.FILES.get("file")
+        upload = request.FILES.get("file")
+        if upload is None and "file" in request.POST:
+            # a part without a filename reaches Django as a form field: its text is the file all the same
+            upload = SimpleUploadedFile("file", request.POST["file"].encode())
+        return upload
     except APIException:  # DRF's own: 415 for another media type, 400 parse_error for a malformed body
         raise
     except Exception as exc:  # what Django's multipart parser raises past DRF (too many parts, a bad header)
         raise DomainError(f"Not a readable multipart upload: {exc}", "parse_error", 400) from None
 
 
-IMPORT_RESPONSES = {
-    400: OpenApiResponse(ImportRefusedSerializer, description="Rows or columns at fault; nothing was stored."),
-    **errors(413, 415),
-}
+IMPORT_RESPONSES = errors(413, 415, s400="The file's faults (code import_invalid, with created, updated, unchanged "
+                                          "and errors [{row, column, message}]); nothing was stored.")
 
 
 class ProductImportView(APIView):

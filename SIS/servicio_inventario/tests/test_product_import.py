@@ -131,6 +131,10 @@ def test_limits_and_roles(admin_client, client_for):
     edge = SimpleUploadedFile("edge.csv", b"sku,name,price\n" + b"x" * (MAX_UPLOAD_BYTES + 1000))
     assert post(admin_client, edge).status_code == 413
     assert admin_client.post(IMPORT, {}, format="multipart").status_code == 400
+    # a part sent without a filename is read as the file
+    as_field = admin_client.post(IMPORT + "?dry_run=true", {"file": "sku,name,price\nF-1,Campo,1.00\n"},
+                                 format="multipart")
+    assert as_field.json()["created"] == 1, as_field.content
     assert admin_client.post(IMPORT, {"file": "x"}, format="json").status_code == 415
     for role in ("manager", "cashier", "auditor"):
         assert post(client_for(role, branches=[1]), csv_file([["A", "B", "", "", "1.00", "", "", ""]])).status_code \
@@ -144,7 +148,7 @@ def test_export_round_trip_leaves_every_product_unchanged(admin_client, make_pro
     make_product(sku="R-1", name="Cola, 1.5 L \"retornable\"", price="5.00", barcode="123", category=cat,
                  cost=Decimal("3.33"), tax_rate=Decimal("0.18"))
     make_product(sku="R-2", name="Ñoquis", price="0.00", tax_rate=Decimal("0"), is_active=False)
-    make_product(sku="007", name="Cero", price="1.10")
+    make_product(sku="007", name="=HYPERLINK(\"http://x\")", price="1.10")
     response = admin_client.get(EXPORT, {"format": fmt})
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
@@ -154,6 +158,9 @@ def test_export_round_trip_leaves_every_product_unchanged(admin_client, make_pro
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == HEADER and [r[0] for r in rows[1:]] == ["R-1", "R-2", "007"]
     assert rows[1][3:8] == ["Bebidas", "5.00", "3.33", "0.1800", "true"]
+    assert rows[3][1] == '=HYPERLINK("http://x")'
+    if fmt == "xlsx":  # text, not a live formula
+        assert load_workbook(io.BytesIO(content)).active["B4"].data_type == "s"
     upload = SimpleUploadedFile(f"products.{fmt}", content)
     again = post(admin_client, upload)
     assert again.json() == {"created": 0, "updated": 0, "unchanged": 3, "errors": []}
