@@ -8,6 +8,8 @@ from decimal import Decimal as D
 
 import requests
 
+from sis_ops.stack import load_services
+
 from deployment import (
     DEPLOY, NETWORK, SERVICES, Api, compose, containers, crash, docker, inspect, new_key, shop, wait_for,
 )
@@ -55,8 +57,10 @@ def test_only_the_gateway_port_is_published_and_only_on_loopback(deployment):
                 published.setdefault(info["Name"].lstrip("/"), []).append((binding["HostIp"], binding["HostPort"], port))
     assert published == {"gateway-nginx": [("127.0.0.1", str(deployment.port), "80/tcp")]}
     running = docker("ps", "--filter", f"network={NETWORK}", "--format", "{{.Names}}").stdout.split()
-    # 8 database nodes, 4 apps and 4 sidecars, the reconciler, the gateway, its nginx and the watchdog
-    assert len(running) == 20, sorted(running)
+    # per service of deploy/stack.toml two database nodes, its app, its sidecar and one container per daemon;
+    # then the gateway, its nginx and the watchdog
+    expected = sum(2 + 2 + len(service.daemons) for service in load_services()) + 3
+    assert len(running) == expected, sorted(running)
     usage = docker("stats", "--no-stream", "--format", "{{.MemUsage}}", *running, timeout=120).stdout.split("\n")
     units = {"B": 1, "KiB": 2 ** 10, "MiB": 2 ** 20, "GiB": 2 ** 30}
     total = 0.0

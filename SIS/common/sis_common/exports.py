@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import serializers
 
 from .errors import DomainError
@@ -122,8 +123,14 @@ def _cell(sheet, column: Column, value):
         return int(value)
     if isinstance(value, (int, Decimal)):
         return value
+    return text_cell(sheet, str(value))
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A string cell of a write-only sheet, whatever the text: never a formula, never a refused character."""
+    # XML 1.0 has no place for most control characters (openpyxl raises on them): each becomes U+FFFD
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
     # openpyxl stores a string starting with "=" as a formula: this one is a string cell, whatever it starts with
-    cell = WriteOnlyCell(sheet, value=str(value))
     cell.data_type = "s"
     return cell
 

@@ -9,6 +9,7 @@ from typing import Iterator
 from django.http import FileResponse, StreamingHttpResponse
 
 from sis_common.bounds import money_text, rate_text
+from sis_common.exports import text_cell
 
 from .imports import COLUMNS
 from .models import Product
@@ -69,20 +70,11 @@ def xlsx_response(*, columns: list[str], filename: str) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("products")
     for row in _with_header(columns):
-        sheet.append([_text_cell(sheet, value) for value in row])
+        sheet.append([text_cell(sheet, value) for value in row])
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
-
-
-def _text_cell(sheet, value: str):
-    """A text cell, always: a name starting with "=" stays text, never a live formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 def _with_header(columns: list[str]) -> Iterator[list[str]]:

@@ -172,3 +172,13 @@ def test_export_leaves_cost_out_for_a_cashier(client_for, make_product):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert "cost" not in rows[0] and len(rows) == 2
     assert client_for("cashier", branches=[1]).get(EXPORT, {"format": "pdf"}).status_code == 400
+
+
+def test_xlsx_export_of_a_name_with_control_characters(admin_client, make_product):
+    # XML 1.0 cannot hold most control characters: the file marks each with U+FFFD instead of failing
+    make_product(sku="CTL-1", name="Agua\x01\x1f sin gas", price="1.50")
+    response = admin_client.get(EXPORT, {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[1][:2] == ["CTL-1", "Agua\ufffd\ufffd sin gas"]
