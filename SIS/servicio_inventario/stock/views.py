@@ -25,7 +25,7 @@ from .models import StockDocument
 from .serializers import (
     AdjustmentCreateSerializer, AdjustmentSerializer, DocumentFilterSerializer, MovementCreateSerializer,
     MovementFilterSerializer, MovementSerializer, ReceiptCreateSerializer, ReceiptSerializer, StockFilterSerializer,
-    StockMinSerializer, StockSerializer, TransferCreateSerializer, TransferFilterSerializer, TransferSerializer,
+    StockLevelsSerializer, StockSerializer, TransferCreateSerializer, TransferFilterSerializer, TransferSerializer,
 )
 
 STOCK_MOVERS = (ADMIN, MANAGER, WAREHOUSE)
@@ -68,13 +68,15 @@ class StockLevelViewSet(StockViewSet):
         if product not in existing_product_ids(ids=[product]):
             raise DomainError(f"Unknown product {product}.", "not_found", 404)
         # a product never stocked here has no row yet: its stock is simply zero
-        return Response({"branch": branch, "product": product, "quantity": 0, "min_quantity": 0, "is_low": True,
-                         "updated_at": None})
+        return Response({"branch": branch, "product": product, "quantity": 0, "min_quantity": 0, "max_quantity": None,
+                         "is_low": True, "updated_at": None})
 
-    @extend_schema(operation_id="stock_min_set", request=StockMinSerializer, responses=StockSerializer)
+    @extend_schema(operation_id="stock_min_set", request=StockLevelsSerializer, responses=StockSerializer,
+                   description="Sets `min_quantity` and/or `max_quantity` (null: no maximum); a maximum below the "
+                               "minimum, as they stand after the change, is 400 `max_below_min`.")
     def partial_update(self, request, branch: int, product: int):
         require_branch(request, branch)
-        serializer = StockMinSerializer(data=request.data)
+        serializer = StockLevelsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
             return self.retrieve(request, branch, product)
@@ -83,7 +85,7 @@ class StockLevelViewSet(StockViewSet):
             if product not in existing_product_ids(ids=[product]):
                 raise DomainError(f"Unknown product {product}.", "not_found", 404)
             branch_get(branch)
-        row = services.stock_min_set(branch_id=branch, product_id=product, **serializer.validated_data)
+        row = services.stock_levels_set(branch_id=branch, product_id=product, **serializer.validated_data)
         return Response(StockSerializer(row).data)
 
 
