@@ -25,6 +25,7 @@ class Resource:
     key: str = "code"  # a field unique per row: in the list's results, the audit summary, str(object)
     invalid_body: dict = field(default_factory=lambda: {"name": "no code"})  # a create refused with a 400
     admin_invalid: dict = field(default_factory=lambda: {"code": ""})  # an admin form answered with its errors
+    detail_label: str = "<pk>/"  # /metrics' label of the detail route below the list
 
     @property
     def table(self) -> str:
@@ -37,7 +38,7 @@ class Resource:
 
     @property
     def detail_route(self) -> str:
-        return self.route + "<pk>/"
+        return self.route + self.detail_label
 
     @property
     def audit_resource(self) -> str:
@@ -50,5 +51,5 @@ class Resource:
 
     @property
     def other_slug(self) -> str:
-        """Another service, whose pair's events must not show up here."""
-        return "ventas" if self.slug != "ventas" else "sucursales"
+        """Another service that calls others (it holds a secret): its credential and its pair's events are not ours."""
+        return "ventas" if self.slug != "ventas" else "compras"
