@@ -1,7 +1,7 @@
-"""The client of servicio_inventario's internal API (docs/internal-api.md): products, and stock moves by key.
+"""The client of servicio_inventario's internal API (docs/internal-api.md): products, stock moves by key, stock rows.
 
-ventas prices its sales and moves their stock through it; compras checks what a supplier sells and
-puts received goods in. A products read changes nothing, so an unknown outcome is just unavailability;
+ventas prices its sales and moves their stock through it; compras checks what a supplier sells,
+puts received goods in and reads the rows below their minimum for its reorder list. A products read changes nothing, so an unknown outcome is just unavailability;
 a stock move's unknown outcome is resolved by asking again with the same key, which inventory always
 answers with its first answer.
 """
@@ -132,3 +132,55 @@ def stock_move(*, key: str, kind: str, branch: int, reference: str, user: int, l
     if answer.status == 422:
         log.error("inventory says stock-move key %s was used with another body", key)
     return MoveResult(MoveOutcome.UNKNOWN, data, f"HTTP {answer.status} {code}".strip())
+
+
+STOCK_PATH = "/internal/inventory/stock/"
+STOCK_PAGE = 1000  # the most inventory's stock rows endpoint answers at once
+
+
+@dataclass(frozen=True)
+class StockRow:
+    product: int
+    sku: str
+    name: str
+    is_active: bool
+    quantity: int
+    min_quantity: int
+    max_quantity: int | None
+
+
+def stock_below_min(branch: int, *, limit: int, read_timeout: float = 5.0) -> tuple[list[StockRow], bool]:
+    """The branch's stock rows at or below their minimum that a reorder would fill, in inventory's row order:
+    at most `limit` of them, and whether there are more. Unreachable, 5xx or unreadable → 503."""
+    client = ServiceClient(SERVICE, read_timeout=read_timeout)
+    rows: list[StockRow] = []
+    after = 0
+    while True:
+        page = min(STOCK_PAGE, limit - len(rows) + 1)  # one past the limit tells whether there are more
+        try:
+            answer = client.get(f"{STOCK_PATH}?branch={int(branch)}&below_min=true&after={after}&limit={page}")
+        except OutcomeUnknown as exc:
+            raise ServiceUnavailable(SERVICE, exc.reason) from exc
+        if answer.status != 200 or not isinstance(answer.data, dict):
+            raise ServiceUnavailable(SERVICE, f"stock answered HTTP {answer.status}")
+        try:
+            rows += [_stock_row(row) for row in answer.data["results"]]
+            after = answer.data["next"]
+            if after is not None:
+                after = int(after)
+        except (KeyError, TypeError, ValueError):
+            log.error("inventory sent an unreadable stock page: %r", answer.data)
+            raise ServiceUnavailable(SERVICE, "unreadable stock row") from None
+        if len(rows) > limit:
+            return rows[:limit], True
+        if after is None:
+            return rows, False
+
+
+def _stock_row(row: dict) -> StockRow:
+    maximum = row["max_quantity"]
+    values = StockRow(int(row["product"]), str(row["sku"]), str(row["name"]), bool(row["is_active"]),
+                      int(row["quantity"]), int(row["min_quantity"]), None if maximum is None else int(maximum))
+    if values.quantity < 0 or values.min_quantity < 0 or (maximum is not None and values.max_quantity < 0):
+        raise ValueError(f"negative level in {row!r}")
+    return values

@@ -7,4 +7,5 @@ urlpatterns = [
     *service_urlpatterns(api="purchasing", slug="compras"),
     path("api/purchasing/suppliers/", include("suppliers.urls")),
     path("api/purchasing/orders/", include("orders.urls")),
+    path("api/purchasing/reorder/", include("reorder.urls")),
 ]
