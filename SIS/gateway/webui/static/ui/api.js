@@ -70,7 +70,8 @@ function refreshTokens() {
   return refreshing;
 }
 
-export async function api(path, options = {}) {
+// The answer to a request, after one silent refresh and retry when the token had expired.
+async function authorized(path, options) {
   let { response, token } = await send(path, options);
   if (response.status === 401 && options.auth !== false) {
     try {
@@ -83,9 +84,23 @@ export async function api(path, options = {}) {
     }
     ({ response } = await send(path, options));
   }
+  return response;
+}
+
+export async function api(path, options = {}) {
+  const response = await authorized(path, options);
   const body = await parse(response);
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
+}
+
+// A file answer (a report as CSV or XLSX): its bytes and the name the service gave it.
+export async function download(path) {
+  const response = await authorized(path, { headers: { Accept: "*/*" } });
+  if (!response.ok) throw new ApiError(response.status, await parse(response));
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] || "export";
+  return { blob: await response.blob(), name: decodeURIComponent(name) };
 }
 
 export const get = (path, params) => api(withQuery(path, params));

@@ -48,13 +48,13 @@ export function seesAllBranches(me) {
 // What each role may open; the services enforce it, the UI only hides what would be refused.
 const SCREENS = {
   admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products",
-    "suppliers", "branches", "users", "company"],
+    "reorder", "orders", "suppliers", "purchase_reports", "branches", "users", "company"],
   manager: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products",
-    "suppliers"],
+    "reorder", "orders", "suppliers", "purchase_reports"],
   cashier: ["dashboard", "pos", "sales", "cash", "stock"],
-  warehouse: ["stock", "ledger", "movements", "documents", "counts", "transfers", "products"],
-  auditor: ["dashboard", "sales", "stock", "ledger", "counts", "transfers", "products", "suppliers"],
-  purchaser: ["suppliers", "stock", "products"],
+  warehouse: ["stock", "ledger", "movements", "documents", "counts", "transfers", "orders", "products"],
+  auditor: ["dashboard", "sales", "stock", "ledger", "counts", "transfers", "products", "reorder", "orders", "suppliers", "purchase_reports"],
+  purchaser: ["reorder", "orders", "suppliers", "purchase_reports", "stock", "products"],
 };
 
 // Screens reached from another screen or the top bar, not from the navigation.
