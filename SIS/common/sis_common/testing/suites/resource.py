@@ -27,6 +27,9 @@ class Resource:
     invalid_body: dict = field(default_factory=lambda: {"name": "no code"})  # a create refused with a 400
     admin_invalid: dict = field(default_factory=lambda: {"code": ""})  # an admin form answered with its errors
     detail_label: str = "<pk>/"  # /metrics' label of the detail route below the list
+    refused_role: str = "cashier"  # a role whose create is refused (403)
+    admin_key: str | None = None  # the admin form's field str(object) starts with, when not `key` (the admin
+    # of clientes cannot set a document: its rows read as their name)
 
     @property
     def table(self) -> str:

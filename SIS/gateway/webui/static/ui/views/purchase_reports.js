@@ -94,13 +94,7 @@ export default async function purchaseReports(ctx) {
   const exportAs = (format) => h("button", { type: "button", class: "secondary", id: `preport-${format}`, onclick: async (event) => {
     event.target.disabled = true;
     try {
-      const { blob, name } = await download(withQuery(report.path, { ...params(), format }));
-      const url = URL.createObjectURL(blob);
-      const link = h("a", { href: url, download: name, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      await download(withQuery(report.path, { ...params(), format }), `purchasing-${kind}.${format}`);
     } catch (error) {
       showError(box, error);
     } finally {
