@@ -311,6 +311,7 @@ def test_the_reorder_list_becomes_two_orders_each_received_in_two_deliveries(tab
     playwright.expect(clerk.locator("#receive-over")).to_contain_text(f"{soap['name']}: 1 más de lo pendiente (12)")
     clerk.get_by_role("button", name="Registrar entrega").click()
     playwright.expect(clerk.locator(".alert").first).to_contain_text("Se recibe más de lo pedido")
+    playwright.expect(clerk.locator(".alert").first).to_contain_text(f"{soap['name']}: pedidas 12, ya recibidas 0, llegan 13")
     assert stock_of(admin, branch, soap) == 1
     receive(clerk, "GR-B1", [], {soap["name"]: 5})
     clerk.get_by_role("button", name="Registrar entrega").click()

@@ -278,6 +278,7 @@ export default {
   "error.unexpected": "An unexpected error occurred.",
   "error.no_screens": "Your role has no screens in this application.",
   "error.stock_line": "{product}: asked for {requested}, {available} available.",
+  "error.over_line": "{product}: {ordered} ordered, {received} received already, {requested} arriving; the order allows {allowed} in all.",
 
   "code.invalid": "Check the fields marked.",
   "code.insufficient_stock": "Not enough stock.",

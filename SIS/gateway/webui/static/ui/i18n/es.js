@@ -278,6 +278,7 @@ export default {
   "error.unexpected": "Ocurrió un error inesperado.",
   "error.no_screens": "Su rol no tiene pantallas en esta aplicación.",
   "error.stock_line": "{product}: pidió {requested}, hay {available}.",
+  "error.over_line": "{product}: pedidas {ordered}, ya recibidas {received}, llegan {requested}; la orden admite {allowed} en total.",
 
   "code.invalid": "Revise los datos marcados.",
   "code.insufficient_stock": "No hay existencias suficientes.",
