@@ -69,8 +69,8 @@ class AuditSuite:
     def test_refused_and_read_requests_leave_no_row(self, client_for):
         resource = self.resource
         request_ids = [rid() for _ in range(4)]
-        cashier, admin = client_for("cashier", branches=[1]), client_for("admin")
-        assert cashier.post(resource.list_path, resource.body(), format="json",
+        refused, admin = client_for(resource.refused_role, branches=[1]), client_for("admin")
+        assert refused.post(resource.list_path, resource.body(), format="json",
                             HTTP_X_REQUEST_ID=request_ids[0]).status_code == 403
         assert admin.post(resource.list_path, resource.invalid_body, format="json",
                           HTTP_X_REQUEST_ID=request_ids[1]).status_code == 400

@@ -26,6 +26,7 @@ class Resource:
     invalid_body: dict = field(default_factory=lambda: {"name": "no code"})  # a create refused with a 400
     admin_invalid: dict = field(default_factory=lambda: {"code": ""})  # an admin form answered with its errors
     detail_label: str = "<pk>/"  # /metrics' label of the detail route below the list
+    refused_role: str = "cashier"  # a role whose create is refused with a 403
 
     @property
     def table(self) -> str:
