@@ -97,6 +97,8 @@ class Sale(SagaFields):
             models.Index(fields=["branch_id", "business_date", "status"], name="sale_branch_date_status"),
             models.Index(fields=["business_date", "status"], name="sale_date_status"),
             models.Index(fields=["status", "next_attempt_at"], name="sale_pending_due"),
+            # a customer's history (GET /internal/sales/?customer=), keyset-paged by id
+            models.Index(fields=["customer_id", "status", "id"], name="sale_customer_status"),
         ]
 
     def __str__(self) -> str:
