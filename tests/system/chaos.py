@@ -1,6 +1,7 @@
 """Tools of the chaos tests: load through the gateway, a watch on writable nodes, killing processes, figures."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -30,7 +31,30 @@ def admin_token(stack: Stack) -> str:
     return jwt.encode(claims, stack.secrets.jwt_private.read_text(), algorithm="RS256")
 
 
-class Load:
+class Workers:
+    """Threads started on entering the block and told to stop (then joined, bounded) on leaving it.
+
+    A subclass passes its threads' targets and loops on `self._stop`.
+    """
+
+    join_timeout: float = 30
+
+    def __init__(self, *targets):
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=target, daemon=True) for target in targets]
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=self.join_timeout)
+
+
+class Load(Workers):
     """Threads creating branches through the gateway; a code counts once its 201 is received."""
 
     def __init__(self, stack: Stack, *, writers: int = 6, readers: int = 0, tag: str = ""):
@@ -42,19 +66,8 @@ class Load:
         self.read_statuses: Counter = Counter()
         self.errors: list[str] = []
         self.duplicates = 0  # retries of a write that had committed without its answer arriving
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._write, args=(i,), daemon=True) for i in range(writers)]
-        self._threads += [threading.Thread(target=self._read, daemon=True) for _ in range(readers)]
-
-    def __enter__(self) -> "Load":
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
+        super().__init__(*(functools.partial(self._write, i) for i in range(writers)),
+                         *(self._read for _ in range(readers)))
 
     def _write(self, index: int) -> None:
         with requests.Session() as http:
@@ -103,23 +116,16 @@ class Load:
         return max((b - a for a, b in zip(times, times[1:])), default=0.0)
 
 
-class WritableWatch:
+class WritableWatch(Workers):
     """Polls @@read_only of both nodes of a pair; remembers any instant with two writable nodes."""
+
+    join_timeout = 10
 
     def __init__(self, pair: PairSpec, period: float = 0.01):
         self.pair, self.period = pair, period
         self.both_writable: list[float] = []
         self.polls = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "WritableWatch":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        super().__init__(self._run)
 
     def _run(self) -> None:
         conns: dict[Node, object] = {}

@@ -17,7 +17,7 @@ import time
 import pytest
 import requests
 
-from chaos import (TIMEOUT, Load, WritableWatch, codes_on, db_program, events_of, kill_program, report,
+from chaos import (TIMEOUT, Load, WritableWatch, Workers, codes_on, db_program, events_of, kill_program, report,
                    wait_healthy_pair, wait_program_restarted)
 from sis_common.mariadb.replication import wait_caught_up
 from sis_ops.stack import REPO
@@ -145,26 +145,17 @@ def test_killed_web_process_is_restarted_and_the_gateway_answers_503_meanwhile(c
     assert errors == []
 
 
-class Tills:
+class Tills(Workers):
     """Cashiers selling one unit at a time at one branch, each sale retried on its own key until it is 201."""
+
+    join_timeout = 180  # a started sale is driven to its end (up to 150 s) before its thread stops
 
     def __init__(self, cashier, branch: int, product: int, *, tills: int = 4):
         self.cashier, self.branch, self.product = cashier, branch, product
         self.completed: dict[int, str] = {}  # sale id -> document number, as the 201 said
         self.statuses: dict[int, int] = {}
-        self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._sell, daemon=True) for _ in range(tills)]
-
-    def __enter__(self) -> "Tills":
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=180)
+        super().__init__(*(self._sell for _ in range(tills)))
 
     def _sell(self) -> None:
         body = {"branch": self.branch, "lines": [{"product": self.product, "quantity": 1}],

@@ -60,3 +60,40 @@ def test_receipt_adjustment_and_a_count_while_the_till_sells(stack):
     assert_ledger_matches_stock(admin, branch, oil)
     by_reference = admin.ok("get", "/api/inventory/movements/", reference=adjustment["number"])["results"]
     assert [(r["product"], r["kind"], r["quantity"]) for r in by_reference] == [(oil, "adjustment", -2)]
+
+
+def test_stock_import_by_branch_code_through_the_gateway(stack):
+    """The stock import asks the real servicio_sucursales for each code: known, unknown, inactive, out of scope."""
+    import requests
+
+    admin = api(stack, role="admin")
+    north, south, closed = (create_branch(admin) for _ in range(3))
+    gone = requests.delete(f"{admin.base}/api/branches/{closed['id']}/", headers=admin._headers(None), timeout=30)
+    assert gone.status_code == 204, gone.text
+    rice = admin.ok("get", f"/api/inventory/products/{create_product(admin, '12.50', 0, north['id'])}/")
+    manager = api(stack, role="manager", branches=[north["id"]], user_id=604)
+
+    def upload(caller, rows, *, dry_run=False, key=None):
+        text = "branch_code,sku,quantity,unit_cost\n" + "".join(",".join(row) + "\n" for row in rows)
+        url = f"{caller.base}/api/inventory/stock/import/" + ("?dry_run=true" if dry_run else "")
+        return requests.post(url, files={"file": ("stock.csv", text.encode(), "text/csv")},
+                             headers=caller._headers(key), timeout=60)
+
+    refused = upload(admin, [[north["code"], rice["sku"], "5", "8.00"], ["NOPE-99", rice["sku"], "1", ""],
+                             [closed["code"], rice["sku"], "1", ""]], key=new_key("import"))
+    assert refused.status_code == 400, refused.text
+    assert [(e["row"], e["column"]) for e in refused.json()["errors"]] == [(3, "branch_code"), (4, "branch_code")]
+    out_of_scope = upload(manager, [[north["code"], rice["sku"], "5", ""], [south["code"], rice["sku"], "5", ""]],
+                          dry_run=True)
+    assert [(e["row"], e["column"]) for e in out_of_scope.json()["errors"]] == [(3, "branch_code")]
+    dry = upload(admin, [[north["code"].lower(), rice["sku"], "5", "8.00"], [south["code"], rice["sku"], "3", ""]],
+                 dry_run=True)
+    assert dry.status_code == 200 and [r["quantity"] for r in dry.json()["receipts"]] == [5, 3]
+    assert stock_of(admin, north["id"], rice["id"]) == 0
+    done = upload(admin, [[north["code"], rice["sku"], "5", "8.00"], [south["code"], rice["sku"], "3", ""]],
+                  key=new_key("import"))
+    assert done.status_code == 201, done.text
+    numbers = [r["number"] for r in done.json()["receipts"]]
+    assert (stock_of(admin, north["id"], rice["id"]), stock_of(admin, south["id"], rice["id"])) == (5, 3)
+    assert [r["reference"] for r in assert_ledger_matches_stock(admin, north["id"], rice["id"])] == [numbers[0]]
+    assert admin.ok("get", f"/api/inventory/products/{rice['id']}/")["cost"] == "8.00"

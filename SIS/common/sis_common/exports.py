@@ -70,6 +70,9 @@ class Column:
 
     key: str
     kind: str = "text"  # text | int | money (a decimal string, a number in XLSX)
+    # a text cell starting like a formula gets a leading ' in CSV; off for a column an import reads back as typed
+    # (the product export's: its file must import unchanged)
+    guard_formulas: bool = True
 
 
 def flatten(row: Mapping, prefix: str = "") -> dict:
@@ -102,7 +105,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _csv_value(column: Column, value):
     if value is None:
         return ""
-    if column.kind == "text" and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if column.kind == "text" and column.guard_formulas and isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value  # shown as typed, never run
     return value
 

@@ -14,9 +14,10 @@ EXPECTED_CALLERS: dict[str, dict[str, frozenset[str]]] = {
     "sucursales": {"branches": frozenset({"auth", "inventario", "ventas", "compras"}),
                    "company": frozenset({"inventario", "ventas"}), HEALTH: frozenset({"gateway"})},
     "inventario": {"products": frozenset({"ventas", "compras"}), "stock-moves": frozenset({"ventas", "compras"}),
-                   HEALTH: frozenset({"gateway"})},
+                   "stock": frozenset({"compras"}), HEALTH: frozenset({"gateway"})},
     "ventas": {"sales": frozenset({"clientes"}), HEALTH: frozenset({"gateway"})},
     "compras": {HEALTH: frozenset({"gateway"})},
+    "clientes": {"customers": frozenset({"ventas"}), "loyalty": frozenset({"ventas"}), HEALTH: frozenset({"gateway"})},
     "gateway": {},
 }
 

@@ -1,4 +1,4 @@
-"""The client of servicio_sucursales: is a branch known and active, and the company settings.
+"""The client of servicio_sucursales: is a branch known and active (by id, or by code), and the company settings.
 
 Positive answers are kept briefly in Django's cache (per process: the default
 local-memory cache) so a busy till does not ask for every sale; a deactivation
@@ -9,6 +9,8 @@ it last knew rather than stopping.
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.cache import cache
 
 from sis_common.clients import OutcomeUnknown, ServiceClient, ServiceUnavailable
@@ -17,6 +19,7 @@ from sis_common.errors import DomainError
 SERVICE = "sucursales"
 CACHE_SECONDS = 10.0
 READ_TIMEOUT = 2.0
+CODE_MAX = 20  # a branch code's length in servicio_sucursales
 
 
 COMPANY_CACHE_KEY = "ewtto:sucursales:company"
@@ -27,6 +30,10 @@ _last_company: dict | None = None
 
 def cache_key(branch_id: int) -> str:
     return f"ewtto:sucursales:branch:{int(branch_id)}"
+
+
+def code_cache_key(code: str) -> str:
+    return f"ewtto:sucursales:branch-code:{code.casefold()}"
 
 
 def company_get() -> dict:
@@ -89,3 +96,30 @@ def _fetch(branch_id: int, field: str) -> dict:
     if not answer.ok or not isinstance(answer.data, dict) or "is_active" not in answer.data:
         raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
     return answer.data
+
+
+def branch_by_code(code: str) -> dict | None:
+    """The branch of that code `{id, code, name, is_active, ...}`, active or not; None when no branch has it.
+
+    Codes match as sucursales' column compares them (case does not matter). Active answers are
+    cached as `branch_get`'s (and fill its cache by id); unknown and inactive ones never are.
+    503 when unreachable. A code longer than a branch code can be is simply unknown.
+    """
+    if not code or len(code) > CODE_MAX:
+        return None
+    cached = cache.get(code_cache_key(code))
+    if cached is not None:
+        return cached
+    client = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT)
+    try:
+        answer = client.get(f"/internal/branches/?{urlencode({'code': code})}")
+    except OutcomeUnknown as exc:
+        raise ServiceUnavailable(SERVICE, exc.reason) from exc
+    if answer.status == 404:
+        return None
+    if not answer.ok or not isinstance(answer.data, dict) or "is_active" not in answer.data or "id" not in answer.data:
+        raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
+    branch = answer.data
+    if branch["is_active"]:
+        cache.set_many({code_cache_key(code): branch, cache_key(branch["id"]): branch}, CACHE_SECONDS)
+    return branch

@@ -15,7 +15,10 @@ SALES_PATH = "/internal/sales/"
 
 
 def sales_page(*, customer_id: int, page_size: int, cursor: str | None) -> dict:
-    """ventas' page `{count, total, returns_total, results, next_cursor, previous_cursor}`; 503 when unreachable."""
+    """ventas' page `{count, total, returns_total, results, next_cursor, previous_cursor}`; 503 when unreachable.
+
+    The cursor is checked by the caller (sis_common.keyset), so any refusal here is ventas' fault: a 503.
+    """
     query = {"customer": customer_id, "page_size": page_size, **({"cursor": cursor} if cursor else {})}
     client = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT)
     try:
@@ -23,8 +26,6 @@ def sales_page(*, customer_id: int, page_size: int, cursor: str | None) -> dict:
     except OutcomeUnknown as exc:
         raise ServiceUnavailable(SERVICE, exc.reason) from exc
     data = answer.data if isinstance(answer.data, dict) else {}
-    if answer.status == 400 and "cursor" in data:
-        return {"invalid_cursor": True}
     if answer.status != 200 or not {"results", "count", "total", "returns_total"} <= data.keys():
         raise ServiceUnavailable(SERVICE, f"sales answered HTTP {answer.status}")
     return {"count": data["count"], "total": data["total"], "returns_total": data["returns_total"],

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 
+from sis_common import inventario_client
 from sis_common.errors import DomainError
 
-from . import inventory
 from .models import Supplier, SupplierProduct
 
 EDITABLE = frozenset({"code", "name", "tax_id", "email", "phone", "address", "payment_terms_days", "is_active"})
@@ -33,7 +33,7 @@ def supplier_update(*, supplier_id: int, **fields) -> Supplier:
 
 def _product_require(product: int) -> None:
     """400 unless inventory knows `product` and sells it (asked before anything is stored)."""
-    found = inventory.products_get([product]).get(product)
+    found = inventario_client.products_get([product]).get(product)
     if found is None:
         raise DomainError(f"Product {product} does not exist.", "unknown_product", 400, product=product)
     if not found.is_active:

@@ -1,38 +1,39 @@
-"""The product export: the catalogue as CSV or XLSX in the import's columns, read in keyset chunks and streamed."""
+"""The product export: the catalogue in the import's columns, read in keyset chunks, as a file by sis_common.exports."""
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from typing import Iterator
 
-from django.http import FileResponse, StreamingHttpResponse
-
 from sis_common.bounds import money_text, rate_text
-from sis_common.exports import text_cell
+from sis_common.exports import Column, export_response
 
 from .imports import COLUMNS
 from .models import Product
 
 CHUNK = 2000
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_columns(*, with_cost: bool) -> list[str]:
-    return [c for c in COLUMNS if with_cost or c != "cost"]
+def export_columns(*, with_cost: bool) -> list[Column]:
+    """The import's columns, all text (an XLSX keeps "0012" and "1.50" as typed) and never prefixed against formulas
+    (the CSV imports back unchanged; in XLSX every cell is a string cell, so none is a live formula)."""
+    return [Column(c, guard_formulas=False) for c in COLUMNS if with_cost or c != "cost"]
 
 
-def product_rows(*, columns: list[str]) -> Iterator[list[str]]:
-    """Every product as text cells in `columns`, in id order; one query per CHUNK products."""
+def product_rows(*, columns: list[Column]) -> Iterator[dict[str, str]]:
+    """Every product as text cells of `columns`, in id order; one query per CHUNK products."""
     last = 0
     while True:
         chunk = list(Product.objects.filter(pk__gt=last).order_by("pk").select_related("category")[:CHUNK])
         for product in chunk:
-            yield [_cell(product, column) for column in columns]
+            yield {column.key: _cell(product, column.key) for column in columns}
         if len(chunk) < CHUNK:
             return
         last = chunk[-1].pk
+
+
+def product_export(*, fmt: str, with_cost: bool):
+    """The catalogue as `products.csv` (streamed) or `products.xlsx` (a write-only workbook streamed from a file)."""
+    columns = export_columns(with_cost=with_cost)
+    return export_response(name="products", fmt=fmt, columns=columns, rows=product_rows(columns=columns))
 
 
 def _cell(product: Product, column: str) -> str:
@@ -45,38 +46,3 @@ def _cell(product: Product, column: str) -> str:
     if column == "category":
         return product.category.name if product.category_id else ""
     return getattr(product, column) or ""
-
-
-def csv_response(*, columns: list[str], filename: str) -> StreamingHttpResponse:
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"  # a BOM, so spreadsheet programs read the file as UTF-8
-        for row in _with_header(columns):
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(*, columns: list[str], filename: str) -> FileResponse:
-    """A write-only workbook (rows go to a temporary file, not memory), then streamed from that file."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("products")
-    for row in _with_header(columns):
-        sheet.append([text_cell(sheet, value) for value in row])
-    spool = tempfile.TemporaryFile()
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
-
-
-def _with_header(columns: list[str]) -> Iterator[list[str]]:
-    yield list(columns)
-    yield from product_rows(columns=columns)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from sis_common.auth.permissions import ReadAnyWriteRoles
 from sis_common.errors import DomainError
+from sis_common.exports import CSV_TYPE, XLSX_TYPE
 from sis_common.openapi import errors
 from sis_common.query import QuerySerializer
 
@@ -104,13 +105,10 @@ class ProductExportView(APIView):
         return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(operation_id="products_export", parameters=[ExportQuerySerializer],
-                   responses={(200, exports.CSV_TYPE.split(";")[0]): OpenApiTypes.BINARY,
-                              (200, exports.XLSX_TYPE): OpenApiTypes.BINARY})
+                   responses={(200, CSV_TYPE.split(";")[0]): OpenApiTypes.BINARY,
+                              (200, XLSX_TYPE): OpenApiTypes.BINARY})
     def get(self, request):
         """Every product in the import's columns (cost only for the roles that see it), streamed."""
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        columns = exports.export_columns(with_cost=cost_visible(request))
-        if query.validated_data["format"] == "xlsx":
-            return exports.xlsx_response(columns=columns, filename="products")
-        return exports.csv_response(columns=columns, filename="products")
+        return exports.product_export(fmt=query.validated_data["format"], with_cost=cost_visible(request))

@@ -9,7 +9,7 @@ from catalog.models import Category, Product
 from catalog.services import category_create, product_create
 from stock.ledger import Line, stock_apply
 from stock.models import Movement
-from stock.services import stock_min_set
+from stock.services import stock_levels_set
 
 DEMO_BRANCHES = {1: 120, 2: 40}  # branch id -> units received of each product
 DEMO_MIN_QUANTITY = 15
@@ -44,7 +44,7 @@ def demo_catalogue_ensure() -> list[str]:
         for branch_id, units in DEMO_BRANCHES.items():
             stock_apply(kind=Movement.Kind.RECEIPT, lines=[Line(branch_id, product.pk, units)],
                         reference=DEMO_REFERENCE, note="Demo stock")
-            stock_min_set(branch_id=branch_id, product_id=product.pk, min_quantity=DEMO_MIN_QUANTITY)
+            stock_levels_set(branch_id=branch_id, product_id=product.pk, min_quantity=DEMO_MIN_QUANTITY)
         created.append(sku)
     if not created:
         return []

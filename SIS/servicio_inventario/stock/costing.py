@@ -18,6 +18,7 @@ from catalog.models import Product
 from .models import ProductCost, Stock, StockDocument
 
 CENT = Decimal("0.01")
+UPDATE_CHUNK = 1000
 
 
 def average_cost(*, on_hand: int, cost: Decimal, quantity: int, unit_cost: Decimal) -> Decimal:
@@ -40,6 +41,7 @@ def costs_lock(*, product_ids: list[int]) -> None:
     """
     now = timezone.now()
     ProductCost.objects.bulk_create([ProductCost(product_id=pk, updated_at=now) for pk in sorted(set(product_ids))],
+                                    batch_size=UPDATE_CHUNK,
                                     update_conflicts=True, update_fields=["updated_at"])
 
 
@@ -58,8 +60,13 @@ def costs_receive(*, document: StockDocument, before: dict[int, tuple[int, Decim
     for product_id, quantity, unit_cost in lines:
         on_hand, cost = before[product_id]
         new[product_id] = average_cost(on_hand=on_hand, cost=cost, quantity=quantity, unit_cost=unit_cost)
-    if new:
-        Product.objects.filter(pk__in=list(new)).update(
-            cost=Case(*[When(pk=pk, then=Value(cost)) for pk, cost in new.items()]))
-        ProductCost.objects.filter(pk__in=list(new)).update(last_document=document, updated_at=timezone.now())
+    items = list(new.items())
+    # a CASE of a thousand branches per UPDATE: each row is matched against every branch, so an import's
+    # ten thousand lines in one statement would cost a hundred times more
+    for start in range(0, len(items), UPDATE_CHUNK):
+        part = items[start:start + UPDATE_CHUNK]
+        Product.objects.filter(pk__in=[pk for pk, _ in part]).update(
+            cost=Case(*[When(pk=pk, then=Value(cost)) for pk, cost in part]))
+        ProductCost.objects.filter(pk__in=[pk for pk, _ in part]).update(last_document=document,
+                                                                         updated_at=timezone.now())
     return new

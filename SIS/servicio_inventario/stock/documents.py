@@ -52,7 +52,7 @@ def _document_write(*, kind: str, branch_id: int, lines: list[DocumentLineIn], u
     document.save(update_fields=["reference"])
     DocumentLine.objects.bulk_create([DocumentLine(document=document, product_id=line.product_id,
                                                    quantity=line.quantity, unit_cost=line.unit_cost)
-                                      for line in lines])
+                                      for line in lines], batch_size=1000)
     movement_kind = Movement.Kind.RECEIPT if kind == StockDocument.Kind.RECEIPT else Movement.Kind.ADJUSTMENT
     stock_apply(kind=movement_kind, reference=document.reference, user_id=user_id, note=fields.get("note", ""),
                 document=document,

@@ -13,6 +13,8 @@ class Stock(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock")
     quantity = models.BigIntegerField(default=0)
     min_quantity = models.BigIntegerField(default=0)
+    # the level a reorder fills up to (servicio_compras' reorder list); null: up to min_quantity
+    max_quantity = models.BigIntegerField(null=True, default=None)
     # kept by the database itself, so `?low=true` is an indexed filter, not a scan
     is_low = models.GeneratedField(
         expression=models.Case(models.When(quantity__lte=models.F("min_quantity"), then=models.Value(True)),
@@ -27,6 +29,9 @@ class Stock(models.Model):
             models.UniqueConstraint(fields=["branch_id", "product"], name="stock_branch_product"),
             models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stock_quantity_not_negative"),
             models.CheckConstraint(condition=models.Q(min_quantity__gte=0), name="stock_min_not_negative"),
+            models.CheckConstraint(condition=models.Q(max_quantity__isnull=True)
+                                   | models.Q(max_quantity__gte=models.F("min_quantity")),
+                                   name="stock_max_not_below_min"),
         ]
         # each index ends in the primary key (InnoDB), so filtered keyset pages by id use it
         indexes = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from sis_common.filtersets import filtered
 
@@ -25,6 +26,23 @@ def stock_list(*, visible: Iterable[int] | None = None, branch: int | None = Non
 
 def stock_get(*, branch: int, product: int) -> Stock | None:
     return Stock.objects.filter(branch_id=branch, product_id=product).first()
+
+
+REORDER_FIELDS = ("id", "product_id", "product__sku", "product__name", "product__is_active", "quantity",
+                  "min_quantity", "max_quantity")
+
+
+def stock_rows_page(*, branch: int, below_min: bool = False, after: int = 0, limit: int) -> list[dict]:
+    """Up to `limit` stock rows of `branch` past the row id `after`, in id order, with their product's sku and name.
+
+    `below_min`: only rows at or below their minimum that a reorder would fill, i.e. short of their
+    maximum, or of the minimum when there is none (servicio_compras' reorder list); the
+    `(branch_id, is_low)` index finds them, the shortfall is checked on those rows only.
+    """
+    rows = Stock.objects.filter(branch_id=branch, id__gt=after)
+    if below_min:
+        rows = rows.filter(is_low=True, quantity__lt=Coalesce(F("max_quantity"), F("min_quantity")))
+    return list(rows.order_by("id").values(*REORDER_FIELDS)[:limit])
 
 
 def movement_list(*, visible: Iterable[int] | None = None, branch: int | None = None, product: int | None = None,

@@ -12,6 +12,7 @@ from .selectors import product_activity
 MAX_QUANTITY = 1_000_000_000
 MAX_ID = 2**63 - 1
 MAX_LINES = 500
+MAX_ROWS_PAGE = 1000
 # a rule across kind and quantity, which no schema states (sis_common.errors names the answer after it)
 QUANTITY_FOR_KIND = "quantity_for_kind"
 
@@ -115,7 +116,7 @@ class StockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stock
-        fields = ["branch", "product", "quantity", "min_quantity", "is_low", "updated_at"]
+        fields = ["branch", "product", "quantity", "min_quantity", "max_quantity", "is_low", "updated_at"]
 
 
 class StockFilterSerializer(QuerySerializer):
@@ -124,10 +125,22 @@ class StockFilterSerializer(QuerySerializer):
     low = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class StockMinSerializer(serializers.Serializer):
-    """A PATCH: what is sent changes, an empty body changes nothing."""
+class StockRowsQuerySerializer(QuerySerializer):
+    """The internal stock rows' query (stock.internal): one branch, a page of at most MAX_ROWS_PAGE rows."""
+
+    branch = branch_field()
+    below_min = serializers.BooleanField(required=False, allow_null=True, default=None)
+    after = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False, default=0)
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_ROWS_PAGE, required=False, default=MAX_ROWS_PAGE)
+
+
+class StockLevelsSerializer(serializers.Serializer):
+    """A PATCH: what is sent changes, an empty body changes nothing; the maximum is checked against the minimum
+    as stored (stock.services.stock_levels_set)."""
 
     min_quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, required=False)
+    max_quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, required=False, allow_null=True,
+                                            help_text="The level a reorder fills up to; null: none (up to the minimum).")
 
 
 class TransferCreateSerializer(LinesMixin, serializers.Serializer):

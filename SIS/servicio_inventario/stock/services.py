@@ -1,4 +1,4 @@
-"""Writes on stock: receipts and adjustments, transfers, other services' document moves, minimums."""
+"""Writes on stock: receipts and adjustments, transfers, other services' document moves, minimum and maximum levels."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -100,11 +100,28 @@ def document_move_apply(*, kind: str, branch_id: int, reference: str, user_id: i
 
 
 @transaction.atomic
-def stock_min_set(*, branch_id: int, product_id: int, min_quantity: int) -> Stock:
-    """Set the minimum of a (branch, product), creating the row (quantity 0) when it has none yet."""
+def stock_levels_set(*, branch_id: int, product_id: int, **levels: int | None) -> Stock:
+    """Set the minimum and/or the maximum (`min_quantity`, `max_quantity`; a null maximum: none) of a
+    (branch, product), creating the row (quantity 0) when it has none yet.
+
+    A maximum below the minimum, as they stand after the change, is 400 `max_below_min` and changes nothing.
+    """
+    unknown = levels.keys() - {"min_quantity", "max_quantity"}
+    if unknown:
+        raise TypeError(f"stock_levels_set: unknown levels {sorted(unknown)}")
     rows = Stock.objects.filter(branch_id=branch_id, product_id=product_id)
-    if not rows.update(min_quantity=min_quantity):
-        Stock.objects.bulk_create([Stock(branch_id=branch_id, product_id=product_id, min_quantity=min_quantity)],
-                                  ignore_conflicts=True)
-        rows.update(min_quantity=min_quantity)  # in case a concurrent first receipt created the row
+    # locked, so a concurrent change of the other level cannot slip between the check and the write
+    current = rows.select_for_update().values("min_quantity", "max_quantity").first()
+    if current is None:
+        # a first receipt may create the row concurrently: ignore_conflicts keeps whichever came first
+        Stock.objects.bulk_create([Stock(branch_id=branch_id, product_id=product_id)], ignore_conflicts=True)
+        current = rows.select_for_update().values("min_quantity", "max_quantity").get()
+    wanted = {**current, **levels}
+    if wanted["max_quantity"] is not None and wanted["max_quantity"] < wanted["min_quantity"]:
+        message = f"May not be below min_quantity ({wanted['min_quantity']})."
+        raise DomainError(f"max_quantity {wanted['max_quantity']} is below min_quantity {wanted['min_quantity']}.",
+                          "max_below_min", 400, max_quantity=[message])
+    if levels:
+        # only the levels: the quantity is stock_apply's, changed with F() under its own lock
+        rows.update(**levels)
     return rows.get()

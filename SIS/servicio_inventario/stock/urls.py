@@ -14,6 +14,8 @@ router.register("adjustments", views.AdjustmentViewSet, basename="adjustment")
 
 levels = views.StockLevelViewSet
 urlpatterns = [
+    # before stock/<branch>/<product>/
+    path("stock/import/", views.StockImportView.as_view(), name="stock-import"),
     path("stock/", levels.as_view({"get": "list"}), name="stock-list"),
     path("stock/<id:branch>/<id:product>/", levels.as_view({"get": "retrieve", "patch": "partial_update"}),
          name="stock-detail"),

@@ -1,10 +1,17 @@
 """Views of the stock API: thin; permissions, the branch check and idempotency wrap the services."""
+import hashlib
+
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from catalog.selectors import existing_product_ids
+from catalog.tables import upload_checked
+from catalog.transfer_views import DRY_RUN, UPLOAD, RowErrorSerializer, dry_run_of, upload_of
 from sis_common.auth.permissions import ADMIN, MANAGER, WAREHOUSE, ReadAnyWriteRoles, require_branch, \
     visible_branches
 from sis_common.sucursales_client import branch_get
@@ -13,12 +20,12 @@ from sis_common.idempotency.execution import answer_exists, request_key, run_ide
 from sis_common.keyset import KeysetPagination
 from sis_common.openapi import IDEMPOTENCY_KEY, KeysetSchema, errors
 
-from . import documents, selectors, services
+from . import documents, imports, selectors, services
 from .models import StockDocument
 from .serializers import (
     AdjustmentCreateSerializer, AdjustmentSerializer, DocumentFilterSerializer, MovementCreateSerializer,
     MovementFilterSerializer, MovementSerializer, ReceiptCreateSerializer, ReceiptSerializer, StockFilterSerializer,
-    StockMinSerializer, StockSerializer, TransferCreateSerializer, TransferFilterSerializer, TransferSerializer,
+    StockLevelsSerializer, StockSerializer, TransferCreateSerializer, TransferFilterSerializer, TransferSerializer,
 )
 
 STOCK_MOVERS = (ADMIN, MANAGER, WAREHOUSE)
@@ -61,13 +68,15 @@ class StockLevelViewSet(StockViewSet):
         if product not in existing_product_ids(ids=[product]):
             raise DomainError(f"Unknown product {product}.", "not_found", 404)
         # a product never stocked here has no row yet: its stock is simply zero
-        return Response({"branch": branch, "product": product, "quantity": 0, "min_quantity": 0, "is_low": True,
-                         "updated_at": None})
+        return Response({"branch": branch, "product": product, "quantity": 0, "min_quantity": 0, "max_quantity": None,
+                         "is_low": True, "updated_at": None})
 
-    @extend_schema(operation_id="stock_min_set", request=StockMinSerializer, responses=StockSerializer)
+    @extend_schema(operation_id="stock_min_set", request=StockLevelsSerializer, responses=StockSerializer,
+                   description="Sets `min_quantity` and/or `max_quantity` (null: no maximum); a maximum below the "
+                               "minimum, as they stand after the change, is 400 `max_below_min`.")
     def partial_update(self, request, branch: int, product: int):
         require_branch(request, branch)
-        serializer = StockMinSerializer(data=request.data)
+        serializer = StockLevelsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
             return self.retrieve(request, branch, product)
@@ -76,7 +85,7 @@ class StockLevelViewSet(StockViewSet):
             if product not in existing_product_ids(ids=[product]):
                 raise DomainError(f"Unknown product {product}.", "not_found", 404)
             branch_get(branch)
-        row = services.stock_min_set(branch_id=branch, product_id=product, **serializer.validated_data)
+        row = services.stock_levels_set(branch_id=branch, product_id=product, **serializer.validated_data)
         return Response(StockSerializer(row).data)
 
 
@@ -276,3 +285,66 @@ def _transfer_or_404(pk: int):
     if transfer is None:
         raise DomainError("Not found.", "not_found", 404)
     return transfer
+
+
+class StockImportReceiptSerializer(drf_serializers.Serializer):
+    branch = drf_serializers.IntegerField()
+    branch_code = drf_serializers.CharField()
+    lines = drf_serializers.IntegerField(help_text="The file's rows for this branch.")
+    quantity = drf_serializers.IntegerField(help_text="Units received in all.")
+    id = drf_serializers.IntegerField(allow_null=True, help_text="The receipt's id; null on a dry run.")
+    number = drf_serializers.CharField(allow_null=True, help_text="The receipt's number (RC-<id>); null on a dry run.")
+
+
+class StockImportResultSerializer(drf_serializers.Serializer):
+    rows = drf_serializers.IntegerField()
+    receipts = StockImportReceiptSerializer(many=True)
+    errors = RowErrorSerializer(many=True)
+
+
+class StockImportView(APIView):
+    """Opening stock or goods in from a file: one receipt per branch, all rows or none."""
+
+    permission_classes = [ReadAnyWriteRoles]
+    write_roles = STOCK_MOVERS
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(operation_id="stock_import", request=UPLOAD, parameters=[DRY_RUN, IDEMPOTENCY_KEY],
+                   responses={200: StockImportResultSerializer, 201: StockImportResultSerializer,
+                              **errors(413, 415, s400="The file's faults (code import_invalid, with rows, receipts "
+                                                      "and errors [{row, column, message}]); nothing was stored.")})
+    def post(self, request):
+        """Rows `branch_code, sku, quantity, unit_cost?`; a dry run (200) checks and counts, the import (201) writes."""
+        dry_run = dry_run_of(request)
+        key = None if dry_run else request_key(request)
+        upload = upload_of(request)
+        upload_checked(upload)
+        scope = f"stock-import:{request.user.id}"
+        payload = {"file": _digest(upload)}
+        if key is not None and answer_exists(scope=scope, key=key):
+            # a replay: the stored answer, without asking sucursales again
+            return run_idempotent(key=key, scope=scope, payload=payload, handler=_never)
+        plan = imports.stock_import_plan(upload=upload, may_act_on=request.user.may_act_on)
+        if dry_run:
+            return Response(plan.as_dict())
+
+        def handler():
+            receipts = imports.stock_import(plan=plan, user_id=request.user.id,
+                                            note=f"Stock import: {upload.name}"[:255])
+            return Response(plan.as_dict(receipts), status=status.HTTP_201_CREATED)
+
+        return run_idempotent(key=key, scope=scope, payload=payload, handler=handler)
+
+
+def _digest(upload) -> str:
+    """The file's SHA-256: what an Idempotency-Key is bound to."""
+    upload.seek(0)
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()
+
+
+def _never():
+    raise AssertionError("a key with an answer is replayed, never run again")

@@ -166,9 +166,9 @@ def test_one_call_may_add_and_take_and_is_short_by_its_takes(make_product, recei
 def test_minimum_sets_low_flag(make_product, receive):
     product = make_product()
     receive(SRC, product.pk, 5)
-    row = services.stock_min_set(branch_id=SRC, product_id=product.pk, min_quantity=5)
+    row = services.stock_levels_set(branch_id=SRC, product_id=product.pk, min_quantity=5)
     assert row.is_low is True
     receive(SRC, product.pk, 1)
     assert Stock.objects.get(pk=row.pk).is_low is False
-    fresh = services.stock_min_set(branch_id=DST, product_id=product.pk, min_quantity=2)
+    fresh = services.stock_levels_set(branch_id=DST, product_id=product.pk, min_quantity=2)
     assert (fresh.quantity, fresh.min_quantity, fresh.is_low) == (0, 2, True)

@@ -7,6 +7,7 @@ stock is put in place through the service layer.
 from uuid import uuid4
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from sis_common.filtersets import filtered
 from stock import services
@@ -36,7 +37,7 @@ def test_stock_list_filters_and_low(admin_client, make_product, receive):
     receive(MINE, a.pk, 5)
     receive(MINE, b.pk, 50)
     receive(OTHER, a.pk, 1)
-    services.stock_min_set(branch_id=MINE, product_id=a.pk, min_quantity=10)
+    services.stock_levels_set(branch_id=MINE, product_id=a.pk, min_quantity=10)
     rows = results(admin_client.get(f"/api/inventory/stock/?branch={MINE}"))
     assert [(r["product"], r["quantity"]) for r in rows] == [(a.pk, 5), (b.pk, 50)]
     assert set(rows[0]) >= {"branch", "product", "quantity", "min_quantity"}
@@ -240,3 +241,53 @@ def test_every_post_that_moves_stock_needs_an_idempotency_key(admin_client, make
         assert refused.status_code == 400, (path, refused.content)
         assert refused.json()["code"] == "idempotency_key_required"
     assert Movement.objects.filter(branch_id=MINE).count() == 1  # the stock put in place, nothing more
+
+
+def test_stock_maximum_patch(client_for, make_product, receive):
+    """max_quantity: null or at least the minimum as it stands after the change; a refusal changes nothing."""
+    product = make_product()
+    receive(MINE, product.pk, 4)
+    manager = client_for("manager", branches=[MINE])
+    url = f"/api/inventory/stock/{MINE}/{product.pk}/"
+    assert manager.get(url).json()["max_quantity"] is None
+    both = manager.patch(url, {"min_quantity": 5, "max_quantity": 20}, format="json")
+    assert both.status_code == 200, both.content
+    assert (both.json()["min_quantity"], both.json()["max_quantity"], both.json()["quantity"]) == (5, 20, 4)
+    equal = manager.patch(url, {"max_quantity": 5}, format="json")
+    assert equal.status_code == 200 and equal.json()["max_quantity"] == 5
+    for bad, code in (({"max_quantity": 4}, "max_below_min"), ({"min_quantity": 6}, "max_below_min"),
+                      ({"min_quantity": 1, "max_quantity": 0}, "max_below_min"), ({"max_quantity": -1}, None),
+                      ({"max_quantity": "9"}, None), ({"max_quantity": 10**9 + 1}, None)):
+        refused = manager.patch(url, bad, format="json")
+        assert refused.status_code == 400, (bad, refused.content)
+        if code:
+            assert refused.json()["code"] == code and "max_quantity" in refused.json()
+    row = Stock.objects.get(branch_id=MINE, product=product)
+    assert (row.min_quantity, row.max_quantity, row.quantity) == (5, 5, 4)
+    cleared = manager.patch(url, {"max_quantity": None, "min_quantity": 9}, format="json")
+    assert cleared.status_code == 200 and (cleared.json()["min_quantity"], cleared.json()["max_quantity"]) == (9, None)
+    assert client_for("cashier", branches=[MINE]).patch(url, {"max_quantity": 30}, format="json").status_code == 403
+    assert manager.patch(f"/api/inventory/stock/{OTHER}/{product.pk}/", {"max_quantity": 30},
+                         format="json").status_code == 403
+
+
+def test_the_database_refuses_a_maximum_below_the_minimum(make_product, receive):
+    product = make_product()
+    receive(MINE, product.pk, 1)
+    services.stock_levels_set(branch_id=MINE, product_id=product.pk, min_quantity=3, max_quantity=8)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stock.objects.filter(branch_id=MINE, product=product).update(max_quantity=2)
+    assert Stock.objects.get(branch_id=MINE, product=product).max_quantity == 8
+
+
+def test_a_maximum_on_a_product_never_stocked_creates_its_row(client_for, make_product, known_branches):
+    branch = 3  # known_branches: as servicio_sucursales answered it
+    product = make_product()
+    manager = client_for("manager", branches=[branch])
+    response = manager.patch(f"/api/inventory/stock/{branch}/{product.pk}/", {"max_quantity": 12}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["quantity"], response.json()["min_quantity"], response.json()["max_quantity"]) == (0, 0, 12)
+    refused = manager.patch(f"/api/inventory/stock/{branch}/{make_product().pk}/",
+                            {"min_quantity": 3, "max_quantity": 2}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "max_below_min"
+    assert Stock.objects.filter(branch_id=branch).count() == 1  # the refused row was not kept

@@ -23,3 +23,8 @@ def branch_list(*, search: str | None = None, is_active: bool | None = None, cit
 def branch_get_current(*, branch_id: int) -> Branch | None:
     """One branch read from the primary: other services act on the answer at once, so no replica lag."""
     return Branch.objects.using("default").filter(pk=branch_id).first()
+
+
+def branch_get_by_code(*, code: str) -> Branch | None:
+    """One branch by its code, read from the primary (as `branch_get_current`)."""
+    return Branch.objects.using("default").filter(code=code).first()

@@ -1,170 +1,17 @@
-"""The audit trail of a service: API and admin writes recorded with user and request ID, queried by role."""
-import itertools
-import json
-import re
-import uuid
-
+"""The audit trail of servicio_sucursales: writes recorded with user and request ID, queried by role (shared suite)."""
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
 
-from sis_common.audit.models import AuditEvent
-from sis_common.jsonlog import JsonFormatter
-from sis_common.request_id import RequestIDFilter
-from sis_common.watchdog_files import EventLog
+from sis_common.testing.suites.audit import AuditSuite
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-_codes = (f"A{i:05d}" for i in itertools.count())
-GTID = re.compile(r"^\d+-\d+-\d+$")
+from .resource import BRANCHES
 
 
-def rid() -> str:
-    return f"test-{uuid.uuid4().hex}"
+class TestAudit(AuditSuite):
+    resource = BRANCHES
 
 
-def events_of(request_id: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.using("default").filter(request_id=request_id).order_by("id"))
-
-
-def test_each_api_write_is_recorded_with_user_role_request_and_object(client_for):
-    manager = client_for("admin", user_id=41)
-    create_rid, patch_rid, delete_rid = rid(), rid(), rid()
-    code = next(_codes)
-    created = manager.post("/api/branches/", {"code": code, "name": "Sur", "city": "Lima"}, format="json",
-                           HTTP_X_REQUEST_ID=create_rid)
-    assert created.status_code == 201
-    branch_id = created.json()["id"]
-    assert manager.patch(f"/api/branches/{branch_id}/", {"name": "Sur 2"}, format="json",
-                         HTTP_X_REQUEST_ID=patch_rid).status_code == 200
-    assert manager.delete(f"/api/branches/{branch_id}/", HTTP_X_REQUEST_ID=delete_rid).status_code == 204
-
-    (create,), (patch,), (delete,) = events_of(create_rid), events_of(patch_rid), events_of(delete_rid)
-    for event in (create, patch, delete):
-        assert (event.source, event.service, event.user_id, event.role) == ("api", "sucursales", 41, "admin")
-        assert event.object_id == str(branch_id)
-        assert GTID.match(event.gtid), event.gtid  # the change's transaction in the binary log
-    assert (create.action, create.method, create.resource, create.status) == ("create", "POST", "branches", 201)
-    assert create.summary["code"] == code and create.summary["name"] == "Sur"
-    assert create.changes == {"code": code, "name": "Sur", "city": "Lima"}
-    assert (patch.action, patch.resource, patch.changes, patch.summary["name"]) == \
-        ("update", "branches/{id}", {"name": "Sur 2"}, "Sur 2")
-    assert (delete.action, delete.status, delete.path) == ("delete", 204, f"/api/branches/{branch_id}/")
-    assert create.at <= patch.at <= delete.at
-
-
-def test_refused_and_read_requests_leave_no_row(client_for):
-    request_ids = [rid() for _ in range(4)]
-    cashier, admin = client_for("cashier", branches=[1]), client_for("admin")
-    assert cashier.post("/api/branches/", {"code": next(_codes), "name": "x"}, format="json",
-                        HTTP_X_REQUEST_ID=request_ids[0]).status_code == 403
-    assert admin.post("/api/branches/", {"name": "no code"}, format="json",
-                      HTTP_X_REQUEST_ID=request_ids[1]).status_code == 400
-    assert admin.get("/api/branches/", HTTP_X_REQUEST_ID=request_ids[2]).status_code == 200
-    assert APIClient().post("/api/branches/", {"code": next(_codes), "name": "x"}, format="json",
-                            HTTP_X_REQUEST_ID=request_ids[3]).status_code == 401
-    assert not AuditEvent.objects.using("default").filter(request_id__in=request_ids).exists()
-
-
-def test_secrets_in_a_request_body_are_redacted(client_for):
-    request_id = rid()
-    body = {"code": next(_codes), "name": "Este", "password": "hunter2", "api_token": "abc"}
-    assert client_for("admin").post("/api/branches/", body, format="json",
-                                    HTTP_X_REQUEST_ID=request_id).status_code == 201
-    (event,) = events_of(request_id)
-    assert event.changes["password"] == event.changes["api_token"] == "[redacted]"
-    assert "hunter2" not in str(event.changes) + str(event.summary)
-
-
-def test_admins_and_auditors_query_the_trail_with_filters_others_are_refused(client_for):
-    request_id = rid()
-    code = next(_codes)
-    assert client_for("admin", user_id=77).post("/api/branches/", {"code": code, "name": "Oeste"}, format="json",
-                                                HTTP_X_REQUEST_ID=request_id).status_code == 201
-    for role in ("admin", "auditor"):
-        answer = client_for(role).get(f"/api/branches/audit/?request_id={request_id}")
-        assert answer.status_code == 200, answer.content
-        body = answer.json()
-        assert set(body) >= {"results", "next", "previous"}
-        (row,) = body["results"]
-        assert (row["user_id"], row["role"], row["action"], row["summary"]["code"]) == (77, "admin", "create", code)
-        assert client_for(role).get(f"/api/branches/audit/{row['id']}/").json()["request_id"] == request_id
-    by_user = client_for("auditor").get("/api/branches/audit/?user_id=77&resource=branches&method=POST").json()
-    assert any(r["request_id"] == request_id for r in by_user["results"])
-    assert all(r["user_id"] == 77 for r in by_user["results"])
-    assert client_for("auditor").get("/api/branches/audit/?user_id=78&request_id=" + request_id).json()["results"] == []
-    for role in ("manager", "cashier", "warehouse"):
-        refused = client_for(role, branches=[1]).get("/api/branches/audit/")
-        assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
-    assert APIClient().get("/api/branches/audit/").status_code == 401
-    bad = client_for("auditor").get("/api/branches/audit/?since=yesterday&user_id=x")
-    assert bad.status_code == 400 and {"since", "user_id"} <= set(bad.json())
-    # auditors read, never write the trail
-    assert client_for("auditor").post("/api/branches/audit/", {}, format="json").status_code in (403, 405)
-
-
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_the_audit_route_does_not_shadow_a_branch(client_for):
     # "audit" is no branch id: the branch routes keep answering as before
     assert client_for("admin").get("/api/branches/12345678/").status_code == 404
     assert client_for("admin").get("/api/branches/audit/").status_code == 200
-
-
-def test_admin_site_writes_are_recorded_with_what_the_admin_logged(admin_browser):
-    user = get_user_model().objects.create(username=f"root-{uuid.uuid4().hex[:8]}", is_staff=True,
-                                           is_superuser=True)
-    browser = admin_browser(user)
-    code, request_id = next(_codes), rid()
-    added = browser.post("/admin/sucursales/branches/branch/add/",
-                         {"code": code, "name": "Desde admin", "address": "", "city": "", "phone": "",
-                          "is_active": "on"}, HTTP_X_REQUEST_ID=request_id)
-    assert added.status_code == 302, added.content[:500]
-    (event,) = events_of(request_id)
-    assert (event.source, event.action, event.username, event.role) == ("admin", "add", user.username, "admin")
-    (entry,) = event.summary["entries"]
-    assert entry["object"].startswith(code) and event.object_id == entry["object_id"]
-    assert event.changes["code"] == code
-    change_id = rid()
-    changed = browser.post(f"/admin/sucursales/branches/branch/{event.object_id}/change/",
-                           {"code": code, "name": "Renombrada", "address": "", "city": "", "phone": "",
-                            "is_active": "on"}, HTTP_X_REQUEST_ID=change_id)
-    assert changed.status_code == 302
-    (changed_event,) = events_of(change_id)
-    assert (changed_event.action, changed_event.object_id) == ("change", event.object_id)
-    # a form with errors is answered 200 and changed nothing: no row
-    invalid = rid()
-    assert browser.post("/admin/sucursales/branches/branch/add/", {"code": ""},
-                        HTTP_X_REQUEST_ID=invalid).status_code == 200
-    assert events_of(invalid) == []
-
-
-def test_failovers_from_the_watchdog_log_become_audit_rows_once(client_for, settings, tmp_path):
-    log_path = tmp_path / "watchdog-events.jsonl"
-    settings.EWTTO_WATCHDOG_EVENTS = str(log_path)
-    events = EventLog(log_path, echo=False)  # the watchdog's own writer
-    marker = uuid.uuid4().hex
-    events.emit("failover_completed", service="sucursales", level="warning", primary="127.0.0.1:3322",
-                previous="127.0.0.1:3321", seconds=1.4, marker=marker)
-    events.emit("failover_completed", service="ventas", level="warning", primary="127.0.0.1:3342", marker=marker)
-    events.emit("armed", service="sucursales", primary="127.0.0.1:3322", marker=marker)
-    operator = EventLog(log_path, actor="operator", echo=False)
-    operator.emit("switchover_completed", service="sucursales", primary="127.0.0.1:3321", by="ana", marker=marker)
-    auditor = client_for("auditor")
-    for _ in range(2):  # a second look imports nothing twice
-        rows = [r for r in auditor.get("/api/branches/audit/?source=watchdog&page_size=200").json()["results"]
-                if r["summary"].get("marker") == marker]
-        assert sorted(r["action"] for r in rows) == ["failover_completed", "switchover_completed"]
-    by_action = {r["action"]: r for r in rows}
-    failover = by_action["failover_completed"]
-    assert (failover["username"], failover["role"], failover["object_id"]) == ("watchdog", "watchdog", "127.0.0.1:3322")
-    assert failover["summary"]["previous"] == "127.0.0.1:3321" and failover["resource"] == "database/pair"
-    assert (by_action["switchover_completed"]["username"], by_action["switchover_completed"]["role"]) == \
-        ("ana", "operator")
-
-
-def test_error_log_lines_carry_the_request_id(admin_client, caplog):
-    # django.request logs a 4xx after the request's middleware has ended: the ID still reaches the line
-    request_id = rid()
-    assert admin_client.get("/api/branches/999999999/", HTTP_X_REQUEST_ID=request_id).status_code == 404
-    (record,) = [r for r in caplog.records if r.name == "django.request"]
-    assert RequestIDFilter().filter(record)  # what the stack's log handler applies before formatting
-    line = json.loads(JsonFormatter("sucursales").format(record))
-    assert (line["request_id"], line["level"], line["status_code"]) == (request_id, "warning", 404)

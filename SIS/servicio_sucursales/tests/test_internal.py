@@ -47,3 +47,16 @@ def test_out_of_range_ids_are_404(admin_client, internal):
     huge = "9" * 30
     assert internal.get(f"/internal/branches/{huge}/").status_code == 404
     assert admin_client.get(f"/api/branches/{huge}/").status_code == 404
+
+
+def test_internal_by_code_answers_the_branch_whatever_the_case_and_404_for_an_unknown_code(admin_client, internal):
+    branch = admin_client.post("/api/branches/", {"code": "COD01", "name": "Por código"}, format="json").json()
+    for code in ("COD01", "cod01"):
+        body = internal.get("/internal/branches/", {"code": code}).json()
+        assert (body["id"], body["code"], body["is_active"]) == (branch["id"], "COD01", True), code
+    missing = internal.get("/internal/branches/", {"code": "NOPE99"})
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    for bad in ({}, {"code": ""}, {"code": "X" * 21}):
+        assert internal.get("/internal/branches/", bad).status_code == 400, bad
+    assert APIClient().get("/internal/branches/", {"code": "COD01"}).status_code == 401
+    assert APIClient().get("/internal/branches/", {"code": "COD01"}, **caller_credentials("gateway")).status_code == 403

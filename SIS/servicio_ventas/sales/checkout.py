@@ -11,15 +11,17 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError
 
+from sis_common import inventario_client as inventory
 from sis_common import sucursales_client
 from sis_common.bounds import MONEY_MAX
 from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 from sis_common.idempotency.contract import fingerprint, in_progress, key_reused
 
-from . import customers, discounts, inventory, loyalty, pricing, refunds, saga, selectors, services
+from . import customers, discounts, loyalty, pricing, refunds, saga, selectors, services
 from .models import DocumentType, SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
@@ -190,7 +192,7 @@ def _branch_code(branch_id: int) -> str:
 def _products(lines: list[LineRequest]) -> dict[int, inventory.Product]:
     """The lines' products as inventory has them now, all known and still sold (one call)."""
     wanted = [x.product for x in lines]
-    products = inventory.products_get(wanted)
+    products = inventory.products_get(wanted, read_timeout=settings.SALES_PRICE_TIMEOUT)
     unknown = [p for p in wanted if p not in products]
     if unknown:
         raise DomainError(f"Unknown products: {', '.join(map(str, unknown))}.", "unknown_product", 400,

@@ -12,10 +12,13 @@ import logging
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import OperationalError, transaction
 
-from . import clientes, inventory, selectors, services
-from .inventory import MoveOutcome, MoveResult
+from sis_common import inventario_client as inventory
+from sis_common.inventario_client import MoveLine, MoveOutcome, MoveResult
+
+from . import clientes, selectors, services
 from .models import SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
@@ -86,7 +89,8 @@ def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) 
     lines = list(sale.lines.all()) if created is None else created.lines
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
                                   reference=f"sale:{sale.pk}", user=sale.user_id, acting_token=sale.acting_token,
-                                  lines=[(x.product_id, x.quantity) for x in lines])
+                                  lines=[MoveLine(x.product_id, x.quantity) for x in lines],
+                                  read_timeout=settings.SALES_STOCK_MOVE_TIMEOUT)
     if result.outcome is MoveOutcome.MOVED:
         payments = list(sale.payments.all()) if created is None else created.payments
         sale = services.sale_complete(sale=sale, stock_move_id=result.data.get("id"), lines=lines, payments=payments)
@@ -129,7 +133,8 @@ def _return_drive_once(return_id: int) -> SaleReturn:
     result = inventory.stock_move(key=sale_return.saga_key, kind="return", branch=sale_return.branch_id,
                                   reference=f"sale:{sale_return.sale_id}:return:{sale_return.pk}",
                                   user=sale_return.user_id, acting_token=sale_return.acting_token,
-                                  lines=[(x.product_id, x.quantity) for x in sale_return.lines.all()])
+                                  lines=[MoveLine(x.product_id, x.quantity) for x in sale_return.lines.all()],
+                                  read_timeout=settings.SALES_STOCK_MOVE_TIMEOUT)
     if result.outcome is MoveOutcome.MOVED:
         return services.return_complete(sale_return=sale_return, stock_move_id=result.data.get("id"))
     if result.outcome in (MoveOutcome.SHORT, MoveOutcome.REFUSED):

@@ -63,18 +63,18 @@ def admin_client(client_for):
 
 @pytest.fixture
 def known_branches():
-    """Branches 1-9 as servicio_sucursales last answered them (active), for a project's tests that run without it.
+    """Branches 1-9 (SUC01-SUC09) as servicio_sucursales last answered them (active, by id and by code), for a
+    project's tests that run without it.
 
     The real lookup, unknown and inactive branches included, is covered through a whole stack in tests/system.
     """
     from django.core.cache import cache
 
-    from sis_common.sucursales_client import cache_key
+    from sis_common.sucursales_client import cache_key, code_cache_key
 
-    known = {cache_key(i): {"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True,
-                            "address": f"Av. {i}", "city": "Lima", "phone": "", "receipt_header": "",
-                            "receipt_footer": ""}
-             for i in range(1, 10)}
+    branches = [{"id": i, "code": f"SUC{i:02d}", "name": f"Branch {i}", "is_active": True, "address": f"Av. {i}",
+                 "city": "Lima", "phone": "", "receipt_header": "", "receipt_footer": ""} for i in range(1, 10)]
+    known = {cache_key(b["id"]): b for b in branches} | {code_cache_key(b["code"]): b for b in branches}
     cache.set_many(known, 3600)
     yield
     cache.delete_many(list(known))

@@ -8,4 +8,4 @@ env = conf.env
 
 globals().update(conf.service_settings(
     service="compras", api="purchasing", title="E-WTTO purchasing", base_dir=Path(__file__).resolve().parents[2],
-    apps=["suppliers", "seed"]))
+    apps=["suppliers", "reorder", "seed"]))

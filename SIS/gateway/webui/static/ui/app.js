@@ -21,6 +21,7 @@ const SCREENS = {
   counts: "./views/counts.js",
   transfers: "./views/transfers.js",
   products: "./views/products.js",
+  suppliers: "./views/suppliers.js",
   branches: "./views/branches.js",
   users: "./views/users.js",
   company: "./views/company.js",

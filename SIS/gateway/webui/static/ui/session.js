@@ -47,18 +47,20 @@ export function seesAllBranches(me) {
 
 // What each role may open; the services enforce it, the UI only hides what would be refused.
 const SCREENS = {
-  admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products", "branches", "users",
-    "company"],
-  manager: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products"],
+  admin: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products",
+    "suppliers", "branches", "users", "company"],
+  manager: ["dashboard", "pos", "sales", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers", "products",
+    "suppliers"],
   cashier: ["dashboard", "pos", "sales", "cash", "stock"],
   warehouse: ["stock", "ledger", "movements", "documents", "counts", "transfers", "products"],
-  auditor: ["dashboard", "sales", "stock", "ledger", "counts", "transfers", "products"],
+  auditor: ["dashboard", "sales", "stock", "ledger", "counts", "transfers", "products", "suppliers"],
+  purchaser: ["suppliers", "stock", "products"],
 };
 
 // Screens reached from another screen or the top bar, not from the navigation.
 const UNLISTED = {
   receipt: ["admin", "manager", "cashier", "auditor"],
-  account: ["admin", "manager", "cashier", "warehouse", "auditor"],
+  account: ["admin", "manager", "cashier", "warehouse", "auditor", "purchaser"],
 };
 
 export function screensFor(me) {

@@ -5,7 +5,7 @@ import { showError } from "../errors.js";
 import { t } from "../i18n.js";
 import { alertBox, page, pager } from "./common.js";
 
-const ROLES = ["admin", "manager", "cashier", "warehouse", "auditor"];
+const ROLES = ["admin", "manager", "cashier", "warehouse", "auditor", "purchaser"];
 
 export default async function users(ctx) {
   const box = alertBox();
