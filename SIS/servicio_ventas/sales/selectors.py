@@ -4,12 +4,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-<<<<<<< HEAD
-from django.db.models import Count, Prefetch, QuerySet, Sum
-=======
 from django.db import connections
-from django.db.models import Prefetch, QuerySet
->>>>>>> main
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from sis_common.filtersets import filtered
