@@ -1,4 +1,4 @@
-"""/health of servicio_clientes: a status for anyone, node details for operators only (the shared suite)."""
+"""/health of servicio_clientes: a status for anyone, node details for operators only (shared suite)."""
 from sis_common.testing.suites.health import HealthSuite
 
 from .resource import CUSTOMERS

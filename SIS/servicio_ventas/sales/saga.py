@@ -13,13 +13,15 @@ import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 
 from sis_common import inventario_client as inventory
+from sis_common.audit.services import audit_event_join_change
 from sis_common.inventario_client import MoveLine, MoveOutcome, MoveResult
 
-from . import selectors, services
+from . import clientes, selectors, services
 from .models import SagaStatus, Sale, SaleReturn
+from .presentation import sale_public
 
 log = logging.getLogger(__name__)
 LOCK_BUSY_ERRORS = frozenset({1205, 3572})  # lock wait timeout (MariaDB's NOWAIT), MySQL's ER_LOCK_NOWAIT
@@ -46,9 +48,16 @@ def _locked(model, pk: int):
 
 
 def _locked_progress(model, pk: int) -> tuple[str, int]:
-    """Lock the row and read only what another driver may have changed: status and attempts."""
-    with _busy_when_locked():
-        return model.objects.select_for_update(nowait=True).filter(pk=pk).values_list("status", "attempts").get()
+    """Lock the row and read only what another driver may have changed: status and attempts.
+
+    Written out: every sale asks once, and the ORM's compiling cost more than the statement.
+    """
+    with _busy_when_locked(), connection.cursor() as cur:
+        cur.execute(f"SELECT status, attempts FROM {model._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
+        row = cur.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")
+    return row[0], row[1]
 
 
 def _until_free(drive, pk: int, wait: float):
@@ -77,6 +86,15 @@ def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) 
     sale = _locked(Sale, sale_id) if created is None else _created_locked(created)
     if sale.status != SagaStatus.PENDING:
         return sale
+    if sale.points_spent and not sale.points_held:
+        held = clientes.points_hold(key=sale.points_key, customer_id=sale.customer_id, points=sale.points_spent,
+                                    reference=f"sale:{sale.pk}")
+        if held.outcome is clientes.HoldOutcome.REFUSED:
+            return services.sale_reject(sale=sale, rejection=_points_refusal(held))
+        if held.outcome is clientes.HoldOutcome.UNKNOWN:
+            log.warning("sale %s stays pending: points %s", sale.pk, held.reason)
+            return services.saga_postpone(saga=sale, reason=f"points: {held.reason}")
+        sale = services.sale_points_held(sale=sale)
     lines = list(sale.lines.all()) if created is None else created.lines
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
                                   reference=f"sale:{sale.pk}", user=sale.user_id, acting_token=sale.acting_token,
@@ -86,7 +104,12 @@ def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) 
         payments = list(sale.payments.all()) if created is None else created.payments
         sale = services.sale_complete(sale=sale, stock_move_id=result.data.get("id"), lines=lines, payments=payments)
         # a sale completed just now has no returns: the answer needs no further read
-        return selectors.sale_with_details(sale, lines=lines, payments=payments, returns=[])
+        answer = selectors.sale_with_details(sale, lines=lines, payments=payments, returns=[])
+        if created is not None:
+            # the creating request answers 201 with this sale: its audit event commits with the completion
+            # instead of in a transaction of its own after the answer
+            audit_event_join_change(status=201, data=sale_public(answer))
+        return answer
     if result.outcome is MoveOutcome.SHORT:
         return services.sale_reject(sale=sale, rejection={
             "detail": "Not enough stock for some lines.", "code": "insufficient_stock",
@@ -137,3 +160,10 @@ def _return_drive_once(return_id: int) -> SaleReturn:
 def _refusal(result: MoveResult) -> dict:
     return {"detail": "Inventory refused the stock move.", "code": "stock_move_refused",
             "inventory": result.data}
+
+
+def _points_refusal(held: clientes.HoldResult) -> dict:
+    if held.data.get("code") == "insufficient_points":
+        return {"detail": "The customer does not hold enough points.", "code": "insufficient_points",
+                "available": held.data.get("available"), "requested": held.data.get("requested")}
+    return {"detail": "The customer's points could not be held.", "code": "points_refused", "clientes": held.data}
