@@ -1,7 +1,9 @@
-"""Helpers of the browser system tests: the public API as one user, signing in, the navigation, screenshots."""
+"""Helpers of the browser system tests: the public API as one user, the scene (branches, products, stock), signing
+in, the navigation, screenshots."""
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import requests
@@ -29,6 +31,32 @@ class Api:
         answer = self.session.request(method, f"{self.base}{path}", timeout=20, **kwargs)
         assert answer.status_code == expect, f"{method} {path}: {answer.status_code} {answer.text}"
         return answer.json() if answer.content else None
+
+
+def key() -> dict:
+    """A fresh Idempotency-Key header."""
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+def new_products(admin: Api, tag: str, catalogue: dict[str, tuple], *, barcode_prefix: str = "775") -> dict[str, dict]:
+    """Products by key, each `(label, price)` or `(label, price, tax_rate)`: SKU `<KEY>-<tag>`, barcode
+    `<prefix><tag><01, 02…>` in the catalogue's order, name `<label> <tag>`."""
+    products = {}
+    for n, (name, (label, price, *rate)) in enumerate(catalogue.items(), start=1):
+        body = {"sku": f"{name.upper()}-{tag}", "barcode": f"{barcode_prefix}{tag}{n:02d}", "name": f"{label} {tag}",
+                "price": price, **({"tax_rate": rate[0]} if rate else {})}
+        products[name] = admin.call("POST", "/api/inventory/products/", 201, json=body)
+    return products
+
+
+def stocked_branch(admin: Api, *, code: str, name: str, stock: dict[int, int] | None = None,
+                   city: str = "Lima", **fields) -> dict:
+    """A new branch (`fields`: address, receipt texts…) holding `stock` {product id: quantity}, put in by one receipt."""
+    branch = admin.call("POST", "/api/branches/", 201, json={"code": code, "name": name, "city": city, **fields})
+    if stock:
+        admin.call("POST", "/api/inventory/receipts/", 201, headers=key(), json={
+            "branch": branch["id"], "lines": [{"product": p, "quantity": q} for p, q in stock.items()]})
+    return branch
 
 
 def sign_in(page, gateway: str, username: str, password: str):

@@ -306,7 +306,7 @@ def admin_sign_in(gateway: str, project: str, username: str,
     return session, answer
 
 
-@pytest.mark.parametrize("project", ["sucursales", "inventario", "ventas", "compras"])
+@pytest.mark.parametrize("project", ["sucursales", "inventario", "ventas", "compras", "clientes"])
 def test_admin_signs_in_to_every_admin_with_auth_credentials(stack, gateway, project):
     session, answer = admin_sign_in(gateway, project, "admin", stack.secrets.admin_password()[0])
     assert answer.status_code == 302, answer.text[:300]

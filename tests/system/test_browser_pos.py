@@ -15,7 +15,8 @@ import uuid
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, sale_number, shot, sign_in
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, new_products, sale_number, shot, sign_in,
+                             stocked_branch)
 
 COMPANY = {"name": "Bodega Ejemplo", "legal_name": "Bodega Ejemplo S.A.C.", "tax_id": "20123456789",
            "prices_include_tax": True, "discount_limits": {"cashier": "5.00", "manager": "50.00"},
@@ -41,19 +42,11 @@ def pos_shop(stack, gateway):
     admin.call("PATCH", "/api/branches/company/", json=COMPANY)
     company_seen_everywhere()
     tag = uuid.uuid4().hex[:6].upper()
-    branch = admin.call("POST", "/api/branches/", 201, json={
-        "code": f"P{tag}", "name": "Miraflores", "city": "Lima", "address": f"Av. Larco {tag[:3]}",
-        "receipt_header": "Bienvenido", "receipt_footer": "Cambios en 7 días"})
-    products = {
-        key: admin.call("POST", "/api/inventory/products/", 201, json={
-            "sku": f"{key.upper()}-{tag}", "barcode": f"776{tag}{n}", "name": f"{name} {tag}", "price": price,
-            "tax_rate": rate})
-        for key, n, name, price, rate in (("soap", "01", "Jabón", "11.80", "0.1800"),
-                                          ("rice", "02", "Arroz", "5.00", "0.0000"))
-    }
-    for product in products.values():
-        admin.call("POST", "/api/inventory/movements/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
-                   json={"branch": branch["id"], "product": product["id"], "kind": "receipt", "quantity": 50})
+    products = new_products(admin, tag, {"soap": ("Jabón", "11.80", "0.1800"), "rice": ("Arroz", "5.00", "0.0000")},
+                            barcode_prefix="776")
+    branch = stocked_branch(admin, code=f"P{tag}", name="Miraflores", address=f"Av. Larco {tag[:3]}",
+                            receipt_header="Bienvenido", receipt_footer="Cambios en 7 días",
+                            stock={p["id"]: 50 for p in products.values()})
     password = f"Caja-{uuid.uuid4().hex[:10]}!"
     people = {}
     for key, role, extra in (("cashier", "cashier", {}), ("late", "cashier", {}),

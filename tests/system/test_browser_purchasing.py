@@ -29,7 +29,7 @@ def ruc() -> str:
 
 @pytest.fixture(scope="module")
 def buying_shop(stack, gateway):
-    """A branch, three products with barcodes, a purchaser and a warehouse clerk of that branch."""
+    """A branch, four products with barcodes, a purchaser and a warehouse clerk of that branch."""
     admin = Api(gateway, "admin", stack.secrets.admin_password()[0])
     tag = uuid.uuid4().hex[:6].upper()
     branch = admin.call("POST", "/api/branches/", 201, json={
@@ -38,7 +38,7 @@ def buying_shop(stack, gateway):
         name: admin.call("POST", "/api/inventory/products/", 201, json={
             "sku": f"{name.upper()}-{tag}", "barcode": f"776{tag}{n}", "name": f"{label} {tag}", "price": "10.00",
             "cost": "4.00", "tax_rate": "0.0000"})
-        for name, n, label in (("rice", "01", "Arroz"), ("oil", "02", "Aceite"), ("soap", "03", "Jabón"))
+        for name, n, label in (("rice", "01", "Arroz"), ("oil", "02", "Aceite"), ("soap", "03", "Jabón"), ("tea", "04", "Té"))
     }
     password = f"Buy-{uuid.uuid4().hex[:10]}!"
     people = {}
@@ -137,3 +137,31 @@ def test_a_purchaser_adds_a_supplier_and_what_it_sells(tab, gateway, buying_shop
     page.locator("#lang-select").select_option("en")
     playwright.expect(page.locator("#supplier-products-title")).to_have_text("Supplier's products")
     page.locator("#lang-select").select_option("es")
+
+
+def test_a_clerk_sets_a_products_minimum_and_desired_level_at_stock(tab, gateway, buying_shop):
+    page, shop = tab, buying_shop
+    admin, branch, soap = shop["admin"], shop["branch"], shop["products"]["tea"]
+    admin.call("POST", "/api/inventory/receipts/", 201, headers=key(), json={
+        "branch": branch["id"], "lines": [{"product": soap["id"], "quantity": 4}]})
+    sign_in(page, gateway, **shop["clerk"])
+    go(page, "Existencias")
+    row = page.locator(f"#stock-results tr[data-product='{soap['id']}']")
+    # a maximum below the minimum is refused and nothing changes
+    row.get_by_label(f"Mínimo de {soap['name']}").fill("6")
+    row.get_by_label(f"Máximo de {soap['name']}").fill("5")
+    row.get_by_role("button", name="Guardar").click()
+    playwright.expect(page.locator(".alert").first).to_be_visible()
+    level = admin.call("GET", f"/api/inventory/stock/{branch['id']}/{soap['id']}/")
+    assert (level["min_quantity"], level["max_quantity"]) == (0, None)
+    row.get_by_label(f"Máximo de {soap['name']}").fill("20")
+    row.get_by_role("button", name="Guardar").click()
+    playwright.expect(page.locator("#notice")).to_contain_text("mínimo 6, máximo 20")
+    level = admin.call("GET", f"/api/inventory/stock/{branch['id']}/{soap['id']}/")
+    assert (level["min_quantity"], level["max_quantity"]) == (6, 20)
+    # emptied, the desired level is gone (a reorder fills up to the minimum)
+    row.get_by_label(f"Máximo de {soap['name']}").fill("")
+    row.get_by_role("button", name="Guardar").click()
+    playwright.expect(page.locator("#notice")).to_contain_text("Mínimo de")
+    assert admin.call("GET", f"/api/inventory/stock/{branch['id']}/{soap['id']}/")["max_quantity"] is None
+

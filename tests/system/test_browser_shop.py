@@ -12,7 +12,8 @@ import pytest
 import requests
 from playwright import sync_api as playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, sale_number, shot, sign_in
+from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, new_products, sale_number, shot, sign_in, \
+    stocked_branch
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +21,10 @@ def shop(stack, gateway):
     """Two branches, two products stocked at the first, and a cashier of the first branch."""
     admin = Api(gateway, "admin", stack.secrets.admin_password()[0])
     tag = uuid.uuid4().hex[:6].upper()
-    here = admin.call("POST", "/api/branches/", 201, json={"code": f"C{tag}", "name": "Centro", "city": "Lima"})
-    there = admin.call("POST", "/api/branches/", 201, json={"code": f"N{tag}", "name": "Norte", "city": "Lima"})
-    products = {
-        key: admin.call("POST", "/api/inventory/products/", 201, json={
-            "sku": f"{key.upper()}-{tag}", "barcode": f"775{tag}{n}", "name": f"{name} {tag}", "price": price})
-        for key, n, name, price in (("soap", "01", "Jabón", "10.00"), ("rice", "02", "Arroz", "5.50"))
-    }
-    for product, quantity in ((products["soap"], 10), (products["rice"], 20)):
-        admin.call("POST", "/api/inventory/movements/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
-                   json={"branch": here["id"], "product": product["id"], "kind": "receipt", "quantity": quantity})
-        admin.call("POST", "/api/inventory/movements/", 201, headers={"Idempotency-Key": uuid.uuid4().hex},
-                   json={"branch": there["id"], "product": product["id"], "kind": "receipt", "quantity": 7})
+    products = new_products(admin, tag, {"soap": ("Jabón", "10.00"), "rice": ("Arroz", "5.50")})
+    soap, rice = products["soap"]["id"], products["rice"]["id"]
+    here = stocked_branch(admin, code=f"C{tag}", name="Centro", stock={soap: 10, rice: 20})
+    there = stocked_branch(admin, code=f"N{tag}", name="Norte", stock={soap: 7, rice: 7})
     password = f"Caja-{uuid.uuid4().hex[:10]}!"
     cashier = admin.call("POST", "/api/auth/users/", 201, json={
         "username": f"cajero{tag.lower()}", "password": password, "email": f"cajero{tag.lower()}@example.com",

@@ -12,13 +12,10 @@ import uuid
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
+from browser_support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, key, new_products, shot,
+                             sign_in, stocked_branch)
 
 CHARTS = ("daily", "mix", "top", "low")
-
-
-def key() -> dict:
-    return {"Idempotency-Key": uuid.uuid4().hex}
 
 
 @pytest.fixture(scope="module")
@@ -26,23 +23,14 @@ def stock_shop(stack, gateway):
     """Three branches (documents, count, dashboard), three products, a warehouse clerk and a manager who sold."""
     admin = Api(gateway, "admin", stack.secrets.admin_password()[0])
     tag = uuid.uuid4().hex[:6].upper()
-    branches = {name: admin.call("POST", "/api/branches/", 201, json={
-        "code": f"{letter}{tag}", "name": f"{name.title()} {tag}", "city": "Lima", "address": "Jr. Puno 1"})
-        for name, letter in (("docs", "D"), ("count", "C"), ("dash", "S"))}
-    products = {
-        name: admin.call("POST", "/api/inventory/products/", 201, json={
-            "sku": f"{name.upper()}-{tag}", "barcode": f"775{tag}{n}", "name": f"{label} {tag}", "price": "10.00",
-            "tax_rate": "0.0000"})
-        for name, n, label in (("milk", "01", "Leche"), ("bread", "02", "Pan"), ("tea", "03", "Té"))
-    }
+    products = new_products(admin, tag, {"milk": ("Leche", "10.00", "0.0000"), "bread": ("Pan", "10.00", "0.0000"),
+                                         "tea": ("Té", "10.00", "0.0000")})
     ids = {k: p["id"] for k, p in products.items()}
     # the count branch holds 5 milk and 3 bread; the dashboard branch 20 milk and 2 tea under a minimum of 5
-    admin.call("POST", "/api/inventory/receipts/", 201, headers=key(), json={
-        "branch": branches["count"]["id"], "lines": [{"product": ids["milk"], "quantity": 5},
-                                                     {"product": ids["bread"], "quantity": 3}]})
-    admin.call("POST", "/api/inventory/receipts/", 201, headers=key(), json={
-        "branch": branches["dash"]["id"], "lines": [{"product": ids["milk"], "quantity": 20},
-                                                    {"product": ids["tea"], "quantity": 2}]})
+    held = {"docs": {}, "count": {ids["milk"]: 5, ids["bread"]: 3}, "dash": {ids["milk"]: 20, ids["tea"]: 2}}
+    branches = {name: stocked_branch(admin, code=f"{letter}{tag}", name=f"{name.title()} {tag}", stock=held[name],
+                                     address="Jr. Puno 1")
+                for name, letter in (("docs", "D"), ("count", "C"), ("dash", "S"))}
     admin.call("PATCH", f"/api/inventory/stock/{branches['dash']['id']}/{ids['tea']}/", json={"min_quantity": 5})
     password = f"Stock-{uuid.uuid4().hex[:10]}!"
     people = {}

@@ -6,7 +6,7 @@ from sis_common.mariadb import replication
 from sis_common.testing.grants import DB_DENIED, LOGIN_DENIED, NEEDS_PRIVILEGE, READ_ONLY, TABLE_DENIED, refused
 
 
-@pytest.fixture(params=["auth", "sucursales", "inventario", "ventas", "compras"])
+@pytest.fixture(params=["auth", "sucursales", "inventario", "ventas", "compras", "clientes"])
 def pair(stack, request):
     return stack.pair_spec(request.param)
 

@@ -12,7 +12,7 @@ from sis_ops import supervisor
 from sis_ops.status import wait_healthy
 
 SERVICES = {"auth": "auth", "branches": "sucursales", "inventory": "inventario", "sales": "ventas",
-            "purchasing": "compras"}
+            "purchasing": "compras", "customers": "clientes"}
 
 
 def mint(stack, *, role: str = "admin", branches: list[int] | None = None, key: str | None = None) -> str:

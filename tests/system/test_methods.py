@@ -4,7 +4,7 @@ import requests
 
 from sales_support import TIMEOUT, token
 
-SLUGS = ("gateway", "auth", "sucursales", "inventario", "ventas", "compras")
+SLUGS = ("gateway", "auth", "sucursales", "inventario", "ventas", "compras", "clientes")
 
 
 def assert_json_405(answer, allow: set | None = None):

@@ -5,7 +5,7 @@ import pytest
 def test_gateway_health_shows_every_service_with_primary_and_replica(gateway, http, stack):
     body = http.get(f"{gateway}/health", timeout=10).json()
     assert body["status"] == "ok"
-    assert set(body["services"]) == {"auth", "sucursales", "inventario", "ventas", "compras"}
+    assert set(body["services"]) == {"auth", "sucursales", "inventario", "ventas", "compras", "clientes"}
     for name, service in body["services"].items():
         primary, replica = (str(n.node) for n in stack.local_nodes(name))
         assert service["db"]["primary"] == primary
@@ -57,7 +57,7 @@ def test_an_outsider_gets_status_only_without_node_addresses_or_gtids(stack, htt
     base, headers = outside(stack)
     body = http.get(f"{base}/health", headers=headers, timeout=10).json()
     assert body == {"status": "ok", "services": {name: {"status": "ok"} for name in body["services"]}}
-    assert set(body["services"]) == {"auth", "sucursales", "inventario", "ventas", "compras"}
+    assert set(body["services"]) == {"auth", "sucursales", "inventario", "ventas", "compras", "clientes"}
     # the gateway's nginx carries /api/<api>/health/ to the service's own nginx, which adds its peer
     # to the chain as here
     for spec in stack.services:

@@ -17,6 +17,7 @@ EXPECTED_CALLERS: dict[str, dict[str, frozenset[str]]] = {
                    "stock": frozenset({"compras"}), HEALTH: frozenset({"gateway"})},
     "ventas": {HEALTH: frozenset({"gateway"})},
     "compras": {HEALTH: frozenset({"gateway"})},
+    "clientes": {"customers": frozenset({"ventas"}), HEALTH: frozenset({"gateway"})},
     "gateway": {},
 }
 

@@ -6,7 +6,8 @@ from edge.routes import api_to_service
 
 def test_the_apis_are_the_stack_files():
     assert api_to_service() == {"auth": "auth", "branches": "sucursales", "inventory": "inventario",
-                                "sales": "ventas", "purchasing": "compras"}
+                                "sales": "ventas", "purchasing": "compras",
+                                "customers": "clientes"}
 
 
 @pytest.mark.parametrize("path", ["/internal/inventory/stock-moves/", "/api/unknown/", "/api/sales/",

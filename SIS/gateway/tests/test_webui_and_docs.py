@@ -51,11 +51,14 @@ def test_every_ui_module_imported_exists_and_nothing_comes_from_another_site():
         assert not re.search(r"""(src|href|url|from|import)\s*[(=]?\s*['"]?(https?:)?//""", text), name
 
 
-def test_ui_dictionaries_have_the_same_keys():
+def test_ui_dictionaries_have_the_same_keys_each_once():
     keys = {}
     for lang in ("es", "en"):
         text = open(finders.find(f"ui/i18n/{lang}.js"), encoding="utf-8").read()
-        keys[lang] = set(re.findall(r'^\s*"([\w.]+)":', text, re.M))
+        found = re.findall(r'^\s*"([\w.]+)":', text, re.M)
+        # a key written twice keeps only its last phrase, silently
+        assert len(found) == len(set(found)), sorted({k for k in found if found.count(k) > 1})
+        keys[lang] = set(found)
     assert keys["es"] == keys["en"]
     assert len(keys["es"]) > 50
 

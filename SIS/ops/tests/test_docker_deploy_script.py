@@ -39,7 +39,7 @@ FAKE_DOCKER = textwrap.dedent('''\
       mkdir -p "$state/root/deploy/docker/secrets"
       echo generated-password > "$state/root/deploy/docker/secrets/admin-password"
       mkdir -p "$state/root/deploy/docker/env"
-      for slug in auth sucursales inventario ventas compras; do
+      for slug in auth sucursales inventario ventas compras clientes; do
         echo "SET SESSION sql_log_bin = 0;" > "$state/root/deploy/docker/env/$slug-db-accounts.sql"
       done
     fi

@@ -48,7 +48,7 @@ def test_an_old_secrets_file_gets_per_pair_passwords_and_loses_the_shared_ones(s
 
 def test_only_auth_gets_the_private_key(stack):
     assert "EWTTO_JWT_PRIVATE_KEY_FILE" in stack.env_for("auth")
-    for slug in ("sucursales", "inventario", "ventas", "compras", "gateway"):
+    for slug in ("sucursales", "inventario", "ventas", "compras", "clientes", "gateway"):
         assert "EWTTO_JWT_PRIVATE_KEY_FILE" not in stack.env_for(slug)
 
 
@@ -56,8 +56,9 @@ def test_each_service_gets_its_own_pair_and_account(stack):
     envs = {s.slug: stack.env_for(s.slug) for s in stack.services}
     assert envs["inventario"]["EWTTO_DB_NODES"] == "127.0.0.1:18331,127.0.0.1:18332"
     assert envs["compras"]["EWTTO_DB_NODES"] == "127.0.0.1:18351,127.0.0.1:18352"
-    assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == len(envs) == 5
-    assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 5
+    assert envs["clientes"]["EWTTO_DB_NODES"] == "127.0.0.1:18361,127.0.0.1:18362"
+    assert len({e["EWTTO_DB_PASSWORD"] for e in envs.values()}) == len(envs) == 6
+    assert len({e["EWTTO_DB_USER"] for e in envs.values()}) == 6
 
 
 def test_each_service_holds_its_own_internal_secret_and_the_digests_of_its_callers_only(stack):

@@ -4,9 +4,12 @@ stock-moves: only ventas and compras call it (sis_common.internal_callers), for 
 the branch scope come from the user's own access token that the caller forwards
 (sis_common.auth.acting), and the body's branch must be one the token covers.
 The branch's existence is not asked of servicio_sucursales again (the caller has
-checked it), so a sale's retry never depends on a third service. A key that
+checked it), so a retry never depends on a third service. A key that
 already has an answer is replayed even when the token no longer passes: the
-move it stands for was checked when it was made.
+move it stands for was checked when it was made. A compras receipt is one
+receipt document (as /api/inventory/receipts/ makes, with the moving average
+cost) under the caller's reference; its products must exist, inactive ones
+included: the goods have arrived.
 
 stock rows: compras' reorder list reads them, after checking the user's branch scope itself;
 a read for the calling service, so no acting user.
@@ -20,7 +23,9 @@ from sis_common.auth.acting import acting_user_id
 from sis_common.auth.internal import InternalCaller, InternalCallerAuthentication
 from sis_common.idempotency.execution import answer_exists, request_key, run_idempotent
 
-from . import selectors, services
+from . import documents, selectors, services
+from .documents import DocumentLineIn
+from .models import StockDocument
 from .presentation import document_public
 from .serializers import DocumentMoveCreateSerializer, StockRowsQuerySerializer
 
@@ -48,9 +53,15 @@ class StockMoveInternalView(APIView):
             user_id = None
 
         def handler():
-            document, movements = services.document_move_apply(kind=data["kind"], branch_id=data["branch"],
-                                                               reference=data["reference"], user_id=user_id,
-                                                               lines=data["lines"])
+            if data["kind"] == StockDocument.Kind.RECEIPT:
+                document, movements = documents.receipt_apply(
+                    branch_id=data["branch"], reference=data["reference"], user_id=user_id,
+                    supplier_ref=data["supplier_ref"],
+                    lines=[DocumentLineIn(product, quantity, cost) for product, quantity, cost in data["lines"]])
+            else:
+                document, movements = services.document_move_apply(
+                    kind=data["kind"], branch_id=data["branch"], reference=data["reference"], user_id=user_id,
+                    lines=[(product, quantity) for product, quantity, _ in data["lines"]])
             return Response(document_public(document, movements), status=status.HTTP_201_CREATED)
 
         return run_idempotent(key=key, scope=SCOPE, payload=request.data, handler=handler)

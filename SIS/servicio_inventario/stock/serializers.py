@@ -174,16 +174,42 @@ class TransferFilterSerializer(QuerySerializer):
     branch = branch_field(required=False)
 
 
+class MoveLineSerializer(LineSerializer):
+    unit_cost = money_field(required=False, default=None,
+                            help_text="Receipts only: what one unit cost; moves the product's average cost.")
+
+
 class DocumentMoveCreateSerializer(LinesMixin, serializers.Serializer):
+    """Another service's stock move: ventas' sales and returns, compras' receipts of purchase orders."""
+
     repeated_products = True  # a sale may list one product twice; the ledger gets a row per line
 
-    kind = serializers.ChoiceField(choices=[StockDocument.Kind.SALE, StockDocument.Kind.RETURN])
+    kind = serializers.ChoiceField(choices=[StockDocument.Kind.SALE, StockDocument.Kind.RETURN,
+                                            StockDocument.Kind.RECEIPT])
     branch = branch_field()
     reference = serializers.CharField(max_length=64)
     user = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None)
-    lines = lines_field()
+    supplier_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="",
+                                         help_text="Receipts only: the supplier's delivery note.")
+    lines = serializers.ListField(child=MoveLineSerializer(), min_length=1, max_length=MAX_LINES)
 
+    def validate_lines(self, lines):
+        costs = [line["unit_cost"] for line in lines]
+        return [(product, quantity, cost) for (product, quantity), cost in zip(super().validate_lines(lines), costs)]
 
+    def validate(self, attrs):
+        if attrs["kind"] == StockDocument.Kind.RECEIPT:
+            products = [product for product, _, _ in attrs["lines"]]
+            if len(set(products)) != len(products):
+                # one average-cost step per product and receipt
+                raise serializers.ValidationError({"lines": ["A receipt lists each product in one line only."]},
+                                                  code="duplicate_product")
+            return attrs
+        if any(cost is not None for _, _, cost in attrs["lines"]):
+            raise serializers.ValidationError({"lines": ["unit_cost is for receipts only."]}, code="invalid")
+        if attrs["supplier_ref"]:
+            raise serializers.ValidationError({"supplier_ref": ["supplier_ref is for receipts only."]}, code="invalid")
+        return attrs
 
 
 def document_lines_check(lines: list[dict]) -> None:

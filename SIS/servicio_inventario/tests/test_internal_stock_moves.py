@@ -1,5 +1,6 @@
-"""POST /internal/inventory/stock-moves/: the sales service's document moves, idempotent by key."""
+"""POST /internal/inventory/stock-moves/: ventas' sales and returns and compras' receipts, idempotent by key."""
 import time
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
@@ -8,6 +9,7 @@ from sis_common.testing.internal import caller_credentials
 from sis_common.testing.forged import claims, other_private_key, sign
 from sis_common.testing.tokens import auth_header
 
+from catalog.models import Product
 from stock.models import Movement, StockDocument
 from stock.serializers import MovementSerializer
 
@@ -94,7 +96,9 @@ def test_key_is_required(internal_client, make_product):
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"kind": "receipt"}, "kind"),
+    ({"kind": "count"}, "kind"),
+    ({"kind": "adjustment"}, "kind"),
+    ({"supplier_ref": "GR-1"}, "supplier_ref"),
     ({"branch": "SUC01"}, "branch"),
     ({"reference": ""}, "reference"),
     ({"reference": "r" * 65}, "reference"),
@@ -118,6 +122,65 @@ def test_invalid_move_is_400_and_stores_nothing(internal_client, make_product, c
     # validation failures store nothing: a corrected request may reuse the key
     good = {"kind": "return", "branch": BRANCH, "reference": "S-6", "lines": [{"product": product.pk, "quantity": 1}]}
     assert move(internal_client, good, key="bad").status_code == 201
+
+
+def compras_client() -> APIClient:
+    client = APIClient()
+    client.credentials(**caller_credentials("compras"))
+    return client
+
+
+def test_a_receipt_from_compras_is_one_receipt_document_under_its_reference(make_product, receive,
+                                                                           ledger_consistent):
+    """compras' receipt of a purchase order: the stock enters, the average cost moves, the key replays."""
+    costly, plain = make_product(cost=Decimal("4.00")), make_product()
+    receive(BRANCH, costly.pk, 10)  # 10 on hand at 4.00
+    Product.objects.filter(pk=plain.pk).update(is_active=False)  # goods that came are received all the same
+    body = {"kind": "receipt", "branch": BRANCH, "reference": "PO-000012/GR-881", "supplier_ref": "GR-881",
+            "user": 9, "lines": [{"product": plain.pk, "quantity": 3},
+                                 {"product": costly.pk, "quantity": 10, "unit_cost": "5.00"}]}
+    headers = auth_header(role="warehouse", branches=[BRANCH], user_id=9)
+    first = compras_client().post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="rc-1", **headers)
+    assert first.status_code == 201, first.content
+    answer = first.json()
+    assert (answer["kind"], answer["reference"], answer["user"]) == ("receipt", "PO-000012/GR-881", 9)
+    assert [(m["product"], m["quantity"], m["balance_after"], m["kind"], m["reference"])
+            for m in answer["movements"]] == [(plain.pk, 3, 3, "receipt", "PO-000012/GR-881"),
+                                              (costly.pk, 10, 20, "receipt", "PO-000012/GR-881")]
+    document = StockDocument.objects.get(pk=answer["id"])
+    assert (document.kind, document.supplier_ref) == ("receipt", "GR-881")
+    assert [(x.product_id, x.quantity, x.unit_cost) for x in document.lines.order_by("id")] == [
+        (plain.pk, 3, None), (costly.pk, 10, Decimal("5.00"))]
+    assert Product.objects.get(pk=costly.pk).cost == Decimal("4.50")  # (10 × 4 + 10 × 5) / 20
+    again = compras_client().post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="rc-1", **headers)
+    assert again.status_code == 201 and again.json() == answer
+    assert Movement.objects.filter(reference="PO-000012/GR-881").count() == 2
+    assert Product.objects.get(pk=costly.pk).cost == Decimal("4.50")
+    listed = APIClient()
+    listed.credentials(**auth_header(role="admin"))
+    receipts = listed.get("/api/inventory/receipts/", {"branch": BRANCH}).json()["results"]
+    assert [(r["number"], r["supplier_ref"]) for r in receipts if r["id"] == answer["id"]] == [
+        ("PO-000012/GR-881", "GR-881")]
+    ledger_consistent()
+
+
+def test_a_unit_cost_is_a_receipts_only(internal_client, make_product):
+    product = make_product()
+    body = {"kind": "return", "branch": BRANCH, "reference": "S-7",
+            "lines": [{"product": product.pk, "quantity": 1, "unit_cost": "2.00"}]}
+    answer = move(internal_client, body, key="cost-on-return")
+    assert answer.status_code == 400 and "lines" in answer.json()["fields"], answer.content
+    assert not StockDocument.objects.filter(reference="S-7").exists()
+
+
+def test_a_receipt_lists_each_product_once(make_product):
+    product = make_product()
+    body = {"kind": "receipt", "branch": BRANCH, "reference": "PO-1/GR-1",
+            "lines": [{"product": product.pk, "quantity": 1}, {"product": product.pk, "quantity": 2}]}
+    answer = compras_client().post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="rc-dup",
+                                   **auth_header(role="warehouse", branches=[BRANCH], user_id=7))
+    assert answer.status_code == 400 and "lines" in answer.json()["fields"], answer.content
+    assert not StockDocument.objects.filter(reference="PO-1/GR-1").exists()
 
 
 def test_non_object_body_is_400(internal_client):

@@ -8,13 +8,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from cash import selectors as cash_selectors
 from reports import services as report_services
 from reports.services import LineAmount
+from sis_common.db.rows import row_insert
 from sis_common.errors import DomainError
 
 from . import numbering, pricing, refunds
@@ -90,7 +91,7 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
     """Store the sale `pending`, in the seller's open session at that branch if there is one."""
     now = timezone.now()
     session_id = cash_selectors.session_open_id(user_id=draft.user_id, branch_id=draft.branch_id)
-    sale = Sale.objects.create(
+    sale = Sale(
         branch_id=draft.branch_id, branch_code=draft.branch_code, user_id=draft.user_id, session_id=session_id,
         idempotency_key=draft.idempotency_key, request_hash=draft.request_hash, saga_key=f"sale-{uuid.uuid4().hex}",
         tax_rate=draft.tax_rate, prices_include_tax=draft.prices_include_tax, subtotal=draft.totals.subtotal,
@@ -101,18 +102,40 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
         document_type=draft.document_type, business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
         acting_token=draft.acting_token,
     )
-    lines = SaleLine.objects.bulk_create([
+    row_insert(sale)
+    lines = [
         SaleLine(sale=sale, product_id=line.product_id, sku=line.sku, name=line.name, unit_price=line.unit_price,
                  quantity=line.quantity, tax_rate=line.tax_rate, discount=line.discount, net=line.net, tax=line.tax,
                  total=line.total, unit_cost=line.unit_cost, category_id=line.category_id)
         for line in sorted(draft.lines, key=lambda x: x.product_id)
-    ])
-    payments = Payment.objects.bulk_create(
-        [Payment(sale=sale, method=m, amount=pricing.money(a)) for m, a in draft.payments])
+    ]
+    payments = [Payment(sale=sale, method=m, amount=pricing.money(a)) for m, a in draft.payments]
+    _rows_insert(SaleLine, _LINE_COLUMNS, lines)
+    _rows_insert(Payment, _PAYMENT_COLUMNS, payments)
     # last: a shared lock it takes on an existing counter is held only for the commit
     numbering.counters_ensure(branch_id=draft.branch_id, series=numbering.document_series(
         branch_id=draft.branch_id, document_type=draft.document_type))
     return CreatedSale(sale, lines, payments)
+
+
+_LINE_COLUMNS = ("sale_id", "product_id", "sku", "name", "unit_price", "quantity", "tax_rate", "discount", "net",
+                 "tax", "total", "unit_cost", "category_id")
+_PAYMENT_COLUMNS = ("sale_id", "method", "amount")
+
+
+def _rows_insert(model, columns: tuple[str, ...], rows: list) -> None:
+    """One multi-row INSERT of plain columns (ids, text, Decimals already in cents, which the driver sends as they are).
+
+    Written out for the lines and payments of every sale: bulk_create spent more preparing the values than
+    the database spent storing them. Nothing reads these rows' ids back; the answer is built from `rows`.
+    """
+    if not rows:
+        return
+    placeholders = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+                    f"VALUES {', '.join([placeholders] * len(rows))}",
+                    [getattr(row, column) for row in rows for column in columns])
 
 
 # Joins the caller's transaction without a savepoint of its own: its callers never catch its
@@ -137,9 +160,7 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
     sale.next_attempt_at = None
     sale.last_error = ""
     sale.acting_token = ""  # settled: the token is never forwarded again
-    sale.save(update_fields=["sequence", "number", "document_series", "document_sequence", "document_number",
-                             "status", "stock_move_id", "completed_at", "next_attempt_at", "last_error",
-                             "acting_token"])
+    _completion_write(sale)
     settlement = pricing.settle(sale.total, [(p.method, p.amount) for p in payments])
     report_services.daily_totals_add_sale(
         branch_id=sale.branch_id, day=sale.business_date, user_id=sale.user_id, subtotal=sale.subtotal,
@@ -147,6 +168,18 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
         lines=[LineAmount(x.product_id, x.name, x.quantity, x.total) for x in lines], discount=sale.discount_total,
     )
     return sale
+
+
+def _completion_write(sale: Sale) -> None:
+    """What the completion changes on the sale row, in one written-out UPDATE (the ORM's cost more than the SQL)."""
+    ops = connection.ops
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {Sale._meta.db_table} SET sequence = %s, number = %s, document_series = %s, "
+            "document_sequence = %s, document_number = %s, status = %s, stock_move_id = %s, completed_at = %s, "
+            "next_attempt_at = NULL, last_error = '', acting_token = '' WHERE id = %s",
+            [sale.sequence, sale.number, sale.document_series, sale.document_sequence, sale.document_number,
+             sale.status, sale.stock_move_id, ops.adapt_datetimefield_value(sale.completed_at), sale.pk])
 
 
 @transaction.atomic

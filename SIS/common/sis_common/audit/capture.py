@@ -9,6 +9,8 @@ from rest_framework.exceptions import ParseError
 
 from sis_common.jsonbody import loads_bounded
 
+from .models import AuditSource
+
 REDACTED = "[redacted]"
 # `pin` as a whole word of the key only: a POS PIN (`approval.pin`), not `shipping`
 SECRET_KEYS = re.compile(r"pass|secret|token|refresh|access|key|csrf|(?:^|_)pin(?:$|_)", re.IGNORECASE)
@@ -128,3 +130,20 @@ def with_admin_entries(fields: dict, user, *, since) -> dict:
 
 def service_name() -> str:
     return getattr(settings, "EWTTO_SERVICE", "")
+
+
+def event_fields(request, *, status: int, data, body: bytes, source: str) -> dict:
+    """What the event of a write says: who, what, the answer's status, its object and summary, the request's fields."""
+    match = getattr(request, "resolver_match", None)
+    kwargs = match.kwargs if match is not None else {}
+    admin = source == AuditSource.ADMIN
+    return {
+        **who(getattr(request, "user", None)),
+        "source": source, "service": service_name(),
+        "action": admin_action(request) if admin else API_ACTIONS[request.method],
+        "method": request.method, "path": request.path[:255], "resource": resource(request.path_info),
+        "status": status,
+        "object_id": object_id(data, kwargs),
+        "summary": summary(data), "changes": changes(request, body),
+        "request_id": getattr(request, "request_id", "")[:128],
+    }

@@ -12,6 +12,9 @@ transaction, not in the change's: the sales saga commits several times and
 calls inventory in between, and wrapping requests in one transaction would
 break it. A crash between the change's commit and this insert loses the row
 (the JSON log keeps failed inserts); the row carries the change's GTID.
+A service whose change ends in one last transaction may write the row in it
+instead (`services.audit_event_join_change`, a sale's completion): the row
+then commits with the change, and the middleware writes none after the answer.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from django.utils import timezone
 
 from sis_common.idempotency.contract import REPLAY_HEADER
 
-from . import capture
+from . import capture, watch
 from .models import AuditSource
 from .services import audit_event_create, request_wrote
 
@@ -46,9 +49,13 @@ class AuditMiddleware:
         multipart = (request.content_type or "").startswith("multipart/form-data")
         body = b"" if multipart else request.body
         started = timezone.now()
-        response = self.get_response(request)
+        token = watch.begin(request, body)
+        try:
+            response = self.get_response(request)
+        finally:
+            recorded = watch.end(token).recorded
         source = self._source(request, response)
-        if source is not None:
+        if source is not None and not recorded:
             fields = self._fields(request, response, body, source)
             if source == AuditSource.ADMIN:
                 fields = capture.with_admin_entries(fields, getattr(request, "user", None), since=started)
@@ -66,17 +73,5 @@ class AuditMiddleware:
 
     @staticmethod
     def _fields(request, response, body: bytes, source: str) -> dict:
-        data = getattr(response, "data", None)
-        match = getattr(request, "resolver_match", None)
-        kwargs = match.kwargs if match is not None else {}
-        admin = source == AuditSource.ADMIN
-        return {
-            **capture.who(getattr(request, "user", None)),
-            "source": source, "service": capture.service_name(),
-            "action": capture.admin_action(request) if admin else capture.API_ACTIONS[request.method],
-            "method": request.method, "path": request.path[:255], "resource": capture.resource(request.path_info),
-            "status": response.status_code,
-            "object_id": capture.object_id(data, kwargs),
-            "summary": capture.summary(data), "changes": capture.changes(request, body),
-            "request_id": getattr(request, "request_id", "")[:128],
-        }
+        return capture.event_fields(request, status=response.status_code, data=getattr(response, "data", None),
+                                    body=body, source=source)

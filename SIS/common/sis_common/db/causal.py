@@ -15,6 +15,7 @@ from . import request_state
 
 HEADER = "X-Causal-Token"
 COOKIE_MAX_AGE = 60
+INTERNAL_PREFIX = "/internal/"
 
 
 def cookie_name() -> str:
@@ -48,7 +49,8 @@ class CausalReadMiddleware:
         state = request_state.begin(verified_gtid(token))
         try:
             response = self.get_response(request)
-            if state.wrote:
+            # another service calling /internal/ never presents a token again: none is made for it
+            if state.wrote and not request.path_info.startswith(INTERNAL_PREFIX):
                 _hand_out_token(response)
             return response
         finally:

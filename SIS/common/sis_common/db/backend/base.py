@@ -52,6 +52,16 @@ class DatabaseWrapper(mysql_base.DatabaseWrapper):
         self._connected_at = self._lag_checked_at = time.monotonic()
         return conn
 
+    # A transaction opens with BEGIN under the session's autocommit, which its COMMIT or ROLLBACK leaves
+    # on: one round trip per transaction where Django's SET autocommit=0 … COMMIT … SET autocommit=1 takes
+    # two (the driver skips a SET to the mode the server last reported). Atomic blocks ask for this
+    # (force_begin_transaction_with_broken_autocommit); a plain set_autocommit(False) still turns it off.
+    def _start_transaction_under_autocommit(self):
+        with self.wrap_database_errors:
+            self.connection.autocommit(True)  # a no-op but on a fresh connection, which the driver opens with it off
+            with self.connection.cursor() as cur:
+                cur.execute("BEGIN")
+
     def create_cursor(self, name=None):
         cursor = super().create_cursor(name)
         return _RereadingCursor(cursor.cursor, self) if self.role == "replica" else cursor

@@ -69,8 +69,8 @@ class AuditSuite:
     def test_refused_and_read_requests_leave_no_row(self, client_for):
         resource = self.resource
         request_ids = [rid() for _ in range(4)]
-        cashier, admin = client_for("cashier", branches=[1]), client_for("admin")
-        assert cashier.post(resource.list_path, resource.body(), format="json",
+        refused, admin = client_for(resource.refused_role, branches=[1]), client_for("admin")
+        assert refused.post(resource.list_path, resource.body(), format="json",
                             HTTP_X_REQUEST_ID=request_ids[0]).status_code == 403
         assert admin.post(resource.list_path, resource.invalid_body, format="json",
                           HTTP_X_REQUEST_ID=request_ids[1]).status_code == 400
@@ -123,8 +123,9 @@ class AuditSuite:
         user = get_user_model().objects.create(username=f"root-{uuid.uuid4().hex[:8]}", is_staff=True,
                                                is_superuser=True)
         browser = admin_browser(user)
-        body = resource.body(name="Desde admin")
-        key, request_id = body[resource.key], rid()
+        body = resource.body(name=f"Desde admin {uuid.uuid4().hex[:6]}")
+        admin_key = resource.admin_key or resource.key
+        key, request_id = body[admin_key], rid()
         form = resource.admin_form(body)
         added = browser.post(f"{resource.admin_path}add/", form, HTTP_X_REQUEST_ID=request_id)
         assert added.status_code == 302, added.content[:500]
@@ -132,7 +133,7 @@ class AuditSuite:
         assert (event.source, event.action, event.username, event.role) == ("admin", "add", user.username, "admin")
         (entry,) = event.summary["entries"]
         assert entry["object"].startswith(key) and event.object_id == entry["object_id"]
-        assert event.changes[resource.key] == key
+        assert event.changes[admin_key] == key
         change_id = rid()
         changed = browser.post(f"{resource.admin_path}{event.object_id}/change/",
                                {**form, "name": "Renombrada"}, HTTP_X_REQUEST_ID=change_id)

@@ -16,15 +16,20 @@ class Resource:
 
     slug: str  # the service's slug: its pair, its audit rows' service, its log lines
     api: str  # /api/<api>/health/, /api/<api>/audit/
-    list_path: str  # "/api/purchasing/suppliers/"; its detail is list_path + "<id>/"
-    model: type  # the Django model a create writes
-    body: Callable[..., dict]  # a new valid create body, never used before; keyword fields override
-    admin_path: str  # "/admin/compras/suppliers/supplier/": add/ and <id>/change/ below it
-    admin_form: Callable[[dict], dict]  # the admin's add form holding a create body
+    # the rest is what the pair, metrics and audit suites use; HealthSuite needs only slug and api
+    list_path: str = ""  # "/api/purchasing/suppliers/"; its detail is list_path + "<id>/"
+    model: type | None = None  # the Django model a create writes
+    body: Callable[..., dict] | None = None  # a new valid create body, never used before; keyword fields override
+    admin_path: str = ""  # "/admin/compras/suppliers/supplier/": add/ and <id>/change/ below it
+    admin_form: Callable[[dict], dict] | None = None  # the admin's add form holding a create body
     retire: str = "delete"  # "delete": DELETE answers 204; "deactivate": PATCH {"is_active": false}
     key: str = "code"  # a field unique per row: in the list's results, the audit summary, str(object)
     invalid_body: dict = field(default_factory=lambda: {"name": "no code"})  # a create refused with a 400
     admin_invalid: dict = field(default_factory=lambda: {"code": ""})  # an admin form answered with its errors
+    detail_label: str = "<pk>/"  # /metrics' label of the detail route below the list
+    refused_role: str = "cashier"  # a role whose create is refused (403)
+    admin_key: str | None = None  # the admin form's field str(object) starts with, when not `key` (the admin
+    # of clientes cannot set a document: its rows read as their name)
 
     @property
     def table(self) -> str:
@@ -37,7 +42,7 @@ class Resource:
 
     @property
     def detail_route(self) -> str:
-        return self.route + "<pk>/"
+        return self.route + self.detail_label
 
     @property
     def audit_resource(self) -> str:
@@ -50,5 +55,5 @@ class Resource:
 
     @property
     def other_slug(self) -> str:
-        """Another service, whose pair's events must not show up here."""
-        return "ventas" if self.slug != "ventas" else "sucursales"
+        """Another service that calls others (it holds a secret): its credential and its pair's events are not ours."""
+        return "ventas" if self.slug != "ventas" else "compras"

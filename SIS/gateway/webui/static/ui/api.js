@@ -131,3 +131,64 @@ export function newIdempotencyKey() {
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+// A file sent as the multipart field `file` (the imports), with upload progress: fetch reports none, so
+// XMLHttpRequest. `onProgress(fraction)` gets 0..1 while the file goes up, then null while the server works.
+// A 401 refreshes the token once and sends the file again, as `api` does.
+export async function upload(path, file, { headers = {}, onProgress } = {}) {
+  const attempt = () => new Promise((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", path);
+    const all = { Accept: "application/json", "Accept-Language": lang(), ...headers };
+    if (session.access) all.Authorization = `Bearer ${session.access}`;
+    for (const [name, value] of Object.entries(all)) request.setRequestHeader(name, value);
+    request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress?.(event.loaded / event.total); };
+    request.upload.onload = () => onProgress?.(null);
+    request.onload = () => resolve({ status: request.status, text: request.responseText });
+    request.onerror = () => resolve({ status: 0, text: "" });
+    const form = new FormData();
+    form.append("file", file, file.name);
+    request.send(form);
+  });
+  const token = session.access;
+  let answer = await attempt();
+  if (answer.status === 401) {
+    try {
+      if (session.access === token) await refreshTokens();
+    } catch (error) {
+      session.clear();
+      expiredListeners.forEach((listener) => listener());
+      throw error;
+    }
+    answer = await attempt();
+  }
+  let body = null;
+  try {
+    body = answer.text ? JSON.parse(answer.text) : null;
+  } catch {
+    body = { detail: "" };
+  }
+  if (answer.status < 200 || answer.status >= 300) throw new ApiError(answer.status, body);
+  return body;
+}
+
+// A report or export as a file saved by the browser: fetched with the bearer token (a plain link would
+// carry none), then handed to the browser under the name the service gave it.
+export async function download(path, fallbackName) {
+  let { response, token } = await send(path, {});
+  if (response.status === 401) {
+    if (session.access === token) await refreshTokens();
+    ({ response } = await send(path, {}));
+  }
+  if (!response.ok) throw new ApiError(response.status, await parse(response));
+  const blob = await response.blob();
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  const name = named ? named[1] : fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return { name, size: blob.size };
+}

@@ -13,6 +13,7 @@ const SCREENS = {
   dashboard: "./views/dashboard.js",
   pos: "./views/pos.js",
   sales: "./views/sales.js",
+  reports: "./views/reports.js",
   cash: "./views/cash.js",
   stock: "./views/stock.js",
   ledger: "./views/ledger.js",
@@ -21,6 +22,7 @@ const SCREENS = {
   counts: "./views/counts.js",
   transfers: "./views/transfers.js",
   products: "./views/products.js",
+  imports: "./views/imports.js",
   suppliers: "./views/suppliers.js",
   branches: "./views/branches.js",
   users: "./views/users.js",
@@ -29,7 +31,7 @@ const SCREENS = {
   account: "./views/account.js",
 };
 
-const state = { me: null, branches: [], cleanup: null, notice: "" };
+const state = { me: null, branches: [], cleanup: null, notice: "", turn: 0 };
 
 function visibleBranches() {
   if (seesAllBranches(state.me)) return state.branches.filter((b) => b.is_active !== false);
@@ -97,21 +99,29 @@ async function route() {
   state.cleanup?.();
   state.cleanup = null;
   markNav(screen);
+  // routes overlap (sign-in, a branch change, a hash change): only the latest may fill the page, or a form being
+  // typed into could be replaced by an older render finishing late
+  state.turn += 1;
+  const turn = state.turn;
   const main = document.getElementById("main");
   main.setAttribute("aria-busy", "true");
   try {
     const { default: view } = await import(SCREENS[screen]);
     const rendered = await view(context(params, query));
-    if (parseHash().screen !== screen) return undefined; // the user moved on meanwhile
+    if (turn !== state.turn || parseHash().screen !== screen) { // the user moved on meanwhile
+      rendered.cleanup?.();
+      return undefined;
+    }
     replace(main, rendered.node);
     state.cleanup = rendered.cleanup || null;
     document.title = `${rendered.title} · E-WTTO`;
     (rendered.focus || main.querySelector("h1"))?.focus();
   } catch (error) {
+    if (turn !== state.turn) return undefined;
     replace(main, h("h1", { tabindex: "-1" }, t("error.title")), h("p", { class: "alert", role: "alert" }, message(error)));
     main.querySelector("h1").focus();
   } finally {
-    main.removeAttribute("aria-busy");
+    if (turn === state.turn) main.removeAttribute("aria-busy");
   }
   return undefined;
 }

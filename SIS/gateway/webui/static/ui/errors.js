@@ -18,9 +18,10 @@ export function message(error) {
 
 // The lines of an insufficient_stock answer, named with the products we know.
 function stockLines(error, names = {}) {
-  return (error.body.lines || []).map((line) => t("error.stock_line", {
+  // some refusals list their reasons as sentences (purchasing's lines), others as stock figures per product
+  return (error.body.lines || []).map((line) => (typeof line === "string" ? line : t("error.stock_line", {
     product: names[line.product] || `#${line.product}`, requested: line.requested, available: line.available,
-  }));
+  })));
 }
 
 // Shows an error in a view's alert box and in the form's fields; returns the message.

@@ -3,7 +3,6 @@ import { ApiError, get, listAll } from "../api.js";
 import { h } from "../dom.js";
 import { date, money, t } from "../i18n.js";
 import { fromCents, toCents } from "../money.js";
-import { statusBadge } from "./common.js";
 
 // the services enforce these; the UI only hides what would be refused
 const SUPPLIER_WRITERS = new Set(["admin", "purchaser"]);
@@ -48,6 +47,11 @@ export function supplierName(id) {
 // The supplier of an order may be given as an id or as the supplier itself.
 export const supplierId = (value) => (value && typeof value === "object" ? value.id : value);
 
+// An order names its supplier (id, code and name): shown without asking the supplier list.
+export function orderSupplier(order) {
+  return order.supplier_code ? `${order.supplier_code} · ${order.supplier_name}` : supplierName(supplierId(order.supplier));
+}
+
 // What is still to come on a line, never below zero (an over-receipt a setting allowed leaves nothing due).
 export const outstanding = (line) => Math.max(0, Number(line.quantity) - Number(line.received || 0));
 
@@ -59,14 +63,19 @@ export function orderLabel(order) {
   return order.number || `#${order.id}`;
 }
 
-// An answer the service took but could not finish yet (inventory down): 202 with a pending receipt.
+// An answer the service took but could not finish yet (inventory down): 202 `receipt_pending`, the receipt pending.
 export function isPending(answer) {
-  return Boolean(answer) && (answer.status === "pending" || answer.code === "receipt_pending");
+  return Boolean(answer) && (answer.code === "receipt_pending" || answer.receipt?.status === "pending");
 }
 
 // An attempt keeps its Idempotency-Key until it has a final answer: a retry after a lost answer is the same request.
 export function settled(error) {
   return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.code !== "idempotency_in_progress";
+}
+
+// An order's status (an order is feminine in Spanish, a transfer is not: its own words).
+export function orderBadge(status) {
+  return h("span", { class: `badge badge-${status}` }, t(`order_status.${status}`));
 }
 
 export function orderLink(order, text = orderLabel(order)) {
@@ -76,9 +85,9 @@ export function orderLink(order, text = orderLabel(order)) {
 // The order's card: status, supplier, where it is delivered, when, its total.
 export function orderHeader(ctx, order) {
   return h("dl", { class: "card", id: "order-header" },
-    h("dt", {}, t("common.status")), h("dd", { id: "order-status" }, statusBadge(order.status)),
+    h("dt", {}, t("common.status")), h("dd", { id: "order-status" }, orderBadge(order.status)),
     h("dt", {}, t("orders.supplier")), h("dd", {}, h("a", { href: `#/suppliers/${supplierId(order.supplier)}` },
-      supplierName(supplierId(order.supplier)))),
+      orderSupplier(order))),
     h("dt", {}, t("orders.deliver_to")), h("dd", {}, ctx.branchLabel(order.branch)),
     h("dt", {}, t("orders.expected_on")), h("dd", {}, order.expected_on ? date(order.expected_on) : "—"),
     h("dt", {}, t("orders.total")), h("dd", { id: "order-total" }, money(order.total)));

@@ -1,4 +1,5 @@
-// Stock per branch: quantities and minimums, low-stock filter, minimum edited in place by those allowed.
+// Stock per branch: quantities, minimums and desired levels (a reorder fills up to it), low-stock filter, both edited
+// in place by those allowed.
 import { get, patch, withQuery } from "../api.js";
 import { field, h, replace, table } from "../dom.js";
 import { showError } from "../errors.js";
@@ -31,7 +32,7 @@ export default async function stock(ctx) {
       await loadProducts(data.results.map((r) => r.product));
       replace(results, table(
         [t("nav.branch"), t("common.product"), t("common.sku"), { label: t("stock.quantity"), class: "num" },
-          { label: t("stock.min"), class: "num" }, ""],
+          { label: t("stock.min"), class: "num" }, { label: t("stock.max"), class: "num" }, ""],
         data.results.map((row) => stockRow(ctx, row, editable, box)),
         { empty: t("stock.none") }), pager(data, load));
     } catch (error) {
@@ -45,23 +46,31 @@ export default async function stock(ctx) {
 
 function stockRow(ctx, row, editable, box) {
   const isLow = row.is_low ?? row.quantity <= row.min_quantity;
+  const hasMax = row.max_quantity !== null && row.max_quantity !== undefined;
   let minCell = number(row.min_quantity);
+  let maxCell = hasMax ? number(row.max_quantity) : "—";
   if (editable) {
     const input = h("input", { type: "number", min: "0", step: "1", value: String(row.min_quantity), class: "qty",
       "aria-label": t("stock.min_of", { name: productName(row.product) }) });
+    // empty: no desired level (a reorder fills up to the minimum)
+    const max = h("input", { type: "number", min: "0", step: "1", value: hasMax ? String(row.max_quantity) : "", class: "qty",
+      "aria-label": t("stock.max_of", { name: productName(row.product) }) });
     const save = h("button", { type: "button", class: "link" }, t("common.save"));
     save.addEventListener("click", async () => {
       save.disabled = true;
       try {
-        const updated = await patch(`/api/inventory/stock/${row.branch}/${row.product}/`, { min_quantity: Number(input.value) });
-        ctx.notify(t("stock.min_saved", { name: productName(row.product), min: number(updated.min_quantity) }));
+        const updated = await patch(`/api/inventory/stock/${row.branch}/${row.product}/`,
+          { min_quantity: Number(input.value), max_quantity: max.value === "" ? null : Number(max.value) });
+        ctx.notify(t(updated.max_quantity === null ? "stock.min_saved" : "stock.levels_saved",
+          { name: productName(row.product), min: number(updated.min_quantity), max: number(updated.max_quantity) }));
       } catch (error) {
         showError(box, error);
       } finally {
         save.disabled = false;
       }
     });
-    minCell = h("span", { class: "inline-edit" }, input, save);
+    minCell = h("span", { class: "inline-edit" }, input);
+    maxCell = h("span", { class: "inline-edit" }, max, save);
   }
   return h("tr", { dataset: { product: row.product, branch: row.branch } },
     h("td", {}, ctx.branchLabel(row.branch)),
@@ -69,6 +78,7 @@ function stockRow(ctx, row, editable, box) {
     h("td", {}, productSku(row.product)),
     h("td", { class: `num quantity${isLow ? " low" : ""}` }, number(row.quantity)),
     h("td", { class: "num" }, minCell),
+    h("td", { class: "num" }, maxCell),
     h("td", {}, isLow ? h("span", { class: "badge badge-low" }, t("stock.low")) : "",
       " ", h("a", { href: withQuery("#/ledger", { branch: row.branch, product: row.product }) }, t("stock.ledger"))));
 }

@@ -1,0 +1,7 @@
+"""/health of servicio_auth: a status for anyone, node details for operators only (shared suite)."""
+from sis_common.testing.suites.health import HealthSuite
+from sis_common.testing.suites.resource import Resource
+
+
+class TestHealth(HealthSuite):
+    resource = Resource(slug="auth", api="auth")

@@ -1,0 +1,1 @@
+"""servicio_clientes project configuration."""

@@ -1,0 +1,1 @@
+"""Purchase orders to suppliers and the goods received against them (each receipt a saga with inventory)."""
