@@ -13,6 +13,7 @@ const SCREENS = {
   dashboard: "./views/dashboard.js",
   pos: "./views/pos.js",
   sales: "./views/sales.js",
+  customers: "./views/customers.js",
   reports: "./views/reports.js",
   cash: "./views/cash.js",
   stock: "./views/stock.js",
