@@ -1,7 +1,8 @@
 """Customers at the till against the real servicio_clientes: invoices, points earned, reversed and spent exactly once.
 
-clientes is made unreachable for real: its gunicorn stopped under the stack's supervisor,
-as tests/system/test_sales_saga.py does to inventory.
+clientes is made unreachable for real: its primary held with FLUSH TABLES WITH READ LOCK
+(a points hold sent and never answered) and its gunicorn stopped under the stack's
+supervisor, as tests/system/test_sales_saga.py does to inventory.
 """
 import threading
 import uuid
@@ -114,6 +115,82 @@ def test_two_tills_spending_the_same_points_at_once_one_wins_nothing_twice(shop)
     assert earned(admin, buyer["id"], 2)
     spends = [e for e in points(admin, buyer["id"])["results"] if e["kind"] == "spend"]
     assert [(e["quantity"], e["reference"]) for e in spends] == [(-8, f"sale:{won['id']}")]
+
+
+def _clientes_threads(cur, user: str) -> list[int]:
+    cur.execute("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = %s", [user])
+    return [row[0] for row in cur.fetchall()]
+
+
+def test_clientes_stopped_mid_sale_the_sale_stays_pending_then_spends_its_points_once(shop):
+    admin, branch, cashier, stack = shop["admin"], shop["branch"], shop["cashier"], shop["stack"]
+    item = create_product(admin, "20.00", 11, branch)  # ten to earn the points, one to spend them on
+    buyer = customer(admin)
+    assert sale(cashier, branch, item, 10, [{"method": "card", "amount": "200.00"}],
+                customer=buyer["id"]).status_code == 201
+    assert earned(admin, buyer["id"], 20)
+    body = {"branch": branch, "lines": [{"product": item, "quantity": 1}], "customer": buyer["id"],
+            "payments": [{"method": "points", "amount": "1.50"}, {"method": "cash", "amount": "18.50"}]}
+    key = new_key("points-down")
+    conn, cur = primary_cursor(stack, "clientes")
+    stopped = False
+    try:
+        # clientes' writes hang: the customer is read, the hold is sent and never answered
+        cur.execute("FLUSH TABLES WITH READ LOCK")
+        answer = cashier.post("/api/sales/", body, key=key)
+        assert answer.status_code == 202, answer.text
+        pending = answer.json()
+        for thread in _clientes_threads(cur, stack.pair_spec("clientes").app.user):
+            cur.execute(f"KILL {int(thread)}")  # the hung hold dies uncommitted
+        stopped = True
+        stop_program(stack, "app-clientes")
+        cur.execute("UNLOCK TABLES")
+        vconn, vcur = primary_cursor(stack, "ventas")
+        try:
+            def attempts() -> int:
+                vcur.execute("SELECT attempts FROM sales_sale WHERE id = %s", [pending["id"]])
+                return vcur.fetchone()[0]
+            assert wait_for(lambda: attempts() >= 2, timeout=60)  # the reconciler tries while clientes is down
+        finally:
+            vconn.close()
+        assert admin.ok("get", f"/api/sales/{pending['id']}/")["status"] == "pending"
+        start_program(stack, "app-clientes")
+        stopped = False
+    finally:
+        if stopped:
+            start_program(stack, "app-clientes")
+        cur.execute("UNLOCK TABLES")
+        conn.close()
+    done = wait_for(lambda: admin.ok("get", f"/api/sales/{pending['id']}/")["status"] == "completed", timeout=90)
+    assert done, _saga_state(stack, pending["id"])
+    assert earned(admin, buyer["id"], 20 - 15 + 1)  # 15 spent once, 1 earned on the 18.50 paid in cash
+    ledger = points(admin, buyer["id"])["results"]
+    assert [(e["kind"], e["quantity"]) for e in ledger if e["reference"] == f"sale:{pending['id']}"] == [
+        ("earn", 1), ("spend", -15)]
+    final = cashier.post("/api/sales/", body, key=key)
+    assert final.status_code == 201 and final.json()["id"] == pending["id"]
+    cconn, ccur = primary_cursor(stack, "clientes")
+    try:
+        ccur.execute("SELECT status FROM loyalty_reservation WHERE reference = %s", [f"sale:{pending['id']}"])
+        assert ccur.fetchall() == (("confirmed",),)
+    finally:
+        cconn.close()
+
+
+
+
+def _saga_state(stack, sale_id: int) -> tuple:
+    """What ventas and clientes hold of a sale's points, for a failure's message."""
+    vconn, vcur = primary_cursor(stack, "ventas")
+    cconn, ccur = primary_cursor(stack, "clientes")
+    try:
+        vcur.execute("SELECT status, attempts, last_error, points_held, rejection FROM sales_sale WHERE id = %s",
+                     [sale_id])
+        ccur.execute("SELECT `key`, status, points FROM loyalty_reservation WHERE reference = %s", [f"sale:{sale_id}"])
+        return vcur.fetchall(), ccur.fetchall()
+    finally:
+        vconn.close()
+        cconn.close()
 
 
 def test_clientes_stopped_a_sale_to_a_customer_it_cannot_check_is_refused_and_nothing_stored(shop):

@@ -41,8 +41,10 @@ def test_ventas_reads_a_customer_on_clientes_sidecar_only(stack):
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"id": customer["id"], "doc_type": "dni", "doc_number": customer["doc_number"],
                              "name": "Jorge Ccori", "address": "", "is_active": True}
-    compras = {"X-Internal-Caller": "compras", "X-Internal-Token": stack.secrets.value("internal_compras")}
-    assert requests.get(stack.url("clientes") + path, headers=compras, timeout=10).status_code == 403
+    # the gateway's genuine credential is for /health only; compras is not one clientes answers at all
+    for caller, status in (("gateway", 403), ("compras", 401)):
+        other = {"X-Internal-Caller": caller, "X-Internal-Token": stack.secrets.value(f"internal_{caller}")}
+        assert requests.get(stack.url("clientes") + path, headers=other, timeout=10).status_code == status, caller
     assert requests.get(stack.url() + path, headers=ventas, timeout=10).status_code == 404
     # anonymized: ventas still finds the id, and nobody behind it
     admin.ok("post", f"{URL}{customer['id']}/anonymize/", {}, key=new_key("anon"))
