@@ -4,7 +4,9 @@ A dedicated stack (its supervisor runs the watchdog) so the other system tests
 are not disturbed. Writes are branch creations; a code counts as acknowledged
 once its 201 arrived, and every acknowledged code must be on the new primary.
 Killing ventas' primary, sales are the writes: their legal document numbers
-must stay contiguous, every acknowledged one kept.
+must stay contiguous, every acknowledged one kept. Killing compras' primary,
+receipts of a purchase order are the writes: every acknowledged one is kept,
+completed, and in stock exactly once.
 The figures (longest time without a successful write, write pause) are
 printed and, with EWTTO_CHAOS_REPORT=<file>, appended there (docs/ha.md).
 """
@@ -22,7 +24,8 @@ from chaos import (TIMEOUT, Load, WritableWatch, Workers, codes_on, db_program, 
 from sis_common.mariadb.replication import wait_caught_up
 from sis_ops.stack import REPO
 from sis_ops.teststack import start_test_stack, stop_test_stack
-from sales_support import api, create_branch, create_product, new_key, replicas_caught_up
+from sales_support import api, create_branch, create_product, ledger, new_key, replicas_caught_up, stock_of
+from test_purchasing import new_supplier
 
 SERVICE = "sucursales"
 
@@ -145,26 +148,33 @@ def test_killed_web_process_is_restarted_and_the_gateway_answers_503_meanwhile(c
     assert errors == []
 
 
-class Tills(Workers):
-    """Cashiers selling one unit at a time at one branch, each sale retried on its own key until it is 201."""
+class KeyedWriters(Workers):
+    """Threads each writing one thing at a time, every write retried on its own key until it is 201.
 
-    join_timeout = 180  # a started sale is driven to its end (up to 150 s) before its thread stops
+    A subclass says what one write is (`_post`) and what its 201 acknowledges (`_acknowledged`).
+    """
 
-    def __init__(self, cashier, branch: int, product: int, *, tills: int = 4):
-        self.cashier, self.branch, self.product = cashier, branch, product
-        self.completed: dict[int, str] = {}  # sale id -> document number, as the 201 said
+    join_timeout = 180  # a started write is driven to its end (up to 150 s) before its thread stops
+    prefix = "w"
+
+    def __init__(self, threads: int):
+        self.completed: dict[int, str] = {}  # what each 201 acknowledged: id -> what it said
         self.statuses: dict[int, int] = {}
         self._lock = threading.Lock()
-        super().__init__(*(self._sell for _ in range(tills)))
+        super().__init__(*(self._write for _ in range(threads)))
 
-    def _sell(self) -> None:
-        body = {"branch": self.branch, "lines": [{"product": self.product, "quantity": 1}],
-                "payments": [{"method": "cash", "amount": "10.00"}]}
+    def _post(self, key: str) -> requests.Response:
+        raise NotImplementedError
+
+    def _acknowledged(self, body: dict) -> tuple[int, str]:
+        raise NotImplementedError
+
+    def _write(self) -> None:
         while not self._stop.is_set():
-            key, deadline = new_key("till"), time.monotonic() + 150
-            while time.monotonic() < deadline:  # a started sale is driven to its end even after stop
+            key, deadline = new_key(self.prefix), time.monotonic() + 150
+            while time.monotonic() < deadline:  # a started write is driven to its end even after stop
                 try:
-                    answer = self.cashier.post("/api/sales/", body, key=key)
+                    answer = self._post(key)
                 except requests.RequestException:
                     time.sleep(0.3)
                     continue
@@ -172,7 +182,7 @@ class Tills(Workers):
                     self.statuses[answer.status_code] = self.statuses.get(answer.status_code, 0) + 1
                 if answer.status_code == 201:
                     with self._lock:
-                        self.completed[answer.json()["id"]] = answer.json()["document_number"]
+                        self.completed.update([self._acknowledged(answer.json())])
                     break
                 time.sleep(0.3)
 
@@ -181,6 +191,24 @@ class Tills(Workers):
         while len(self.completed) < count and time.monotonic() < deadline:
             time.sleep(0.1)
         assert len(self.completed) >= count, (len(self.completed), self.statuses)
+
+
+class Tills(KeyedWriters):
+    """Cashiers selling one unit at a time at one branch; a 201 acknowledges the sale's document number."""
+
+    prefix = "till"
+
+    def __init__(self, cashier, branch: int, product: int, *, tills: int = 4):
+        self.cashier = cashier
+        self.body = {"branch": branch, "lines": [{"product": product, "quantity": 1}],
+                     "payments": [{"method": "cash", "amount": "10.00"}]}
+        super().__init__(tills)
+
+    def _post(self, key: str) -> requests.Response:
+        return self.cashier.post("/api/sales/", self.body, key=key)
+
+    def _acknowledged(self, body: dict) -> tuple[int, str]:
+        return body["id"], body["document_number"]
 
 
 def test_killed_ventas_primary_mid_sales_leaves_document_numbers_contiguous(chaos_stack):
@@ -208,3 +236,59 @@ def test_killed_ventas_primary_mid_sales_leaves_document_numbers_contiguous(chao
     assert numbers == [f"{series}-{n:08d}" for n in range(1, len(numbers) + 1)]
     assert {s["id"]: s["document_number"] for s in sales if s["id"] in tills.completed} == tills.completed
     assert [s for s in sales if s["status"] == "pending"] == []
+
+
+class Docks(KeyedWriters):
+    """Warehouse clerks receiving one unit at a time against one order; a 201 acknowledges the receipt's reference."""
+
+    prefix = "dock"
+
+    def __init__(self, clerk, order: dict, product: int, *, docks: int = 4):
+        self.clerk, self.url, self.product = clerk, f"/api/purchasing/orders/{order['id']}/receive/", product
+        super().__init__(docks)
+
+    def _post(self, key: str) -> requests.Response:
+        body = {"delivery_note": f"GR-{key[-12:]}", "lines": [{"product": self.product, "quantity": 1}]}
+        return self.clerk.post(self.url, body, key=key)
+
+    def _acknowledged(self, body: dict) -> tuple[int, str]:
+        return body["receipt"]["id"], body["receipt"]["reference"]
+
+
+def test_killed_compras_primary_mid_receipts_loses_no_acknowledged_receipt(chaos_stack):
+    stack = chaos_stack
+    admin = api(stack, role="admin")
+    branch = create_branch(admin)["id"]
+    product = create_product(admin, "3.00", 0, branch)
+    purchaser = api(stack, role="purchaser", branches=[branch], user_id=81)
+    supplier = new_supplier(purchaser)
+    purchaser.ok("post", f"/api/purchasing/suppliers/{supplier['id']}/products/",
+                 {"product": product, "unit_cost": "1.50"}, expect=201)
+    order = purchaser.ok("post", "/api/purchasing/orders/", {"supplier": supplier["id"], "branch": branch,
+                                                             "lines": [{"product": product, "quantity": 5000}]},
+                         expect=201)
+    order = purchaser.ok("post", f"/api/purchasing/orders/{order['id']}/confirm/", {})
+    primary, replica = wait_healthy_pair(stack, "compras")
+    with Docks(api(stack, role="warehouse", branches=[branch], user_id=82), order, product) as docks:
+        docks.wait_completed(30)
+        kill_program(stack, db_program(stack, "compras", primary))
+        before = len(docks.completed)
+        docks.wait_completed(before + 30, timeout=150)
+    assert wait_healthy_pair(stack, "compras") == (replica, primary)
+    replicas_caught_up(stack, ("compras", "inventario"))
+    receipts, url = [], f"{stack.url()}/api/purchasing/orders/{order['id']}/receipts/?page_size=200"
+    while url:
+        page = requests.get(url, headers={"Authorization": f"Bearer {admin.bearer}"}, timeout=20).json()
+        receipts += page["results"]
+        url = page["next"]
+    completed = {r["id"]: r["reference"] for r in receipts if r["status"] == "completed"}
+    rows = [r for r in ledger(admin, branch, product) if r["reference"].startswith(f"{order['number']}/")]
+    report({"scenario": "kill -9 compras primary while receiving", "completed": len(completed),
+            "statuses": docks.statuses})
+    # every acknowledged receipt is kept, as its 201 said; none is left pending; each unit entered once
+    assert {i: completed.get(i) for i in docks.completed} == docks.completed
+    assert [r for r in receipts if r["status"] == "pending"] == []
+    final = admin.ok("get", f"/api/purchasing/orders/{order['id']}/")
+    assert final["lines"][0]["received"] == len(completed)
+    assert sorted(r["reference"] for r in rows) == sorted(completed.values())
+    assert stock_of(admin, branch, product) == len(completed)

@@ -188,7 +188,7 @@ def test_a_day_at_the_till_adds_up(shop):
     expected_cash = D("100.00") + D("26.92") + D("9.00") - D("4.50") + D("20.00") - D("35.00")
     assert expected_cash == D("116.42")
     live = manager.ok("get", f"/api/sales/cash-sessions/{sid}/")["expected"]
-    assert live == {"cash": "116.42", "card": "12.46", "transfer": "0.00"}
+    assert live == {"cash": "116.42", "card": "12.46", "transfer": "0.00", "points": "0.00"}
 
     # 5. the blind close: the cash counted by denominations (one sol and two cents short), the card slips
     denominations = [{"value": "100.00", "count": 1}, {"value": "10.00", "count": 1}, {"value": "5.00", "count": 1},
@@ -200,8 +200,9 @@ def test_a_day_at_the_till_adds_up(shop):
                          "denominations": denominations}, key=new_key("close"))
     assert closed["status"] == "closed"
     assert closed["expected"] == live
-    assert closed["counted"] == {"cash": "115.40", "card": "12.46", "transfer": "0.00"}
-    assert closed["difference"] == {"cash": "-1.02", "card": "0.00", "transfer": "0.00", "total": "-1.02"}
+    assert closed["counted"] == {"cash": "115.40", "card": "12.46", "transfer": "0.00", "points": "0.00"}
+    assert closed["difference"] == {"cash": "-1.02", "card": "0.00", "transfer": "0.00", "points": "0.00",
+                                    "total": "-1.02"}
     again = cashier.post(f"/api/sales/cash-sessions/{sid}/close/", {"counted": {"cash": "115.40"}},
                          key=new_key("close"))
     assert again.status_code == 409 and again.json()["code"] == "cash_session_closed"

@@ -81,8 +81,10 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
     expected_cash = D("100.00") + D("20.00") - D("8.01") - D("3.99")
     closed = cashier.ok("post", f"/api/sales/cash-sessions/{session['id']}/close/",
                         {"counted_cash": f"{expected_cash:.2f}"}, key=new_key("close"), expect=200)
-    assert closed["expected"] == {"cash": f"{expected_cash:.2f}", "card": "20.00", "transfer": "12.50"}
-    assert closed["difference"] == {"cash": "0.00", "card": "0.00", "transfer": "0.00", "total": "0.00"}
+    assert closed["expected"] == {"cash": f"{expected_cash:.2f}", "card": "20.00", "transfer": "12.50",
+                                  "points": "0.00"}
+    assert closed["difference"] == {"cash": "0.00", "card": "0.00", "transfer": "0.00", "points": "0.00",
+                                    "total": "0.00"}
 
     # stock and ledger
     assert (stock_of(admin, branch, rice), stock_of(admin, branch, oil), stock_of(admin, branch, salt)) == (7, 10, 16)
@@ -107,7 +109,8 @@ def test_cashier_day_session_sale_return_close_and_report(stack, shop):
     assert [{k: p[k] for k in ("product", "quantity", "total")} for p in report["top_products"]] == \
         expected["top_products"]
     assert (report["sales_count"], report["total"]) == (2, "44.49")
-    assert report["by_payment_method"] == {"cash": "11.99", "card": "20.00", "transfer": "12.50"}
+    assert report["by_payment_method"] == {"cash": "11.99", "card": "20.00", "transfer": "12.50",
+                                           "points": "0.00"}
     assert (report["returns_total"], report["net_total"]) == ("3.99", "40.50")
     by_cashier = admin.ok("get", "/api/sales/reports/range/", date_from=sale["business_date"],
                           date_to=sale["business_date"], group_by="cashier", branch=branch)["results"]

@@ -15,9 +15,9 @@ EXPECTED_CALLERS: dict[str, dict[str, frozenset[str]]] = {
                    "company": frozenset({"inventario", "ventas"}), HEALTH: frozenset({"gateway"})},
     "inventario": {"products": frozenset({"ventas", "compras"}), "stock-moves": frozenset({"ventas", "compras"}),
                    "stock": frozenset({"compras"}), HEALTH: frozenset({"gateway"})},
-    "ventas": {HEALTH: frozenset({"gateway"})},
+    "ventas": {"sales": frozenset({"clientes"}), HEALTH: frozenset({"gateway"})},
     "compras": {HEALTH: frozenset({"gateway"})},
-    "clientes": {"customers": frozenset({"ventas"}), HEALTH: frozenset({"gateway"})},
+    "clientes": {"customers": frozenset({"ventas"}), "loyalty": frozenset({"ventas"}), HEALTH: frozenset({"gateway"})},
     "gateway": {},
 }
 

@@ -210,7 +210,7 @@ def test_each_container_holds_only_the_internal_secret_it_sends(deploy_dir):
     stack = docker.DockerStack(deploy_dir=deploy_dir, settings=SETTINGS)
     internal = {name: value for name, value in stack.secrets.values.items() if name.startswith("internal_")}
     assert set(internal) == {"internal_auth", "internal_inventario", "internal_ventas", "internal_compras",
-                             "internal_gateway"}
+                             "internal_clientes", "internal_gateway"}
     for project, name, _ in code_containers():
         values = set(container_env(project, name, deploy_dir).values())
         slug = name.removesuffix("-app").split("-")[0]

@@ -63,7 +63,7 @@ def test_each_service_gets_its_own_pair_and_account(stack):
 
 def test_each_service_holds_its_own_internal_secret_and_the_digests_of_its_callers_only(stack):
     secrets = {c: stack.secrets.value(internal_callers.secret_name(c)) for c in internal_callers.callers()}
-    assert internal_callers.callers() == {"auth", "inventario", "ventas", "compras", "gateway"}
+    assert internal_callers.callers() == {"auth", "inventario", "ventas", "compras", "clientes", "gateway"}
     assert len(set(secrets.values())) == len(secrets)
     assert set(internal_callers.EXPECTED_CALLERS) == {*(s.slug for s in stack.services), "gateway"}
     for slug in stack.projects:

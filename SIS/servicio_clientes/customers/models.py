@@ -24,8 +24,9 @@ class Customer(models.Model):
     email = models.EmailField(max_length=254, blank=True, default="")
     phone = models.CharField(max_length=40, blank=True, default="", db_index=True)
     address = models.CharField(max_length=255, blank=True, default="")
-    # the balance of the points ledger (loyalty app), changed only with it and with F(); read-only in the API
-    points = models.BigIntegerField(default=0)
+    # the balance of the points ledger: written only by loyalty/ledger.py (row lock, F()); read-only in the API,
+    # and every other write of a customer names its fields (save(update_fields=...)) so it never writes a stale one
+    points = models.PositiveBigIntegerField(default=0)
     is_active = models.BooleanField(default=True, db_index=True)
     # set once by customer_anonymize: the row no longer names anybody and is not edited again
     anonymized_at = models.DateTimeField(null=True, blank=True)
@@ -37,4 +38,4 @@ class Customer(models.Model):
         constraints = [models.UniqueConstraint(fields=["doc_type", "doc_key"], name="customer_document_once")]
 
     def __str__(self) -> str:
-        return f"{self.doc_type}:{self.doc_number} {self.name}" if self.doc_number else self.name
+        return self.name

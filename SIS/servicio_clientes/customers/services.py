@@ -41,10 +41,11 @@ def customer_update(*, customer_id: int, **fields) -> Customer:
             customer = get_object_or_404(Customer.objects.select_for_update(), pk=customer_id)
             if customer.anonymized_at is not None:
                 raise DomainError("This customer was anonymized and is not edited again.", "customer_anonymized", 409)
-            for name, value in fields.items():
-                if name in EDITABLE:
-                    setattr(customer, name, value)
-            customer.save()
+            changed = [name for name in fields if name in EDITABLE]
+            for name in changed:
+                setattr(customer, name, fields[name])
+            # never `points`: the loyalty ledger changes it under its own lock
+            customer.save(update_fields=[*changed, "updated_at"])
             return customer
     except IntegrityError:
         raise _duplicate() from None
@@ -63,7 +64,8 @@ def customer_anonymize(*, customer_id: int) -> Customer:
         customer.name, customer.email, customer.phone, customer.address = ANONYMIZED_NAME, "", "", ""
         customer.is_active = False
         customer.anonymized_at = timezone.now()
-        customer.save()
+        customer.save(update_fields=["doc_type", "doc_number", "name", "email", "phone", "address", "is_active",
+                                     "anonymized_at", "updated_at"])
     _audit_forget(customer_id=customer.pk)
     return customer
 

@@ -23,4 +23,4 @@ def new_tag(prefix: str = "T") -> str:
 
 
 def customer_body(**extra) -> dict:
-    return {"doc_type": "dni", "doc_number": new_dni(), "name": "Rosa Mamani", **extra}
+    return {"doc_type": "dni", "doc_number": new_dni(), "name": f"Rosa Mamani {new_tag()}", **extra}

@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connections
+from django.db.models import F
 from rest_framework.test import APIClient
 
 from customers.models import Customer
@@ -224,3 +225,13 @@ def test_bad_fields_and_unknown_ids_are_4xx(client_for):
     assert admin.get(f"{URL}99999999999999999999/").status_code == 404
     assert admin.patch(f"{URL}999999999/", {"name": "x"}, format="json").status_code == 404
     assert admin.delete(f"{URL}1/").status_code == 405
+
+
+def test_edits_leave_the_points_balance_to_the_ledger(client_for):
+    admin = client_for("admin")
+    customer = create(admin)
+    # what loyalty's ledger does: the balance changed under its own lock
+    Customer.objects.using("default").filter(pk=customer["id"]).update(points=F("points") + 120)
+    assert admin.patch(f"{URL}{customer['id']}/", {"name": "Otra"}, format="json").json()["points"] == 120
+    assert admin.post(f"{URL}{customer['id']}/anonymize/", HTTP_IDEMPOTENCY_KEY=new_tag()).json()["points"] == 120
+    assert Customer.objects.using("default").get(pk=customer["id"]).points == 120

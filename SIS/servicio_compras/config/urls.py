@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/purchasing/suppliers/", include("suppliers.urls")),
     path("api/purchasing/orders/", include("orders.urls")),
     path("api/purchasing/reorder/", include("reorder.urls")),
+    path("api/purchasing/reports/", include("reports.urls")),
 ]

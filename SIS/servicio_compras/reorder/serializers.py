@@ -4,6 +4,8 @@ from rest_framework import serializers
 from sis_common.bounds import id_field
 from sis_common.query import QuerySerializer
 
+from orders.serializers import MAX_LINES, MAX_QUANTITY, OrderSerializer
+
 # a sum of many lines may pass what one money column holds, so totals are wider decimals than money_field
 TOTAL_DIGITS = 30
 
@@ -46,3 +48,24 @@ class ReorderSerializer(serializers.Serializer):
     branch = serializers.IntegerField()
     truncated = serializers.BooleanField(help_text="more products are below their minimum than one list holds")
     groups = ReorderGroupSerializer(many=True)
+
+
+class ReorderOrderLineSerializer(serializers.Serializer):
+    product = id_field()
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    supplier = id_field(help_text="the supplier to order it from: any active supplier that sells it")
+
+
+class ReorderOrdersInSerializer(serializers.Serializer):
+    branch = id_field()
+    lines = serializers.ListField(child=ReorderOrderLineSerializer(), min_length=1, max_length=MAX_LINES)
+
+    def validate_lines(self, lines):
+        pairs = [(line["supplier"], line["product"]) for line in lines]
+        if len(set(pairs)) != len(pairs):
+            raise serializers.ValidationError("Each product may appear once per supplier.", code="duplicate_product")
+        return lines
+
+
+class ReorderOrdersSerializer(serializers.Serializer):
+    orders = OrderSerializer(many=True, help_text="one draft order per supplier, in supplier id order")

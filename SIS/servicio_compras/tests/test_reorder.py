@@ -7,6 +7,7 @@ import pytest
 
 from reorder import selectors
 from sis_common.inventario_client import StockRow
+from orders.models import PurchaseOrder
 from suppliers.models import Supplier, SupplierProduct
 
 from .builders import new_code, new_ruc
@@ -101,3 +102,108 @@ def test_inventory_unreachable_is_a_503(client_for, known_branches, monkeypatch)
         answer = client_for(role, branches=[1]).get(f"{URL}?branch=1")
         assert answer.status_code == 503, (role, answer.content)
         assert (answer.json()["code"], answer.json()["service"]) == ("service_unavailable", "inventario")
+
+
+def _orders_of(lines_by_supplier):
+    return [sorted((line["product"], line["quantity"], line["unit_cost"]) for line in lines)
+            for lines in lines_by_supplier]
+
+
+def test_a_selection_becomes_one_draft_order_per_supplier(client_for, known_branches):
+    a, b = supplier("A"), supplier("B")
+    SupplierProduct.objects.create(supplier=a, product=11, unit_cost="2.50", pack_size=12)
+    SupplierProduct.objects.create(supplier=a, product=12, unit_cost="1.00")
+    SupplierProduct.objects.create(supplier=b, product=11, unit_cost="2.40")
+    purchaser = client_for("purchaser", branches=[1], user_id=52)
+    body = {"branch": 1, "lines": [{"product": 11, "quantity": 48, "supplier": b.pk},
+                                   {"product": 12, "quantity": 5, "supplier": a.pk},
+                                   {"product": 11, "quantity": 24, "supplier": a.pk}]}
+    created = purchaser.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="reorder-1")
+    assert created.status_code == 201, created.content
+    orders = created.json()["orders"]
+    assert [(o["supplier"], o["branch"], o["status"], o["created_by"]) for o in orders] == [
+        (a.pk, 1, "draft", 52), (b.pk, 1, "draft", 52)]
+    assert _orders_of(o["lines"] for o in orders) == [[(11, 24, "2.50"), (12, 5, "1.00")], [(11, 48, "2.40")]]
+    assert [o["total"] for o in orders] == ["65.00", "115.20"]
+    assert PurchaseOrder.objects.count() == 2
+    again = purchaser.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="reorder-1")
+    assert again.status_code == 201 and again.json() == created.json() and again["Idempotent-Replayed"] == "true"
+    assert PurchaseOrder.objects.count() == 2
+    other = purchaser.post(URL, {**body, "lines": body["lines"][:1]}, format="json", HTTP_IDEMPOTENCY_KEY="reorder-1")
+    assert other.status_code == 422 and PurchaseOrder.objects.count() == 2
+    fetched = purchaser.get(f"/api/purchasing/orders/{orders[0]['id']}/")
+    assert fetched.status_code == 200 and fetched.json() == orders[0]
+
+
+def test_one_refused_supplier_stores_no_order(client_for, known_branches):
+    a, b, retired = supplier("A"), supplier("B"), supplier("R", is_active=False)
+    SupplierProduct.objects.create(supplier=a, product=11, unit_cost="2.50")
+    SupplierProduct.objects.create(supplier=retired, product=12, unit_cost="2.50")
+    admin = client_for("admin")
+    cases = [
+        ([{"product": 11, "quantity": 1, "supplier": a.pk}, {"product": 12, "quantity": 1, "supplier": b.pk}],
+         "product_not_supplied"),
+        ([{"product": 11, "quantity": 1, "supplier": a.pk}, {"product": 12, "quantity": 1, "supplier": retired.pk}],
+         "inactive_supplier"),
+        ([{"product": 11, "quantity": 1, "supplier": a.pk}, {"product": 11, "quantity": 1, "supplier": 10**12}],
+         "unknown_supplier"),
+    ]
+    for i, (lines, code) in enumerate(cases):
+        refused = admin.post(URL, {"branch": 1, "lines": lines}, format="json", HTTP_IDEMPOTENCY_KEY=f"bad-{i}")
+        assert refused.status_code == 400 and refused.json()["code"] == code, refused.content
+        # the refusal is the key's answer, and still nothing is stored
+        assert admin.post(URL, {"branch": 1, "lines": lines}, format="json",
+                          HTTP_IDEMPOTENCY_KEY=f"bad-{i}").json()["code"] == code
+    assert not PurchaseOrder.objects.exists()
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"lines": [{"product": 1, "quantity": 1, "supplier": 1}]}, "branch"),
+    ({"branch": 1}, "lines"),
+    ({"branch": 1, "lines": []}, "lines"),
+    ({"branch": 1, "lines": [{"product": 1, "quantity": 0, "supplier": 1}]}, "lines"),
+    ({"branch": 1, "lines": [{"product": 1, "quantity": 10**9 + 1, "supplier": 1}]}, "lines"),
+    ({"branch": 1, "lines": [{"product": 1, "quantity": "3", "supplier": 1}]}, "lines"),
+    ({"branch": 1, "lines": [{"product": 1, "quantity": 3}]}, "lines"),
+    ({"branch": 1, "lines": [{"product": 1, "quantity": 3, "supplier": 1}] * 2}, "lines"),
+    ({"branch": 1, "lines": [{"product": 1, "quantity": 1, "supplier": 1}] * 501}, "lines"),
+])
+def test_bad_selections_are_400_and_store_nothing(client_for, known_branches, body, field):
+    answer = client_for("admin").post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert answer.status_code == 400 and field in answer.json(), answer.content
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_who_may_order_and_for_which_branch(client_for, known_branches):
+    a = supplier("A")
+    SupplierProduct.objects.create(supplier=a, product=11, unit_cost="2.50")
+    body = {"branch": 1, "lines": [{"product": 11, "quantity": 1, "supplier": a.pk}]}
+    for role, branches in (("auditor", []), ("cashier", [1]), ("warehouse", [1]), ("purchaser", [2]),
+                           ("manager", [2])):
+        refused = client_for(role, branches=branches).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=role)
+        assert refused.status_code == 403, (role, refused.content)
+    assert client_for("manager", branches=[1]).post(URL, body, format="json").json()["code"] == \
+        "idempotency_key_required"
+    assert not PurchaseOrder.objects.exists()
+    ordered = client_for("manager", branches=[1]).post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="m")
+    assert ordered.status_code == 201, ordered.content
+
+
+def test_a_dead_sucursales_is_a_503_not_the_keys_answer(client_for, known_branches, monkeypatch):
+    from django.core.cache import cache
+
+    from sis_common.sucursales_client import cache_key
+
+    a = supplier("A")
+    SupplierProduct.objects.create(supplier=a, product=11, unit_cost="2.50")
+    body = {"branch": 1, "lines": [{"product": 11, "quantity": 1, "supplier": a.pk}]}
+    admin = client_for("admin")
+    known = cache.get(cache_key(1))
+    cache.delete(cache_key(1))
+    monkeypatch.setenv("EWTTO_SUCURSALES_URL", "http://127.0.0.1:9")
+    dead = admin.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="once")
+    assert dead.status_code == 503 and dead.json()["service"] == "sucursales", dead.content
+    assert not PurchaseOrder.objects.exists()
+    cache.set(cache_key(1), known, 60)  # sucursales answers again
+    assert admin.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="once").status_code == 201
+    assert PurchaseOrder.objects.count() == 1

@@ -22,9 +22,11 @@ class CashSession(models.Model):
     expected_cash = models.DecimalField(**MONEY, null=True, blank=True)
     expected_card = models.DecimalField(**MONEY, null=True, blank=True)
     expected_transfer = models.DecimalField(**MONEY, null=True, blank=True)
+    expected_points = models.DecimalField(**MONEY, null=True, blank=True)
     counted_cash = models.DecimalField(**MONEY, null=True, blank=True)
     counted_card = models.DecimalField(**MONEY, null=True, blank=True)
     counted_transfer = models.DecimalField(**MONEY, null=True, blank=True)
+    counted_points = models.DecimalField(**MONEY, null=True, blank=True)
     # the cash count by denomination given at close, [{"value": "10.00", "count": 3}], or null
     denominations = models.JSONField(null=True, blank=True)
     note = models.CharField(max_length=255, blank=True, default="")

@@ -1,6 +1,8 @@
 """URL routes of servicio_ventas."""
 from django.urls import include, path
 
+from sales.internal import CustomerSalesInternalView
+
 from sis_common.urls import handler400, handler403, handler404, handler500, service_urlpatterns  # noqa: F401
 
 urlpatterns = [
@@ -8,4 +10,5 @@ urlpatterns = [
     path("api/sales/", include("cash.urls")),
     path("api/sales/", include("reports.urls")),
     path("api/sales/", include("sales.urls")),
+    path("internal/sales/", CustomerSalesInternalView.as_view()),
 ]

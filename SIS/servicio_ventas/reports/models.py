@@ -21,11 +21,13 @@ class DailyBranchTotals(models.Model):
     cash = models.DecimalField(**MONEY)
     card = models.DecimalField(**MONEY)
     transfer = models.DecimalField(**MONEY)
+    points = models.DecimalField(**MONEY)
     returns_count = models.PositiveIntegerField(default=0, db_default=0)
     returns_total = models.DecimalField(**MONEY)
     refund_cash = models.DecimalField(**MONEY)
     refund_card = models.DecimalField(**MONEY)
     refund_transfer = models.DecimalField(**MONEY)
+    refund_points = models.DecimalField(**MONEY)  # always 0: what points paid is not refunded (sales.refunds)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["branch_id", "date"], name="daily_branch_unique")]
@@ -64,6 +66,7 @@ class DailyCashierTotals(models.Model):
     cash = models.DecimalField(**MONEY)
     card = models.DecimalField(**MONEY)
     transfer = models.DecimalField(**MONEY)
+    points = models.DecimalField(**MONEY)
     returns_count = models.PositiveIntegerField(default=0, db_default=0)
     returns_total = models.DecimalField(**MONEY)
 

@@ -21,7 +21,7 @@ from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 from sis_common.idempotency.contract import fingerprint, in_progress, key_reused
 
-from . import customers, discounts, pricing, refunds, saga, selectors, services
+from . import customers, discounts, loyalty, pricing, refunds, saga, selectors, services
 from .models import DocumentType, SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ def _resume_sale(sale: Sale, request_hash: str) -> Submitted:
 def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines: list[LineRequest],
            payments: list[tuple[str, Decimal]], discount: pricing.Discount | None, approval: dict | None,
            acting_token: str, buyer: Buyer) -> services.SaleDraft:
+    points = loyalty.points_of(payments=payments, customer_id=buyer.customer_id)
     branch_code = _branch_code(branch_id)
     company = sucursales_client.company_get()
     include_tax = bool(company["prices_include_tax"])
@@ -160,7 +161,7 @@ def _draft(*, seller: Seller, key: str, request_hash: str, branch_id: int, lines
         cashier_username=seller.username[:150], cashier_name=(seller.full_name or seller.username)[:300],
         approved_by=approver.user_id if approver else None,
         approved_by_username=approver.username[:150] if approver else "", acting_token=acting_token,
-        customer_id=buyer.customer_id, document_type=buyer.document_type,
+        customer_id=buyer.customer_id, document_type=buyer.document_type, points_spent=points,
     )
 
 

@@ -19,6 +19,8 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash"
     CARD = "card"
     TRANSFER = "transfer"
+    # the customer's loyalty points, held in servicio_clientes while the sale is pending (sales.loyalty)
+    POINTS = "points"
 
 
 class DocumentType(models.TextChoices):
@@ -85,6 +87,11 @@ class Sale(SagaFields):
     document_series = models.CharField(max_length=10, null=True, blank=True)
     document_sequence = models.PositiveIntegerField(null=True, blank=True)
     document_number = models.CharField(max_length=24, null=True, blank=True)
+    # what the points payments spend (their amount / the point's value) and the key they are held by in
+    # servicio_clientes; `points_held` once clientes said so (sales.saga)
+    points_spent = models.PositiveBigIntegerField(default=0)
+    points_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    points_held = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-id"]
@@ -97,6 +104,8 @@ class Sale(SagaFields):
             models.Index(fields=["branch_id", "business_date", "status"], name="sale_branch_date_status"),
             models.Index(fields=["business_date", "status"], name="sale_date_status"),
             models.Index(fields=["status", "next_attempt_at"], name="sale_pending_due"),
+            # a customer's history (GET /internal/sales/?customer=), keyset-paged by id
+            models.Index(fields=["customer_id", "status", "id"], name="sale_customer_status"),
         ]
 
     def __str__(self) -> str:
@@ -191,3 +200,34 @@ class DocumentCounter(models.Model):
 
     series = models.CharField(max_length=10, primary_key=True)
     last_sequence = models.PositiveIntegerField(default=0)
+
+
+class LoyaltyCall(models.Model):
+    """A call owed to servicio_clientes' loyalty (earn, reverse, confirm, release), written with what caused it.
+
+    Stored in the completion's (or rejection's) transaction, then sent after the commit and
+    by the reconciler until clientes answers, always with the same key: an outbox, so
+    points are never lost when clientes is down and never counted twice.
+    """
+
+    class Kind(models.TextChoices):
+        EARN = "earn"
+        REVERSE = "reverse"
+        CONFIRM = "confirm"
+        RELEASE = "release"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=80, unique=True)  # the Idempotency-Key clientes sees
+    path = models.CharField(max_length=200)
+    body = models.JSONField()
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="loyalty_calls")
+    done = models.BooleanField(default=False)
+    answer = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["done", "next_attempt_at"], name="loyalty_call_due")]

@@ -214,7 +214,7 @@ def settle(total: Decimal, payments: Iterable[tuple[str, Decimal]]) -> Settlemen
     non_cash = sum((by_method[m] for m in NON_CASH), ZERO)
     if non_cash > total:
         raise PaymentError("non_cash_overpayment",
-                           f"Card and transfer payments ({non_cash}) may not exceed the total ({total}).")
+                           f"Card, transfer and points payments ({non_cash}) may not exceed the total ({total}).")
     change = paid - total
     # change only ever comes out of cash: non-cash <= total means change <= cash
     return Settlement(paid, change, {**by_method, PaymentMethod.CASH: by_method[PaymentMethod.CASH] - change})

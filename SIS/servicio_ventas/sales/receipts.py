@@ -1,8 +1,9 @@
 """A completed sale as its printed receipt: the company and branch as they are now, the sale as it was sold.
 
-Company (name, legal name, tax ID) and branch (address, header, footer) are
-read when the receipt is asked for (sis_common.sucursales_client, cached), so a
-reprint shows today's details; the lines, amounts and cashier are the sale's own.
+Company (name, legal name, tax ID), branch (address, header, footer) and the
+customer (name, document, address; servicio_clientes) are read when the receipt
+is asked for (cached briefly), so a reprint shows today's details and an
+anonymized customer stays anonymous; the lines, amounts and cashier are the sale's own.
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from sis_common.bounds import money_text
 from sis_common.clients import ServiceUnavailable
 from sis_common.errors import DomainError
 
+from . import clientes
 from .models import SagaStatus, Sale
 from .presentation import tax_breakdown
 
 BRANCH_FIELDS = ("code", "name", "address", "receipt_header", "receipt_footer")
+CUSTOMER_FIELDS = ("doc_type", "doc_number", "name", "address")
 _moment = DateTimeField().to_representation
 
 
@@ -31,6 +34,7 @@ def receipt_public(sale: Sale) -> dict:
         "company": {"name": company.get("name", ""), "legal_name": company.get("legal_name", ""),
                     "tax_id": company.get("tax_id", "")},
         "branch": _branch(sale),
+        "customer": _customer(sale),
         "cashier": {"username": sale.cashier_username, "full_name": sale.cashier_name or sale.cashier_username},
         "number": sale.number, "document_type": sale.document_type,
         "document_number": sale.document_number, "created_at": _moment(sale.completed_at or sale.created_at),
@@ -52,3 +56,14 @@ def _branch(sale: Sale) -> dict:
     except (ServiceUnavailable, DomainError):
         branch = {"code": sale.branch_code}
     return {field: str(branch.get(field) or "") for field in BRANCH_FIELDS} | {"code": sale.branch_code}
+
+
+def _customer(sale: Sale) -> dict | None:
+    """The buyer as clientes has it now (an anonymized one prints as such); unreachable: only the id the sale kept."""
+    if sale.customer_id is None:
+        return None
+    try:
+        customer = clientes.customer_fetch(sale.customer_id) or {}
+    except ServiceUnavailable:
+        customer = {}
+    return {"id": sale.customer_id} | {field: str(customer.get(field) or "") for field in CUSTOMER_FIELDS}

@@ -1,4 +1,4 @@
-"""One pass of the reconciler: retry, with their own keys, the sales and returns left pending."""
+"""One pass of the reconciler: retry, with their own keys, the sales and returns left pending and the loyalty calls owed."""
 from __future__ import annotations
 
 import logging
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.signals import request_started
 
-from . import saga, selectors
+from . import loyalty, saga, selectors
 from .models import SagaStatus, Sale, SaleReturn
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,7 @@ class PassResult:
     settled: dict[str, int] = field(default_factory=lambda: {"completed": 0, "rejected": 0})
     still_pending: int = 0
     busy: int = 0
+    loyalty_sent: int = 0  # calls owed to clientes that it took in this pass (sales.loyalty)
 
     @property
     def worked(self) -> int:
@@ -33,6 +34,9 @@ def reconcile_pass(*, batch: int = 50) -> PassResult:
         _tally(result, lambda: saga.sale_drive(sale_id=sale_id))
     for return_id in selectors.pending_due(model=SaleReturn, limit=batch):
         _tally(result, lambda: saga.return_drive(return_id=return_id))
+    for call_id in loyalty.calls_due(limit=batch):
+        if loyalty.call_deliver(call_id=call_id):
+            result.loyalty_sent += 1
     return result
 
 

@@ -1,6 +1,7 @@
 """Who may refund a sale, and how: back the way it was paid, never more than was paid that way.
 
-- The method must be one the sale was paid with; each method refunds at most what
+- The method must be one the sale was paid with, other than points (what points paid
+  is not refunded: 400 points_not_refundable); each method refunds at most what
   it brought in: card and transfer their amounts, cash what was tendered minus the
   change given back (change only ever comes out of cash), less earlier refunds by
   that method (rejected returns do not count). Without a method: cash when the
@@ -49,9 +50,13 @@ def refunded_by_method(sale: Sale) -> dict[str, Decimal]:
 
 def refund_method_check(*, sale: Sale, method: str | None, amount: Decimal) -> str:
     """The method this refund goes back by; 400 when the sale was not paid that way or not that much."""
-    paid = paid_by_method(sale)
+    # what points paid is not refunded (docs/customers.md): the points were the customer's, spent for good
+    paid = {m: amount for m, amount in paid_by_method(sale).items() if m != PaymentMethod.POINTS}
     if method is None:
         method = PaymentMethod.CASH if PaymentMethod.CASH in paid else next(iter(paid), PaymentMethod.CASH)
+    if method == PaymentMethod.POINTS:
+        raise DomainError("What points paid is not refunded; refund by the sale's other methods.",
+                          "points_not_refundable", 400, methods=sorted(paid))
     if method not in paid:
         raise DomainError(f"Sale {sale.pk} was not paid by {method}; refunds go back the way it was paid.",
                           "refund_method_not_paid", 400, methods=sorted(paid))

@@ -19,7 +19,7 @@ from sis_common import inventario_client as inventory
 from sis_common.audit.services import audit_event_join_change
 from sis_common.inventario_client import MoveLine, MoveOutcome, MoveResult
 
-from . import selectors, services
+from . import clientes, selectors, services
 from .models import SagaStatus, Sale, SaleReturn
 from .presentation import sale_public
 
@@ -86,6 +86,15 @@ def _sale_drive_once(sale_id: int, created: services.CreatedSale | None = None) 
     sale = _locked(Sale, sale_id) if created is None else _created_locked(created)
     if sale.status != SagaStatus.PENDING:
         return sale
+    if sale.points_spent and not sale.points_held:
+        held = clientes.points_hold(key=sale.points_key, customer_id=sale.customer_id, points=sale.points_spent,
+                                    reference=f"sale:{sale.pk}")
+        if held.outcome is clientes.HoldOutcome.REFUSED:
+            return services.sale_reject(sale=sale, rejection=_points_refusal(held))
+        if held.outcome is clientes.HoldOutcome.UNKNOWN:
+            log.warning("sale %s stays pending: points %s", sale.pk, held.reason)
+            return services.saga_postpone(saga=sale, reason=f"points: {held.reason}")
+        sale = services.sale_points_held(sale=sale)
     lines = list(sale.lines.all()) if created is None else created.lines
     result = inventory.stock_move(key=sale.saga_key, kind="sale", branch=sale.branch_id,
                                   reference=f"sale:{sale.pk}", user=sale.user_id, acting_token=sale.acting_token,
@@ -151,3 +160,10 @@ def _return_drive_once(return_id: int) -> SaleReturn:
 def _refusal(result: MoveResult) -> dict:
     return {"detail": "Inventory refused the stock move.", "code": "stock_move_refused",
             "inventory": result.data}
+
+
+def _points_refusal(held: clientes.HoldResult) -> dict:
+    if held.data.get("code") == "insufficient_points":
+        return {"detail": "The customer does not hold enough points.", "code": "insufficient_points",
+                "available": held.data.get("available"), "requested": held.data.get("requested")}
+    return {"detail": "The customer's points could not be held.", "code": "points_refused", "clientes": held.data}

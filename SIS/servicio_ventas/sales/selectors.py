@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from sis_common.filtersets import filtered
@@ -74,3 +75,23 @@ def pending_due(*, model, limit: int) -> list[int]:
     return list(model.objects.using("default")
                 .filter(status=SagaStatus.PENDING, next_attempt_at__lte=timezone.now())
                 .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+
+
+CUSTOMER_SALE_FIELDS = ("id", "number", "document_type", "document_number", "branch_id", "total", "business_date",
+                        "completed_at")
+
+
+def customer_sales(*, customer_id: int) -> QuerySet:
+    """A customer's completed sales at every branch, as plain rows (keyset-paged by the caller)."""
+    return (Sale.objects.filter(customer_id=customer_id, status=SagaStatus.COMPLETED)
+            .values(*CUSTOMER_SALE_FIELDS))
+
+
+def customer_totals(*, customer_id: int) -> dict:
+    """How many completed sales a customer has, their total, and what completed returns refunded of them."""
+    sales = Sale.objects.filter(customer_id=customer_id, status=SagaStatus.COMPLETED).aggregate(
+        count=Count("id"), total=Sum("total"))
+    returned = SaleReturn.objects.filter(sale__customer_id=customer_id, sale__status=SagaStatus.COMPLETED,
+                                         status=SagaStatus.COMPLETED).aggregate(total=Sum("refund_amount"))
+    return {"count": sales["count"], "total": sales["total"] or Decimal("0"),
+            "returns_total": returned["total"] or Decimal("0")}

@@ -253,6 +253,16 @@ class ReceiptBranchSerializer(serializers.Serializer):
     receipt_footer = serializers.CharField(allow_blank=True)
 
 
+class ReceiptCustomerSerializer(serializers.Serializer):
+    """The buyer as servicio_clientes has it when the receipt is asked for; empty fields when it cannot say."""
+
+    id = serializers.IntegerField()
+    doc_type = serializers.CharField(allow_blank=True)
+    doc_number = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+
+
 class ReceiptCashierSerializer(serializers.Serializer):
     username = serializers.CharField(allow_blank=True)
     full_name = serializers.CharField(allow_blank=True)
@@ -271,6 +281,7 @@ class ReceiptSerializer(serializers.Serializer):
 
     company = ReceiptCompanySerializer()
     branch = ReceiptBranchSerializer()
+    customer = ReceiptCustomerSerializer(allow_null=True)
     cashier = ReceiptCashierSerializer()
     number = serializers.CharField()
     document_type = serializers.ChoiceField(choices=DocumentType.choices)

@@ -18,7 +18,7 @@ from reports.services import LineAmount
 from sis_common.db.rows import row_insert
 from sis_common.errors import DomainError
 
-from . import numbering, pricing, refunds
+from . import loyalty, numbering, pricing, refunds
 from .models import DocumentType, Payment, ReturnLine, SagaStatus, Sale, SaleLine, SaleReturn
 
 
@@ -75,6 +75,7 @@ class SaleDraft:
     acting_token: str = ""
     customer_id: int | None = None
     document_type: str = DocumentType.RECEIPT
+    points_spent: int = 0  # what the points payments spend (sales.loyalty.points_of)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ def sale_create(*, draft: SaleDraft) -> CreatedSale:
         cashier_username=draft.cashier_username, cashier_name=draft.cashier_name, approved_by=draft.approved_by,
         approved_by_username=draft.approved_by_username, customer_id=draft.customer_id,
         document_type=draft.document_type, business_date=business_date(now), next_attempt_at=_first_attempt_at(now),
-        acting_token=draft.acting_token,
+        acting_token=draft.acting_token, points_spent=draft.points_spent,
+        points_key=loyalty.new_points_key() if draft.points_spent else None,
     )
     row_insert(sale)
     lines = [
@@ -167,6 +169,7 @@ def sale_complete(*, sale: Sale, stock_move_id: int | None, lines: list[SaleLine
         tax=sale.tax, total=sale.total, applied=settlement.applied,
         lines=[LineAmount(x.product_id, x.name, x.quantity, x.total) for x in lines], discount=sale.discount_total,
     )
+    loyalty.calls_on_completion(sale=sale, payments=payments)
     return sale
 
 
@@ -190,6 +193,15 @@ def sale_reject(*, sale: Sale, rejection: dict) -> Sale:
     sale.next_attempt_at = None
     sale.acting_token = ""
     sale.save(update_fields=["status", "rejection", "next_attempt_at", "acting_token"])
+    loyalty.calls_on_rejection(sale=sale)
+    return sale
+
+
+@transaction.atomic
+def sale_points_held(*, sale: Sale) -> Sale:
+    """clientes holds the sale's points: the saga goes on to the stock (and a refusal now releases them)."""
+    sale.points_held = True
+    sale.save(update_fields=["points_held"])
     return sale
 
 
@@ -295,6 +307,8 @@ def return_complete(*, sale_return: SaleReturn, stock_move_id: int | None) -> Sa
     sale_return.acting_token = ""
     sale_return.save(update_fields=["status", "stock_move_id", "completed_at", "next_attempt_at", "last_error",
                                     "acting_token", "document_series", "document_sequence", "document_number"])
+    loyalty.calls_on_return(sale_return=sale_return, customer_id=Sale.objects.filter(pk=sale_return.sale_id)
+                            .values_list("customer_id", flat=True).first())
     names = dict(SaleLine.objects.filter(sale_id=sale_return.sale_id).values_list("product_id", "name"))
     report_services.daily_totals_add_return(
         branch_id=sale_return.branch_id, day=sale_return.business_date, user_id=sale_return.user_id,

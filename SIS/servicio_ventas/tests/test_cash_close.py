@@ -28,11 +28,11 @@ def test_the_cashiers_api_never_shows_expected_before_the_close(client_for):
     assert [(s["expected"], s["difference"]) for s in seen] == [(None, None)] * 4
     for role in ("manager", "admin", "auditor"):
         shown = client_for(role, [1]).get(f"/api/sales/cash-sessions/{session_id}/").json()
-        assert shown["expected"] == {"cash": "111.80", "card": "0.00", "transfer": "0.00"}, role
+        assert shown["expected"] == {"cash": "111.80", "card": "0.00", "transfer": "0.00", "points": "0.00"}, role
     closed = close(cashier, session_id, {"counted": {"cash": "110.00"}})
     assert closed.status_code == 200, closed.content
     assert closed.json()["expected"]["cash"] == "111.80"
-    assert closed.json()["difference"] == {"cash": "-1.80", "card": "0.00", "transfer": "0.00", "total": "-1.80"}
+    assert closed.json()["difference"] == {"cash": "-1.80", "card": "0.00", "transfer": "0.00", "points": "0.00", "total": "-1.80"}
     assert cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()["expected"]["cash"] == "111.80"
 
 
@@ -42,7 +42,7 @@ def test_cash_counted_by_denominations_is_their_sum(client_for):
     closed = close(cashier, session_id, {"counted": {"card": "0.00"}, "denominations": NOTES, "note": "end of day"})
     assert closed.status_code == 200, closed.content
     body = closed.json()
-    assert body["counted"] == {"cash": "141.50", "card": "0.00", "transfer": "0.00"}
+    assert body["counted"] == {"cash": "141.50", "card": "0.00", "transfer": "0.00", "points": "0.00"}
     assert body["difference"]["cash"] == "0.50"
     assert body["denominations"] == NOTES and body["note"] == "end of day"
     assert cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()["denominations"] == NOTES

@@ -39,7 +39,7 @@ def test_the_z_report_adds_up(client_for):
     live = report(manager, session_id).json()
     assert live["status"] == "open" and live["counted"] is None and live["difference"] is None
     # 50 + (40 − 8.20) − 11.80 + 25 − 12.30 − 7.70
-    assert live["expected"] == {"cash": "75.00", "card": "21.30", "transfer": "5.90"}
+    assert live["expected"] == {"cash": "75.00", "card": "21.30", "transfer": "5.90", "points": "0.00"}
 
     # the pending sale must settle before the close: rejected here, as inventory would refuse it
     from sales import services
@@ -60,18 +60,20 @@ def test_the_z_report_adds_up(client_for):
                           "change": "8.20",
                           "by_method": {"cash": {"count": 2, "amount": "31.80"},
                                         "card": {"count": 2, "amount": "39.00"},
-                                        "transfer": {"count": 1, "amount": "5.90"}}}
+                                        "transfer": {"count": 1, "amount": "5.90"},
+                                        "points": {"count": 0, "amount": "0.00"}}}
     assert z["returns"] == {"count": 2, "total": "29.50",
                             "by_method": {"cash": {"count": 1, "amount": "11.80"},
                                           "card": {"count": 1, "amount": "17.70"},
-                                          "transfer": {"count": 0, "amount": "0.00"}}}
+                                          "transfer": {"count": 0, "amount": "0.00"},
+                                          "points": {"count": 0, "amount": "0.00"}}}
     assert (z["movements"]["in"], z["movements"]["out"]) == ({"count": 1, "total": "25.00"},
                                                              {"count": 2, "total": "20.00"})
     assert [(m["kind"], m["amount"], m["reason"]) for m in z["movements"]["lines"]] == [
         ("in", "25.00", "change fund"), ("out", "12.30", "delivery"), ("out", "7.70", "cleaning")]
     assert z["expected"] == live["expected"]
-    assert z["counted"] == {"cash": "74.00", "card": "21.30", "transfer": "5.90"}
-    assert z["difference"] == {"cash": "-1.00", "card": "0.00", "transfer": "0.00", "total": "-1.00"}
+    assert z["counted"] == {"cash": "74.00", "card": "21.30", "transfer": "5.90", "points": "0.00"}
+    assert z["difference"] == {"cash": "-1.00", "card": "0.00", "transfer": "0.00", "points": "0.00", "total": "-1.00"}
 
     # the identities the report promises, from its own figures
     money = {m: {k: D(v["amount"]) for k, v in part["by_method"].items()} for m, part in
@@ -82,7 +84,7 @@ def test_the_z_report_adds_up(client_for):
                                         + D(z["movements"]["in"]["total"]) - D(z["movements"]["out"]["total"]))
     for method in ("card", "transfer"):
         assert D(z["expected"][method]) == money["sales"][method] - money["returns"][method]
-    assert all(D(z["difference"][m]) == D(z["counted"][m]) - D(z["expected"][m]) for m in ("cash", "card", "transfer"))
+    assert all(D(z["difference"][m]) == D(z["counted"][m]) - D(z["expected"][m]) for m in ("cash", "card", "transfer", "points"))
 
 
 def test_who_may_read_a_z_report(client_for):

@@ -36,7 +36,7 @@ def test_one_open_session_per_cashier(client_for):
     assert first.json()["status"] == "open"
     assert first.json()["expected"] is None  # the cashier's close is blind
     shown = client_for("manager", [1]).get(f"/api/sales/cash-sessions/{first.json()['id']}/").json()
-    assert shown["expected"] == {"cash": "100.00", "card": "0.00", "transfer": "0.00"}
+    assert shown["expected"] == {"cash": "100.00", "card": "0.00", "transfer": "0.00", "points": "0.00"}
     again = open_session(cashier, branch=2)
     assert again.status_code == 409
     assert again.json() | {} == {**again.json(), "code": "cash_session_open", "session": first.json()["id"]}
@@ -78,15 +78,15 @@ def test_close_shows_expected_counted_and_difference(client_for):
     _return(second, 21, [(2, 1)], "cash")  # refunds 11.80 in cash (of the 20.00 it brought)
     assert cashier.get(f"/api/sales/cash-sessions/{session_id}/").json()["expected"] is None  # blind
     live = client_for("auditor").get(f"/api/sales/cash-sessions/{session_id}/").json()
-    assert live["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}  # 50+11.80+20-11.80
+    assert live["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90", "points": "0.00"}  # 50+11.80+20-11.80
     closed = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "69.50"},
                           **keyed())
     assert closed.status_code == 200, closed.content
     body = closed.json()
     assert body["status"] == "closed"
-    assert body["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90"}
-    assert body["counted"] == {"cash": "69.50", "card": "3.60", "transfer": "5.90"}
-    assert body["difference"] == {"cash": "-0.50", "card": "0.00", "transfer": "0.00", "total": "-0.50"}
+    assert body["expected"] == {"cash": "70.00", "card": "3.60", "transfer": "5.90", "points": "0.00"}
+    assert body["counted"] == {"cash": "69.50", "card": "3.60", "transfer": "5.90", "points": "0.00"}
+    assert body["difference"] == {"cash": "-0.50", "card": "0.00", "transfer": "0.00", "points": "0.00", "total": "-0.50"}
     again = cashier.post(f"/api/sales/cash-sessions/{session_id}/close/", {"counted_cash": "1.00"}, **keyed())
     assert again.status_code == 409 and again.json()["code"] == "cash_session_closed"
     assert open_session(cashier).status_code == 201  # closed: a new one may open

@@ -130,13 +130,13 @@ def test_discounts_above_their_base_are_refused(lines, discount, code):
 
 
 @pytest.mark.parametrize(("total", "payments", "change", "applied"), [
-    ("90.74", [("cash", "100.00")], "9.26", {"cash": "90.74", "card": "0", "transfer": "0"}),
-    ("90.74", [("cash", "40.74"), ("card", "50.00")], "0.00", {"cash": "40.74", "card": "50.00", "transfer": "0"}),
-    ("90.74", [("cash", "50.00"), ("card", "50.00")], "9.26", {"cash": "40.74", "card": "50.00", "transfer": "0"}),
+    ("90.74", [("cash", "100.00")], "9.26", {"cash": "90.74", "card": "0", "transfer": "0", "points": "0"}),
+    ("90.74", [("cash", "40.74"), ("card", "50.00")], "0.00", {"cash": "40.74", "card": "50.00", "transfer": "0", "points": "0"}),
+    ("90.74", [("cash", "50.00"), ("card", "50.00")], "9.26", {"cash": "40.74", "card": "50.00", "transfer": "0", "points": "0"}),
     ("90.74", [("card", "40.74"), ("transfer", "50.00")], "0.00",
-     {"cash": "0", "card": "40.74", "transfer": "50.00"}),
-    ("10.00", [("cash", "5.00"), ("cash", "6.00")], "1.00", {"cash": "10.00", "card": "0", "transfer": "0"}),
-    ("0.01", [("transfer", "0.01")], "0.00", {"cash": "0", "card": "0", "transfer": "0.01"}),
+     {"cash": "0", "card": "40.74", "transfer": "50.00", "points": "0"}),
+    ("10.00", [("cash", "5.00"), ("cash", "6.00")], "1.00", {"cash": "10.00", "card": "0", "transfer": "0", "points": "0"}),
+    ("0.01", [("transfer", "0.01")], "0.00", {"cash": "0", "card": "0", "transfer": "0.01", "points": "0"}),
 ])
 def test_settle(total, payments, change, applied):
     settled = pricing.settle(D(total), [(m, D(a)) for m, a in payments])

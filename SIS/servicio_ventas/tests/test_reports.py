@@ -33,7 +33,7 @@ def expected_from_sales(branch_id: int, day) -> dict:
         "sales_count": sales.count(),
         "total": f"{sum((s.total for s in sales), D('0.00')):.2f}",
         "discount_total": f"{sum((s.discount_total for s in sales), D('0.00')):.2f}",
-        "by_payment_method": {m: f"{by_method[m]:.2f}" for m in ("cash", "card", "transfer")},
+        "by_payment_method": {m: f"{by_method[m]:.2f}" for m in ("cash", "card", "transfer", "points")},
         "top_products": [{"product": p, "quantity": q, "total": f"{t:.2f}"} for p, (q, t) in top],
     }
 
@@ -71,7 +71,7 @@ def test_returns_show_beside_sales_and_net(client_for):
                                  stock_move_id=1)
     report = client_for("admin").get(f"/api/sales/reports/daily/?branch=3&date={sale.business_date}").json()
     assert (report["total"], report["returns_total"], report["net_total"]) == ("23.60", "11.80", "11.80")
-    assert report["refunds_by_payment_method"] == {"cash": "0.00", "card": "11.80", "transfer": "0.00"}
+    assert report["refunds_by_payment_method"] == {"cash": "0.00", "card": "11.80", "transfer": "0.00", "points": "0.00"}
     assert report["top_products"][0]["quantity"] == 2  # sold, before returns
 
 
@@ -105,8 +105,8 @@ def test_who_may_see_reports(client_for):
     assert empty == {
         "branch": 2, "date": "2001-01-01", "sales_count": 0, "subtotal": "0.00", "tax": "0.00", "total": "0.00",
         "discount_total": "0.00",
-        "by_payment_method": {"cash": "0.00", "card": "0.00", "transfer": "0.00"}, "returns_count": 0,
-        "returns_total": "0.00", "refunds_by_payment_method": {"cash": "0.00", "card": "0.00", "transfer": "0.00"},
+        "by_payment_method": {"cash": "0.00", "card": "0.00", "transfer": "0.00", "points": "0.00"}, "returns_count": 0,
+        "returns_total": "0.00", "refunds_by_payment_method": {"cash": "0.00", "card": "0.00", "transfer": "0.00", "points": "0.00"},
         "net_total": "0.00", "top_products": [],
     }
     assert client_for("admin").get("/api/sales/reports/daily/?date=2001-13-01").status_code == 400

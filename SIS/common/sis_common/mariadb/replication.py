@@ -176,6 +176,23 @@ def wait_caught_up(pair: PairSpec, primary: Node, replica: Node, *, timeout: flo
     return probe(replica, pair.admin)
 
 
+def wait_threads_running(pair: PairSpec, replica: Node, *, timeout: float = 30) -> NodeState:
+    """Wait until both replication threads run, or one stops on an error; the last state seen.
+
+    A replica that already holds the primary's position is caught up at once, while its IO
+    thread may still be connecting after START SLAVE (slower on a loaded machine).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        state = probe(replica, pair.admin)
+        # a connecting IO thread retries its errors by itself; a stopped thread will not
+        stopped = state.io_state == "No" or (state.last_sql_errno and not state.sql_running)
+        settled = (state.io_running and state.sql_running) or stopped
+        if settled or time.monotonic() >= deadline:
+            return state
+        time.sleep(0.1)
+
+
 def wait_semi_sync_client(pair: PairSpec, primary: Node, *, timeout: float = 5) -> bool:
     """Wait for the replica to register for semi-sync, so the next commit is not held for the timeout."""
     deadline = time.monotonic() + timeout
@@ -263,9 +280,11 @@ def setup_pair(pair: PairSpec, *, timeout: float = 30, preferred: Node | None = 
         with session(replica, pair.admin) as cur:
             point_replica(cur, pair, primary)
     wait_semi_sync_client(pair, primary)
-    state = wait_caught_up(pair, primary, replica, timeout=timeout)
+    wait_caught_up(pair, primary, replica, timeout=timeout)
+    state = wait_threads_running(pair, replica, timeout=timeout)
     if not (state.io_running and state.sql_running):
-        raise RuntimeError(f"{pair.service}: replication not running on {replica}: {state.last_error}")
+        raise RuntimeError(f"{pair.service}: replication not running on {replica} "
+                           f"(IO thread {state.io_state or 'off'}): {state.last_error}")
     log.info("pair ready %s primary=%s replica=%s", pair.service, primary, replica)
     return {"service": pair.service, "primary": str(primary), "replica": str(replica),
             "lag_seconds": state.lag_seconds}

@@ -8,7 +8,7 @@ env = conf.env
 
 globals().update(conf.service_settings(
     service="compras", api="purchasing", title="E-WTTO purchasing", base_dir=Path(__file__).resolve().parents[2],
-    apps=["sis_common.idempotency", "suppliers", "orders", "reorder", "seed"]))
+    apps=["sis_common.idempotency", "suppliers", "orders", "reorder", "reports", "seed"]))
 
 # receipts (orders app): how much more than ordered a line may receive in all, in percent of its quantity
 # (0: never more than ordered; 10: up to 110 %)

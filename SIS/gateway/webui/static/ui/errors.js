@@ -18,10 +18,16 @@ export function message(error) {
 
 // The lines of an insufficient_stock answer, named with the products we know.
 function stockLines(error, names = {}) {
-  // some refusals list their reasons as sentences (purchasing's lines), others as stock figures per product
-  return (error.body.lines || []).map((line) => (typeof line === "string" ? line : t("error.stock_line", {
-    product: names[line.product] || `#${line.product}`, requested: line.requested, available: line.available,
-  })));
+  // some refusals list their reasons as sentences, an over-receipt what each line still allows, a sale its stock
+  return (error.body.lines || []).map((line) => {
+    if (typeof line === "string") return line;
+    const product = names[line.product] || `#${line.product}`;
+    if (line.allowed !== undefined) {
+      return t("error.over_line", { product, ordered: line.ordered, received: line.received, requested: line.requested,
+        allowed: line.allowed });
+    }
+    return t("error.stock_line", { product, requested: line.requested, available: line.available });
+  });
 }
 
 // Shows an error in a view's alert box and in the form's fields; returns the message.

@@ -47,14 +47,15 @@ export function seesAllBranches(me) {
 
 // What each role may open; the services enforce it, the UI only hides what would be refused.
 const SCREENS = {
-  admin: ["dashboard", "pos", "sales", "reports", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers",
-    "products", "imports", "suppliers", "branches", "users", "company"],
-  manager: ["dashboard", "pos", "sales", "reports", "cash", "stock", "ledger", "movements", "documents", "counts", "transfers",
-    "products", "imports", "suppliers"],
-  cashier: ["dashboard", "pos", "sales", "cash", "stock"],
-  warehouse: ["stock", "ledger", "movements", "documents", "counts", "transfers", "products", "imports"],
-  auditor: ["dashboard", "sales", "reports", "stock", "ledger", "counts", "transfers", "products", "suppliers"],
-  purchaser: ["suppliers", "stock", "products"],
+  admin: ["dashboard", "pos", "sales", "customers", "reports", "cash", "stock", "ledger", "movements", "documents", "counts",
+    "transfers", "products", "imports", "reorder", "orders", "suppliers", "purchase_reports", "branches", "users", "company"],
+  manager: ["dashboard", "pos", "sales", "customers", "reports", "cash", "stock", "ledger", "movements", "documents", "counts",
+    "transfers", "products", "imports", "reorder", "orders", "suppliers", "purchase_reports"],
+  cashier: ["dashboard", "pos", "sales", "customers", "cash", "stock"],
+  warehouse: ["stock", "ledger", "movements", "documents", "counts", "transfers", "orders", "products", "imports"],
+  auditor: ["dashboard", "sales", "customers", "reports", "stock", "ledger", "counts", "transfers", "products", "reorder",
+    "orders", "suppliers", "purchase_reports"],
+  purchaser: ["reorder", "orders", "suppliers", "purchase_reports", "stock", "products"],
 };
 
 // Screens reached from another screen or the top bar, not from the navigation.

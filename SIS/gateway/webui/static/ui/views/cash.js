@@ -9,6 +9,8 @@ import { withApproval } from "./approval.js";
 import { alertBox, page, pager, statusBadge } from "./common.js";
 
 const METHODS = ["cash", "card", "transfer"];
+// the methods a summary lists: loyalty points too once the service reports them (they are never counted)
+const listed = (...groups) => (groups.some((g) => g && g.points !== undefined) ? [...METHODS, "points"] : METHODS);
 // Peruvian soles: notes of 200 to 10, coins of 5 to 0.10 (cents per unit)
 export const DENOMINATIONS = [20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10];
 const SUPERVISORS = new Set(["admin", "manager"]);
@@ -298,7 +300,7 @@ function closingSummary(session) {
     h("h2", { id: "cash-summary-title" }, t("cash.summary", { id: session.id })),
     table([t("cash.method"), { label: t("cash.expected_col"), class: "num" }, { label: t("cash.counted_col"), class: "num" },
       { label: t("cash.difference_col"), class: "num" }],
-    METHODS.map((m) => h("tr", { dataset: { method: m } }, h("th", { scope: "row" }, t(`method.${m}`)),
+    listed(session.expected).map((m) => h("tr", { dataset: { method: m } }, h("th", { scope: "row" }, t(`method.${m}`)),
       cell("expected", m), cell("counted", m), cell("difference", m)))),
     h("p", { class: "actions" }, h("a", { href: `#/cash/report/${session.id}`, class: "button", id: "cash-z-link" }, t("cash.z_report"))));
 }
@@ -307,7 +309,7 @@ function closingSummary(session) {
 async function zReportView(ctx, id) {
   const report = await get(`/api/sales/cash-sessions/${id}/report/`);
   const title = t("z.title", { id: report.session ?? id });
-  const amounts = (group) => h("tbody", {}, METHODS.map((m) => h("tr", { dataset: { method: m } },
+  const amounts = (group) => h("tbody", {}, listed(group?.by_method).map((m) => h("tr", { dataset: { method: m } },
     h("th", { scope: "row" }, t(`method.${m}`)), h("td", { class: "num" }, number(group?.by_method?.[m]?.count ?? 0)),
     h("td", { class: "num" }, money(group?.by_method?.[m]?.amount ?? 0)))));
   const byMethodTable = (caption, group, id_) => h("table", { id: id_ },
@@ -350,7 +352,7 @@ async function zReportView(ctx, id) {
       h("caption", {}, t("z.close")),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("cash.method")),
         ...["cash.expected_col", "cash.counted_col", "cash.difference_col"].map((k) => h("th", { scope: "col", class: "num" }, t(k))))),
-      h("tbody", {}, METHODS.map((m) => h("tr", { dataset: { method: m } }, h("th", { scope: "row" }, t(`method.${m}`)),
+      h("tbody", {}, listed(report.expected).map((m) => h("tr", { dataset: { method: m } }, h("th", { scope: "row" }, t(`method.${m}`)),
         close("expected", m), close("counted", m), close("difference", m)))))),
     report.denominations?.length ? h("div", { class: "table-wrap" }, h("table", { id: "z-denominations" },
       h("caption", {}, t("cash.denominations")),

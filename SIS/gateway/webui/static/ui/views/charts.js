@@ -89,11 +89,14 @@ export async function dashboardCharts(ctx, { reader, here, low, day }) {
     const mixTitle = t("charts.mix", { days: DAYS });
     try {
       const range = await get("/api/sales/reports/range/", { date_from: days[0], date_to: days[days.length - 1], group_by: "branch" });
-      const sums = METHODS.map((m) => (range.results || []).reduce((s, r) => s + Number(r.by_payment_method?.[m] || 0), 0));
+      const sumOf = (m) => (range.results || []).reduce((s, r) => s + Number(r.by_payment_method?.[m] || 0), 0);
+      // loyalty points join the mix only when some were spent in the range
+      const mix = sumOf("points") > 0 ? [...METHODS, "points"] : METHODS;
+      const sums = mix.map(sumOf);
       const p = panel("mix", mixTitle);
       nodes.push(p.node);
       draws.push(() => new Chart(p.canvas, { type: "doughnut", options: { ...BASE, plugins: { legend: { position: "bottom" } } },
-        data: { labels: METHODS.map((m) => t(`method.${m}`)), datasets: [{ data: sums, backgroundColor: COLORS.slice(0, 3) }] } }));
+        data: { labels: mix.map((m) => t(`method.${m}`)), datasets: [{ data: sums, backgroundColor: COLORS.slice(0, mix.length) }] } }));
     } catch (error) {
       nodes.push(failed("mix", mixTitle, error));
     }

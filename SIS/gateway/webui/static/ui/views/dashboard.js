@@ -76,7 +76,8 @@ function card(ctx, branch, report, error) {
         h("dd", { class: "sales-discount" }, money(report.discount_total))) : null),
     h("table", { class: "compact" },
       h("caption", {}, t("dashboard.by_method")),
-      h("tbody", {}, ["cash", "card", "transfer"].map((m) => h("tr", { dataset: { method: m } },
+      // points are listed once the sales service reports them
+      h("tbody", {}, ["cash", "card", "transfer", ...(methods.points !== undefined ? ["points"] : [])].map((m) => h("tr", { dataset: { method: m } },
         h("th", { scope: "row" }, t(`method.${m}`)), h("td", { class: "num" }, money(methods[m] ?? 0)))))),
     (report.top_products || []).length ? h("p", { class: "hint" }, t("dashboard.top"), " ",
       report.top_products.slice(0, 3).map((p) => `${p.name || productName(p.product)} (${number(p.quantity)})`).join(", ")) : null,

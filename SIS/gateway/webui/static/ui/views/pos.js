@@ -1,4 +1,5 @@
-// Point of sale: scan or search, a cart with quantities and discounts, split payments with change, a manager's
+// Point of sale: scan or search, a cart with quantities and discounts, the buyer (a customer found or created by
+// document number, a receipt or an invoice, points spent as a payment), split payments with change, a manager's
 // approval by PIN for a discount over the cashier's limit, and the receipt printed on 80 mm or A4.
 // The keyboard drives it: F2 scan, Enter add, F4 payment, F9 charge, F8 new sale.
 import { ApiError, api, get, newIdempotencyKey } from "../api.js";
@@ -10,10 +11,12 @@ import { discountBody, parseDiscount, quote } from "../pricing.js";
 import { withApproval } from "./approval.js";
 import { alertBox, page, rememberProducts } from "./common.js";
 import { cashSessionStatus } from "./cash.js";
+import { customerPanel } from "./poscustomer.js";
 import { loadReceipt, receiptPanel } from "./receipt.js";
 import { saleLines } from "./sales.js";
 
 const METHODS = ["cash", "card", "transfer"];
+const POINTS = "points"; // loyalty points, offered only while a customer holding some is on the sale
 const PENDING_RETRIES = 5;
 const COMPANY_KEY = "ewtto.company";
 // what the sales service assumes until the company says otherwise (common-interfaces.md, A)
@@ -61,6 +64,23 @@ export default async function pos(ctx) {
   const work = h("div", { class: "pos-layout" });
   const receiptArea = h("div", { class: "receipt-area" });
   const session = h("p", { class: "pos-session" });
+  const quickPay = h("div", { class: "quick-pay" });
+  const pointsNote = h("p", { class: "field-error", id: "pos-points-problem", role: "status" });
+  const buyer = customerPanel({ onChange: () => {
+    // points belong to the customer on the sale: another customer (or none) takes them off the payments
+    if (!methods().includes(POINTS)) state.payments = state.payments.filter((p) => p.method !== POINTS);
+    renderPayments();
+  } });
+  const methods = () => ((buyer.customer()?.points ?? 0) > 0 ? [...METHODS, POINTS] : METHODS);
+  // points pay in whole points: the amount is a multiple of one point's value, at most what the balance is worth
+  // (null while the ledger has not said; the service checks it anyway, 400 points_not_whole)
+  const pointCents = () => (buyer.wallet()?.point_value ? toCents(String(buyer.wallet().point_value)) : null);
+  const pointsWorthCents = () => (buyer.wallet()?.value !== undefined ? toCents(String(buyer.wallet().value)) : null);
+  const pointsProblem = (payment) => {
+    if (payment.method !== POINTS || Number.isNaN(payment.cents)) return false;
+    const one = pointCents();
+    return (one && payment.cents % one !== 0) || (pointsWorthCents() !== null && payment.cents > pointsWorthCents());
+  };
 
   // ---- amounts (the service's rule, pricing.js) ----------------------------------
   const includesTax = () => state.company.prices_include_tax !== false;
@@ -87,7 +107,12 @@ export default async function pos(ctx) {
       h("dt", {}, t("pos.paid")), h("dd", { id: "pos-paid" }, money(fromCents(paid()))),
       h("dt", {}, t("pos.remaining")), h("dd", { id: "pos-remaining", class: due > 0 ? "due" : "" }, money(fromCents(Math.max(due, 0)))),
       h("dt", {}, t("sale.change")), h("dd", { id: "pos-change", class: "change" }, money(fromCents(due < 0 ? Math.min(-due, cashIn) : 0))));
+    state.payments.forEach((p, i) => paymentList.children[i]?.querySelector(".amount")
+      ?.setAttribute("aria-invalid", String(Number.isNaN(p.cents) || pointsProblem(p))));
+    replace(pointsNote, state.payments.some(pointsProblem) ? t("pos.points_whole", {
+      value: money(fromCents(pointCents() || 0)), worth: money(fromCents(pointsWorthCents() ?? 0)) }) : "");
     chargeButton.disabled = !state.cart.size || due > 0 || state.payments.some((p) => Number.isNaN(p.cents) || p.cents <= 0)
+      || state.payments.some(pointsProblem)
       || Boolean(q.problem) || !discountsReadable();
   }
 
@@ -215,7 +240,11 @@ export default async function pos(ctx) {
 
   // ---- payments --------------------------------------------------------------
   function addPayment(method = "cash") {
-    const remaining = Math.max(total() - paid(), 0);
+    let remaining = Math.max(total() - paid(), 0);
+    if (method === POINTS) {
+      if (pointsWorthCents() !== null) remaining = Math.min(remaining, pointsWorthCents());
+      if (pointCents()) remaining -= remaining % pointCents();
+    }
     state.payments.push({ method, cents: remaining, text: amountText(fromCents(remaining)) });
     renderPayments();
     paymentList.querySelector(".payment:last-child input")?.select();
@@ -223,7 +252,7 @@ export default async function pos(ctx) {
 
   function renderPayments() {
     replace(paymentList, state.payments.map((payment, index) => {
-      const methodSelect = select("method", METHODS.map((m) => [m, t(`method.${m}`)]), payment.method,
+      const methodSelect = select("method", methods().map((m) => [m, t(`method.${m}`)]), payment.method,
         { "aria-label": t("pos.payment_method_n", { n: index + 1 }) });
       methodSelect.addEventListener("change", () => { payment.method = methodSelect.value; renderTotals(); });
       const amount = h("input", { type: "text", inputmode: "decimal", value: payment.text, class: "amount",
@@ -243,6 +272,8 @@ export default async function pos(ctx) {
       } }, t("pos.remove"), h("span", { class: "visually-hidden" }, ` ${t("pos.payment_n", { n: index + 1 })}`));
       return h("div", { class: "payment" }, methodSelect, amount, remove);
     }));
+    replace(quickPay, methods().map((m) => h("button", { type: "button", class: "secondary",
+      id: `pos-add-${m}`, onclick: () => addPayment(m) }, t("pos.add_payment", { method: t(`method.${m}`) }))));
     renderTotals();
   }
 
@@ -258,6 +289,9 @@ export default async function pos(ctx) {
       payments: state.payments.map((p) => ({ method: p.method, amount: fromCents(p.cents) })),
     };
     if (state.saleDiscount) body.discount = discountBody(state.saleDiscount);
+    const customer = buyer.customer();
+    if (customer) body.customer = customer.id;
+    body.document_type = buyer.documentType();
     return body;
   }
 
@@ -350,7 +384,8 @@ export default async function pos(ctx) {
         h("h2", { id: "sold-lines-title" }, t("pos.sold_title", { number: sale.number || `#${sale.id}` })),
         saleLines(sale)));
     receiptArea.hidden = false;
-    ctx.notify(t("pos.sold", { number: sale.number, total: money(sale.total) }));
+    ctx.notify(t("pos.sold", { number: sale.document_number || sale.number, total: money(sale.total) }));
+    buyer.refresh();
     receiptArea.querySelector("#receipt-new").focus();
   }
 
@@ -361,6 +396,7 @@ export default async function pos(ctx) {
     state.sale = null;
     state.saleDiscount = undefined;
     state.saleDiscountText = "";
+    buyer.reset();
     saleDiscount.value = "";
     saleDiscount.removeAttribute("aria-invalid");
     receiptArea.hidden = true;
@@ -392,11 +428,13 @@ export default async function pos(ctx) {
   document.addEventListener("keydown", onKey);
 
   replace(work,
-    h("section", { class: "pos-scan panel", "aria-labelledby": "pos-scan-title" },
-      h("h2", { id: "pos-scan-title" }, t("pos.scan_title")),
-      h("label", { for: "pos-scan" }, t("pos.scan_label")), scan,
-      h("p", { class: "hint", id: "pos-scan-hint" }, t("pos.scan_hint")),
-      matches),
+    h("div", { class: "pos-first" },
+      h("section", { class: "pos-scan panel", "aria-labelledby": "pos-scan-title" },
+        h("h2", { id: "pos-scan-title" }, t("pos.scan_title")),
+        h("label", { for: "pos-scan" }, t("pos.scan_label")), scan,
+        h("p", { class: "hint", id: "pos-scan-hint" }, t("pos.scan_hint")),
+        matches),
+      buyer.node),
     h("section", { class: "pos-cart panel", "aria-labelledby": "pos-cart-title" },
       h("h2", { id: "pos-cart-title" }, t("pos.cart")),
       h("div", { class: "table-wrap" }, h("table", { id: "pos-cart" },
@@ -410,8 +448,8 @@ export default async function pos(ctx) {
     h("section", { class: "pos-pay panel", "aria-labelledby": "pos-pay-title" },
       h("h2", { id: "pos-pay-title" }, t("pos.payments")),
       paymentList,
-      h("div", { class: "quick-pay" }, METHODS.map((m) => h("button", { type: "button", class: "secondary",
-        id: `pos-add-${m}`, onclick: () => addPayment(m) }, t("pos.add_payment", { method: t(`method.${m}`) })))),
+      pointsNote,
+      quickPay,
       paySummary,
       h("div", { class: "actions" }, chargeButton, newButton)),
     h("aside", { class: "shortcuts panel", "aria-labelledby": "pos-keys-title" },

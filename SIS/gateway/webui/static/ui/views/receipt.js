@@ -4,6 +4,7 @@ import { h, replace } from "../dom.js";
 import { showError } from "../errors.js";
 import { dateTime, money, number, t } from "../i18n.js";
 import { alertBox, page } from "./common.js";
+import { docLabel } from "./customerform.js";
 
 export const LAYOUTS = ["80", "a4"];
 const LAYOUT_KEY = "ewtto.receiptLayout";
@@ -47,6 +48,28 @@ function linesA4(doc) {
       h("td", { class: "num" }, money(line.total))))));
 }
 
+// The buyer as the document names them: an invoice's company with its RUC and fiscal address.
+function customerLines(customer) {
+  if (!customer) return null;
+  const label = docLabel(customer);
+  return h("div", { class: "receipt-customer", id: "receipt-customer" },
+    // clientes unreachable when the receipt was read: only the customer's id is known
+    h("p", {}, t("receipt.customer", { name: customer.name || `#${customer.id}` })),
+    label ? h("p", { id: "receipt-customer-doc" }, label) : null,
+    customer.address ? h("p", {}, customer.address) : null);
+}
+
+// Points the sale earned and what the customer holds after it, when the service says.
+function pointsLines(doc) {
+  const earned = doc.points_earned ?? doc.loyalty?.earned;
+  const balance = doc.points_balance ?? doc.loyalty?.balance;
+  if (earned === undefined && balance === undefined) return null;
+  return h("p", { id: "receipt-points" }, [
+    earned !== undefined ? t("receipt.points_earned", { points: number(earned) }) : null,
+    balance !== undefined ? t("receipt.points_balance", { points: number(balance) }) : null,
+  ].filter(Boolean).join(" · "));
+}
+
 // The receipt as the customer gets it: company, branch, cashier, lines, taxes by rate, payments, change.
 export function receiptDocument(doc, layout = "80") {
   const { company = {}, branch = {}, cashier = {} } = doc;
@@ -59,10 +82,12 @@ export function receiptDocument(doc, layout = "80") {
       h("p", { id: "receipt-branch" }, [branch.code, branch.name].filter(Boolean).join(" · ")),
       branch.address ? h("p", { id: "receipt-address" }, branch.address) : null,
       branch.receipt_header ? h("p", { class: "receipt-note" }, branch.receipt_header) : null,
+      doc.document_type ? h("p", { class: "receipt-kind", id: "receipt-kind" }, t(`receipt.kind_${doc.document_type}`)) : null,
       h("h2", { id: "receipt-title" }, t("receipt.title", { number: number_ })),
       doc.document_number ? h("p", {}, t("receipt.sale_number", { number: doc.number })) : null,
       h("p", {}, dateTime(doc.created_at)),
-      h("p", { id: "receipt-cashier" }, t("receipt.cashier", { name: cashier.full_name || cashier.username || "" }))),
+      h("p", { id: "receipt-cashier" }, t("receipt.cashier", { name: cashier.full_name || cashier.username || "" })),
+      customerLines(doc.customer)),
     layout === "a4" ? linesA4(doc) : lines80(doc),
     h("dl", { class: "totals" },
       hasDiscount(doc.discount_total) ? [h("dt", {}, t("sale.discount_total")),
@@ -75,6 +100,7 @@ export function receiptDocument(doc, layout = "80") {
       (doc.payments || []).map((p) => [h("dt", {}, t(`method.${p.method}`)), h("dd", {}, money(p.amount))]),
       h("dt", {}, t("sale.change")), h("dd", { id: "receipt-change" }, money(doc.change))),
     h("footer", {},
+      pointsLines(doc),
       branch.receipt_footer ? h("p", { class: "receipt-note" }, branch.receipt_footer) : null,
       h("p", {}, t("receipt.thanks"))));
 }

@@ -38,9 +38,11 @@ async function saleList(ctx) {
     try {
       const data = await get(path);
       replace(results, table(
-        [t("sale.number"), t("common.date"), t("nav.branch"), { label: t("sale.total"), class: "num" }, t("common.status"), ""],
-        data.results.map((s) => h("tr", {},
+        [t("sale.number"), t("sale.legal_document"), t("common.date"), t("nav.branch"), { label: t("sale.total"), class: "num" },
+          t("common.status"), ""],
+        data.results.map((s) => h("tr", { dataset: { sale: s.id } },
           h("td", {}, h("a", { href: `#/sales/${s.id}` }, s.number || `#${s.id}`)),
+          h("td", { class: "legal-document" }, legalDocument(s)),
           h("td", {}, dateTime(s.completed_at || s.created_at)),
           h("td", {}, ctx.branchLabel(s.branch)),
           h("td", { class: "num" }, money(s.total)),
@@ -56,6 +58,11 @@ async function saleList(ctx) {
   return { title: t("nav.sales"), node: page(t("nav.sales"), form, box, results) };
 }
 
+// "Factura F001-00000045", or nothing before the sale completes (the number is taken then).
+export function legalDocument(sale) {
+  return sale.document_number ? `${t(`document.${sale.document_type || "receipt"}`)} ${sale.document_number}` : "";
+}
+
 async function saleDetail(ctx, id) {
   const sale = await get(`/api/sales/${id}/`);
   const box = alertBox();
@@ -66,6 +73,9 @@ async function saleDetail(ctx, id) {
       date(sale.business_date), " · ", dateTime(sale.completed_at || sale.created_at),
       sale.cashier_name || sale.cashier_username ? [" · ", t("receipt.cashier", { name: sale.cashier_name || sale.cashier_username })] : null,
       sale.approved_by_username ? [" · ", h("span", { id: "sale-approved-by" }, t("sales.approved_by", { name: sale.approved_by_username }))] : null),
+    sale.document_number || sale.customer ? h("p", { id: "sale-document" }, legalDocument(sale),
+      sale.customer ? [sale.document_number ? " · " : "", h("a", { href: `#/customers/${sale.customer}`, id: "sale-customer" },
+        t("sales.customer_link"))] : null) : null,
     h("p", { class: "no-print" }, h("a", { href: "#/sales" }, t("sales.back"))),
     box,
     h("div", { class: "columns" },
@@ -107,9 +117,11 @@ function returnsList(sale) {
   if (!sale.returns?.length) return null;
   return h("section", { "aria-labelledby": "returns-title" },
     h("h2", { id: "returns-title" }, t("returns.done")),
-    table([t("common.date"), t("returns.lines"), { label: t("returns.refund"), class: "num" }, t("common.status")],
-      sale.returns.map((r) => h("tr", {},
+    table([t("common.date"), t("returns.credit_note"), t("returns.lines"), { label: t("returns.refund"), class: "num" },
+      t("common.status")],
+      sale.returns.map((r) => h("tr", { dataset: { return: r.id } },
         h("td", {}, dateTime(r.completed_at || r.created_at)),
+        h("td", { class: "credit-note" }, r.document_number || ""),
         h("td", {}, r.lines.map((l) => `${number(l.quantity)} × ${sale.lines.find((s) => s.product === l.product)?.name || `#${l.product}`}`).join(", ")),
         h("td", { class: "num" }, `${money(r.refund_amount)} (${t(`method.${r.refund_method}`)})`),
         h("td", {}, statusBadge(r.status))))));
@@ -123,8 +135,9 @@ function returnForm(ctx, sale, box) {
       name: `qty-${line.product}`, disabled: left <= 0, inputmode: "numeric" }) };
   });
   const reason = h("input", { name: "reason", maxlength: "255" });
-  // refunds go back the way the sale was paid (the service refuses any other method)
-  const paidWith = [...new Set((sale.payments || []).map((p) => p.method))];
+  // refunds go back the way the sale was paid (the service refuses any other method); what points paid is not
+  // refunded (400 points_not_refundable): the sale's other methods take it
+  const paidWith = [...new Set((sale.payments || []).map((p) => p.method))].filter((m) => m !== "points");
   const methods = paidWith.length ? paidWith : ["cash"];
   const method = select("refund_method", methods.map((m) => [m, t(`method.${m}`)]),
     methods.includes("cash") ? "cash" : methods[0]);

@@ -1,0 +1,7 @@
+"""App configuration of the purchasing reports."""
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    default_auto_field = "django.db.models.BigAutoField"
