@@ -1,9 +1,10 @@
-"""Helpers of the browser system tests: the public API as one user, the scene (branches, products, stock), signing
-in, the navigation, screenshots."""
+"""Helpers of the browser system tests: Chromium and its tabs, the public API as one user, the scene (branches,
+products, stock), signing in, the navigation, screenshots."""
 from __future__ import annotations
 
 import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -14,6 +15,39 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 15000
+# window.print counted instead of opening the dialog, which headless Chromium would wait on
+COUNT_PRINTS = "window.__prints = 0; window.print = () => { window.__prints += 1; };"
+
+
+@contextmanager
+def launched_chromium():
+    """Debian's Chromium, headless, for one module's tests."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def open_tab(browser, *, height: int = 900, init_script: str | None = None, accept_dialogs: bool = False,
+             **context_options):
+    """A tab in a context of its own (Spanish, desktop size); a JavaScript error in the page fails the test."""
+    context = browser.new_context(viewport={"width": 1366, "height": height}, locale="es-ES", **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    if accept_dialogs:
+        page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
 
 
 class Api:

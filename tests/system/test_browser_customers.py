@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
+from browser_support import launched_chromium, open_tab, Api, go, shot, sign_in
 from sis_common.tax_ids import ruc_check_digit
 
 PRICE = "59.00"  # with 18 % tax included
@@ -73,23 +73,14 @@ def points_holder(customer_shop):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 1000}, locale="es-ES")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script("window.print = () => {};")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with open_tab(browser, height=1000, init_script="window.print = () => {};") as tab:
+        yield tab
 
 
 def add_product(page, product: dict, quantity: int = 1):

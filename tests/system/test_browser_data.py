@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright import sync_api as playwright
 
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, key, new_products, shot, sign_in,
+from browser_support import (launched_chromium, open_tab, Api, go, key, new_products, shot, sign_in,
                              stocked_branch)
 
 
@@ -38,22 +38,14 @@ def data_shop(stack, gateway):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-ES", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with open_tab(browser, accept_downloads=True) as tab:
+        yield tab
 
 
 def choose_file(page, name: str, text: str):

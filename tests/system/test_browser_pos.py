@@ -15,8 +15,8 @@ import uuid
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, new_products, sale_number, shot, sign_in,
-                             stocked_branch)
+from browser_support import (COUNT_PRINTS, Api, go, launched_chromium, new_products, open_tab, sale_number, shot,
+                             sign_in, stocked_branch)
 
 COMPANY = {"name": "Bodega Ejemplo", "legal_name": "Bodega Ejemplo S.A.C.", "tax_id": "20123456789",
            "prices_include_tax": True, "discount_limits": {"cashier": "5.00", "manager": "50.00"},
@@ -25,8 +25,6 @@ MANAGER_PIN = "4826"
 # how long a service may answer with the company it read before (sis_common.sucursales_client.CACHE_SECONDS;
 # that module needs Django settings, which this process has none of)
 COMPANY_CACHE_SECONDS = 10.0
-# window.print opens no dialog in a test: it is counted instead
-COUNT_PRINTS = "window.__prints = 0; window.print = () => { window.__prints += 1; };"
 
 
 def company_seen_everywhere() -> None:
@@ -65,24 +63,15 @@ def pos_shop(stack, gateway):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def till(browser):
     """A browser tab whose window.print is counted."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-ES")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(COUNT_PRINTS)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with open_tab(browser, init_script=COUNT_PRINTS) as tab:
+        yield tab
 
 
 def add(page, code: str, product: dict):

@@ -12,13 +12,11 @@ import uuid
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, shot, sign_in
+from browser_support import COUNT_PRINTS, TIMEOUT_MS, Api, go, launched_chromium, open_tab, shot, sign_in
 from sales_support import start_program, stop_program
 
 from sis_common.tax_ids import ruc_check_digit
 
-# window.print opens no dialog in a test: it is counted instead
-COUNT_PRINTS = "window.__prints = 0; window.print = () => { window.__prints += 1; };"
 
 
 def key() -> dict:
@@ -55,25 +53,15 @@ def buying_shop(stack, gateway):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def tab(browser):
     """A tab whose window.print is counted and whose confirmations are accepted."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-ES")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(COUNT_PRINTS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with open_tab(browser, init_script=COUNT_PRINTS, accept_dialogs=True) as tab:
+        yield tab
 
 
 def test_a_purchaser_adds_a_supplier_and_what_it_sells(tab, gateway, buying_shop):

@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright import sync_api as playwright
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, new_products, sale_number, shot, sign_in, \
+from browser_support import launched_chromium, open_tab, Api, go, new_products, sale_number, shot, sign_in, \
     stocked_branch
 
 
@@ -39,22 +39,14 @@ def shop(stack, gateway):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-ES")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with open_tab(browser) as tab:
+        yield tab
 
 
 def test_cashier_sells_two_products_with_split_payment_and_sees_stock_and_dashboard(page, gateway, shop):

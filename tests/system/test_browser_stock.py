@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright import sync_api as playwright
 
-from browser_support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Api, go, key, new_products, shot,
+from browser_support import (ARTIFACTS, launched_chromium, open_tab, Api, go, key, new_products, shot,
                              sign_in, stocked_branch)
 
 CHARTS = ("daily", "mix", "top", "low")
@@ -54,23 +54,14 @@ def stock_shop(stack, gateway):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-ES")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of posting and cancelling
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    with open_tab(browser, accept_dialogs=True) as tab:
+        yield tab
 
 
 def scan(page, box: str, code: str):

@@ -89,6 +89,19 @@ class ServiceClient:
     def post(self, path: str, body, **kwargs) -> Answer:
         return self.request("POST", path, body=body, **kwargs)
 
+    def record(self, path: str, *, fields) -> dict | None:
+        """GET one record that must carry `fields`; None on 404; 503 when unreachable or the answer is off."""
+        try:
+            answer = self.get(path)
+        except OutcomeUnknown as exc:
+            # a read has no outcome to resolve: for the caller the service is just unavailable
+            raise ServiceUnavailable(self.slug, exc.reason) from exc
+        if answer.status == 404:
+            return None
+        if not answer.ok or not isinstance(answer.data, dict) or not set(fields) <= answer.data.keys():
+            raise ServiceUnavailable(self.slug, f"unexpected answer HTTP {answer.status}")
+        return answer.data
+
 
 def _json(data: bytes):
     try:

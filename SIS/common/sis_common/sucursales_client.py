@@ -84,18 +84,12 @@ def branch_get(branch_id: int, *, field: str = "branch") -> dict:
 
 
 def _fetch(branch_id: int, field: str) -> dict:
-    client = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT)
-    try:
-        answer = client.get(f"/internal/branches/{branch_id}/")
-    except OutcomeUnknown as exc:
-        # a read has no outcome to resolve: for the caller the service is just unavailable
-        raise ServiceUnavailable(SERVICE, exc.reason) from exc
-    if answer.status == 404:
+    branch = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT).record(
+        f"/internal/branches/{branch_id}/", fields=("is_active",))
+    if branch is None:
         message = f"Unknown branch {branch_id}."
         raise DomainError(message, "unknown_branch", 400, **{field: [message]})
-    if not answer.ok or not isinstance(answer.data, dict) or "is_active" not in answer.data:
-        raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
-    return answer.data
+    return branch
 
 
 def branch_by_code(code: str) -> dict | None:
@@ -110,16 +104,8 @@ def branch_by_code(code: str) -> dict | None:
     cached = cache.get(code_cache_key(code))
     if cached is not None:
         return cached
-    client = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT)
-    try:
-        answer = client.get(f"/internal/branches/?{urlencode({'code': code})}")
-    except OutcomeUnknown as exc:
-        raise ServiceUnavailable(SERVICE, exc.reason) from exc
-    if answer.status == 404:
-        return None
-    if not answer.ok or not isinstance(answer.data, dict) or "is_active" not in answer.data or "id" not in answer.data:
-        raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
-    branch = answer.data
-    if branch["is_active"]:
+    branch = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT).record(
+        f"/internal/branches/?{urlencode({'code': code})}", fields=("id", "is_active"))
+    if branch is not None and branch["is_active"]:
         cache.set_many({code_cache_key(code): branch, cache_key(branch["id"]): branch}, CACHE_SECONDS)
     return branch

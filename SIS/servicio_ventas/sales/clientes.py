@@ -52,17 +52,9 @@ def customer_get(customer_id: int, *, field: str = "customer") -> dict:
 
 def customer_fetch(customer_id: int) -> dict | None:
     """The customer as clientes has it now, active or not; None when unknown; 503 when unreachable."""
-    client = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT)
-    try:
-        answer = client.get(f"/internal/customers/{int(customer_id)}/")
-    except OutcomeUnknown as exc:
-        # a read has no outcome to resolve: for the caller the service is just unavailable
-        raise ServiceUnavailable(SERVICE, exc.reason) from exc
-    if answer.status == 404:
-        return None
-    if not answer.ok or not isinstance(answer.data, dict) or not CUSTOMER_FIELDS <= answer.data.keys():
-        raise ServiceUnavailable(SERVICE, f"unexpected answer HTTP {answer.status}")
-    return {name: answer.data[name] for name in CUSTOMER_FIELDS}
+    customer = ServiceClient(SERVICE, read_timeout=READ_TIMEOUT).record(
+        f"/internal/customers/{int(customer_id)}/", fields=CUSTOMER_FIELDS)
+    return None if customer is None else {name: customer[name] for name in CUSTOMER_FIELDS}
 
 
 def customer_forget(customer_id: int) -> None:
