@@ -16,7 +16,7 @@ TIMEOUT = 20
 PASSWORD = "Prueba-de-sistema-2024"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SERVICE_PATHS = {"auth": "/api/auth/me/", "sucursales": "/api/branches/", "inventario": "/api/inventory/products/",
-                 "ventas": "/api/sales/"}
+                 "ventas": "/api/sales/", "compras": "/api/purchasing/suppliers/", "clientes": "/api/customers/"}
 
 
 def unique(prefix: str) -> str:

@@ -34,7 +34,7 @@ def report_from_sales(sales: list[dict]) -> dict:
     return {
         "sales_count": len(sales),
         "total": f"{sum((D(s['total']) for s in sales), D('0')):.2f}",
-        "by_payment_method": {m: f"{by_method[m]:.2f}" for m in ("cash", "card", "transfer")},
+        "by_payment_method": {m: f"{by_method[m]:.2f}" for m in ("cash", "card", "transfer", "points")},
         "top_products": [{"product": p, "quantity": q, "total": f"{t:.2f}"} for p, (q, t) in top],
     }
 
